@@ -1,0 +1,77 @@
+/**
+ * Typed domain errors. The transport maps `code` to a wire status in one table; anything that is
+ * not a SchedulerError is unexpected and surfaces as INTERNAL.
+ */
+
+export type ErrorCode =
+  | 'invalid_argument'
+  | 'not_found'
+  | 'failed_precondition'
+  | 'resource_exhausted'
+  | 'unavailable'
+  | 'unauthenticated'
+  | 'permission_denied';
+
+export interface SchedulerErrorOptions {
+  /** The operation that failed, e.g. `ack`. */
+  op?: string;
+  /** The input field at fault, e.g. `tenant_id`. */
+  field?: string;
+  cause?: unknown;
+}
+
+export class SchedulerError extends Error {
+  override readonly name = 'SchedulerError';
+  readonly code: ErrorCode;
+  readonly op: string | undefined;
+  readonly field: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: SchedulerErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.op = options.op;
+    this.field = options.field;
+  }
+}
+
+export function isSchedulerError(err: unknown): err is SchedulerError {
+  return err instanceof SchedulerError;
+}
+
+export function invalidArgument(field: string, message: string, op?: string): SchedulerError {
+  return new SchedulerError('invalid_argument', `${field}: ${message}`, { field, op });
+}
+
+/** Codes the Lua scripts return for expected failures (see lua/lib.lua). */
+export const ScriptCode = {
+  NO_SUCH_JOB: -1,
+  LEASE_MISMATCH: -2,
+  LEASE_EXPIRED: -3,
+  WRONG_STATE: -4,
+} as const;
+
+export function scriptError(code: number, op: string, id: string): SchedulerError {
+  switch (code) {
+    case ScriptCode.NO_SUCH_JOB:
+      return new SchedulerError('not_found', `job ${id} not found`, { op });
+    case ScriptCode.LEASE_MISMATCH:
+      return new SchedulerError(
+        'failed_precondition',
+        `lease ${id} is stale: the job was leased again, settled or cancelled`,
+        { op, field: 'lease_id' },
+      );
+    case ScriptCode.LEASE_EXPIRED:
+      return new SchedulerError('failed_precondition', `lease ${id} has expired`, {
+        op,
+        field: 'lease_id',
+      });
+    case ScriptCode.WRONG_STATE:
+      return new SchedulerError('failed_precondition', `job ${id} is not in a state for ${op}`, {
+        op,
+      });
+    default:
+      return new SchedulerError('unavailable', `unexpected script result ${code} for ${op}`, {
+        op,
+      });
+  }
+}

@@ -1,0 +1,118 @@
+/** The job model: what a producer hands in and what a worker receives. */
+
+export const JOB_STATES = [
+  'pending',
+  'scheduled',
+  'leased',
+  'succeeded',
+  'dead',
+  'cancelled',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+export interface Job {
+  /** `<queue>/<n>`: routable to its queue, unique within the Redis it lives in. */
+  id: string;
+  queue: string;
+  tenantId: string;
+  tier: string;
+  priority: number;
+  payload: Buffer;
+  headers: Record<string, string>;
+  /** Deliveries so far: the first lease makes it 1. */
+  attempt: number;
+  maxAttempts: number;
+  state: JobState;
+  /** Epoch milliseconds, on Redis's clock (as are all times here). */
+  enqueueTime: number;
+  lastError: string;
+  /** When a scheduled job becomes ready. */
+  scheduledTime?: number;
+  /** Deadline of the current lease (leased jobs only). */
+  leaseExpireTime?: number;
+  /** When it succeeded, died or was cancelled. */
+  finishTime?: number;
+  idempotencyKey?: string;
+}
+
+export interface EnqueueInput {
+  queue: string;
+  tenantId: string;
+  payload: Buffer;
+  /** 0..9, default 0. */
+  priority?: number;
+  idempotencyKey?: string;
+  delayMs?: number;
+  /** 0 or unset: the server's default. */
+  maxAttempts?: number;
+  headers?: Record<string, string>;
+}
+
+export interface EnqueueResult {
+  jobId: string;
+  tier: string;
+  duplicate: boolean;
+}
+
+export interface LeasedJob {
+  job: Job;
+  leaseId: string;
+  leaseExpireTime: number;
+}
+
+export interface LeaseBatch {
+  jobs: LeasedJob[];
+  /**
+   * The earliest time a delayed job falls due or a lease expires in this queue (epoch ms), or
+   * undefined when nothing is waiting on the clock: when to look again while idle.
+   */
+  nextWakeTime?: number;
+}
+
+export interface NackInput {
+  leaseId: string;
+  error?: string;
+  /** Retry after this delay instead of the backoff policy. */
+  retryDelayMs?: number;
+  /** Dead-letter now, whatever the attempts left. */
+  noRetry?: boolean;
+}
+
+export interface NackResult {
+  state: 'pending' | 'scheduled' | 'dead';
+  /** When the job will be ready again (not for dead). */
+  retryTime?: number;
+}
+
+export interface StateCounts {
+  pending: number;
+  scheduled: number;
+  leased: number;
+  dead: number;
+}
+
+export interface TierStats {
+  tier: string;
+  weight: number;
+  counts: StateCounts;
+  /** Milliseconds; 0 when nothing is ready. */
+  oldestReadyAgeMs: number;
+  enqueuedTotal: number;
+  ackedTotal: number;
+  nackedTotal: number;
+  deadTotal: number;
+  expiredTotal: number;
+}
+
+export interface QueueStats {
+  queue: string;
+  counts: StateCounts;
+  tiers: TierStats[];
+  oldestReadyAgeMs: number;
+}
+
+export interface DeadPage {
+  jobs: Job[];
+  /** Empty on the last page. */
+  nextPageToken: string;
+}

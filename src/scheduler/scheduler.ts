@@ -1,0 +1,159 @@
+/**
+ * The domain service: validates input, resolves tiers and calls the store. The transport (gRPC,
+ * CLI, tests) talks to this class only.
+ */
+import { SchedulerError, isSchedulerError } from './errors';
+import { parseJobId, parseLeaseId } from './ids';
+import type {
+  DeadPage,
+  EnqueueInput,
+  EnqueueResult,
+  Job,
+  LeaseBatch,
+  NackInput,
+  NackResult,
+  QueueStats,
+} from './job';
+import type { JobStore, NewJob } from './store';
+import type { TierResolver } from './tiers/resolver';
+import {
+  checkCount,
+  checkDuration,
+  checkEnqueue,
+  checkName,
+  clipError,
+  type Limits,
+} from './validation';
+
+export interface SchedulerOptions extends Limits {
+  defaultMaxAttempts: number;
+  maxBatchSize: number;
+  maxLeaseCount: number;
+}
+
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
+  maxPayloadBytes: 1024 * 1024,
+  maxAttemptsCap: 1000,
+  defaultMaxAttempts: 5,
+  maxBatchSize: 10_000,
+  maxLeaseCount: 1000,
+};
+
+export class Scheduler {
+  constructor(
+    private readonly store: JobStore,
+    private readonly tiers: TierResolver,
+    private readonly options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS,
+  ) {}
+
+  async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
+    checkEnqueue(input, this.options);
+    const tier = await this.tiers.resolve(input.tenantId);
+    const [result] = await this.store.enqueue(input.queue, [this.newJob(input, tier)]);
+    if (!result) throw new SchedulerError('unavailable', 'enqueue returned no result', { op: 'enqueue' });
+    return result;
+  }
+
+  /**
+   * Each item gets its own result: a SchedulerError for an item that failed validation, without
+   * failing the others. Items of one queue are written in one atomic script call.
+   */
+  async enqueueBatch(inputs: EnqueueInput[]): Promise<Array<EnqueueResult | SchedulerError>> {
+    checkCount('requests', inputs.length, 0, this.options.maxBatchSize);
+    const results: Array<EnqueueResult | SchedulerError> = new Array<EnqueueResult | SchedulerError>(inputs.length);
+    const valid: number[] = [];
+    inputs.forEach((input, i) => {
+      try {
+        checkEnqueue(input, this.options, `requests[${i}].`);
+        valid.push(i);
+      } catch (err) {
+        if (!isSchedulerError(err)) throw err;
+        results[i] = err;
+      }
+    });
+    const tiers = await this.tiers.resolveMany([...new Set(valid.map((i) => inputs[i]!.tenantId))]);
+    const byQueue = new Map<string, number[]>();
+    for (const i of valid) {
+      const queue = inputs[i]!.queue;
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), i]);
+    }
+    await Promise.all(
+      [...byQueue].map(async ([queue, indexes]) => {
+        const jobs = indexes.map((i) => this.newJob(inputs[i]!, tiers.get(inputs[i]!.tenantId)!));
+        const written = await this.store.enqueue(queue, jobs);
+        indexes.forEach((i, k) => (results[i] = written[k]!));
+      }),
+    );
+    return results;
+  }
+
+  lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
+    checkName('queue', queue);
+    checkCount('credits', count, 1, this.options.maxLeaseCount);
+    checkDuration('visibility_timeout', visibilityMs, 1);
+    return this.store.lease(queue, count, visibilityMs);
+  }
+
+  ack(leaseId: string): Promise<void> {
+    return this.store.ack(parseLeaseId(leaseId));
+  }
+
+  nack(input: NackInput): Promise<NackResult> {
+    const lease = parseLeaseId(input.leaseId);
+    const delay = input.retryDelayMs === undefined ? undefined : checkDuration('retry_delay', input.retryDelayMs);
+    return this.store.nack(lease, clipError(input.error ?? ''), delay, input.noRetry ?? false);
+  }
+
+  extendLease(leaseId: string, visibilityMs: number): Promise<number> {
+    const lease = parseLeaseId(leaseId);
+    return this.store.extend(lease, checkDuration('visibility_timeout', visibilityMs, 1));
+  }
+
+  getJob(jobId: string): Promise<Job> {
+    return this.store.get(parseJobId(jobId));
+  }
+
+  cancelJob(jobId: string): Promise<Job> {
+    return this.store.cancel(parseJobId(jobId));
+  }
+
+  stats(queue: string): Promise<QueueStats> {
+    return this.store.stats(checkName('queue', queue));
+  }
+
+  listDead(queue: string, pageSize = 100, pageToken = ''): Promise<DeadPage> {
+    checkName('queue', queue);
+    checkCount('page_size', pageSize, 1, 1000);
+    if (pageToken !== '' && !/^[0-9]{1,9}$/.test(pageToken)) {
+      throw new SchedulerError('invalid_argument', 'page_token: not a token this server issued', {
+        field: 'page_token',
+      });
+    }
+    return this.store.listDead(queue, pageSize, pageToken);
+  }
+
+  redrive(queue: string, jobIds: string[] = [], limit = 1000): Promise<number> {
+    checkName('queue', queue);
+    checkCount('limit', limit, 1, 10_000);
+    checkCount('job_ids', jobIds.length, 0, 10_000);
+    const seqs = jobIds.map((id, i) => {
+      const ref = parseJobId(id, `job_ids[${i}]`);
+      if (ref.queue !== queue) {
+        throw new SchedulerError('invalid_argument', `job_ids[${i}]: not a job of queue ${queue}`, {
+          field: `job_ids[${i}]`,
+        });
+      }
+      return ref.seq;
+    });
+    return this.store.redrive(queue, seqs, limit);
+  }
+
+  private newJob(input: EnqueueInput, tier: string): NewJob {
+    return {
+      ...input,
+      tier,
+      priority: input.priority ?? 0,
+      maxAttempts: input.maxAttempts || this.options.defaultMaxAttempts,
+    };
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The seam between the domain and its storage. The Redis implementation lives in ./redis; every
+ * method is one atomic operation on one queue.
+ */
+import type {
+  DeadPage,
+  EnqueueInput,
+  EnqueueResult,
+  Job,
+  LeaseBatch,
+  NackResult,
+  QueueStats,
+} from './job';
+import type { JobRef, LeaseRef } from './ids';
+
+/** An enqueue that passed validation and had its tier resolved. */
+export interface NewJob extends EnqueueInput {
+  tier: string;
+  priority: number;
+  maxAttempts: number;
+}
+
+export interface JobStore {
+  /** Enqueues jobs of one queue atomically, in order. */
+  enqueue(queue: string, jobs: NewJob[]): Promise<EnqueueResult[]>;
+  /** Leases up to `count` ready jobs by the fairness policy. */
+  lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch>;
+  ack(lease: LeaseRef): Promise<void>;
+  nack(lease: LeaseRef, error: string, retryDelayMs: number | undefined, noRetry: boolean): Promise<NackResult>;
+  /** Returns the new deadline. */
+  extend(lease: LeaseRef, visibilityMs: number): Promise<number>;
+  get(job: JobRef): Promise<Job>;
+  cancel(job: JobRef): Promise<Job>;
+  stats(queue: string): Promise<QueueStats>;
+  listDead(queue: string, pageSize: number, pageToken: string): Promise<DeadPage>;
+  /** Brings dead jobs back to ready: the given ones, or the oldest up to `limit`. */
+  redrive(queue: string, seqs: string[], limit: number): Promise<number>;
+}
+
+/** Tells waiting consumers that a queue may have ready jobs (across replicas). */
+export interface WakeSignal {
+  subscribe(listener: (queue: string) => void): () => void;
+}

@@ -1,0 +1,8 @@
+/** Where a tenant's tier comes from: MongoDB in production, a static map by default. */
+export interface TierResolver {
+  /** Never rejects for a lookup failure: a fallback tier is returned instead. */
+  resolve(tenantId: string): Promise<string>;
+  /** One lookup for many tenants (batch enqueue). */
+  resolveMany(tenantIds: readonly string[]): Promise<Map<string, string>>;
+  close(): Promise<void>;
+}
