@@ -1,0 +1,17 @@
+// Original file: proto/scheduler/v1/scheduler.proto
+
+import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
+
+export interface LeaseNack {
+  'leaseId'?: (string);
+  'error'?: (string);
+  'retryDelay'?: (_google_protobuf_Duration | null);
+  'noRetry'?: (boolean);
+}
+
+export interface LeaseNack__Output {
+  'leaseId': (string);
+  'error': (string);
+  'retryDelay': (_google_protobuf_Duration__Output | null);
+  'noRetry': (boolean);
+}

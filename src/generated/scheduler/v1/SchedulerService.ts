@@ -1,0 +1,163 @@
+// Original file: proto/scheduler/v1/scheduler.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AckRequest as _scheduler_v1_AckRequest, AckRequest__Output as _scheduler_v1_AckRequest__Output } from '../../scheduler/v1/AckRequest';
+import type { AckResponse as _scheduler_v1_AckResponse, AckResponse__Output as _scheduler_v1_AckResponse__Output } from '../../scheduler/v1/AckResponse';
+import type { CancelJobRequest as _scheduler_v1_CancelJobRequest, CancelJobRequest__Output as _scheduler_v1_CancelJobRequest__Output } from '../../scheduler/v1/CancelJobRequest';
+import type { CancelJobResponse as _scheduler_v1_CancelJobResponse, CancelJobResponse__Output as _scheduler_v1_CancelJobResponse__Output } from '../../scheduler/v1/CancelJobResponse';
+import type { EnqueueBatchRequest as _scheduler_v1_EnqueueBatchRequest, EnqueueBatchRequest__Output as _scheduler_v1_EnqueueBatchRequest__Output } from '../../scheduler/v1/EnqueueBatchRequest';
+import type { EnqueueBatchResponse as _scheduler_v1_EnqueueBatchResponse, EnqueueBatchResponse__Output as _scheduler_v1_EnqueueBatchResponse__Output } from '../../scheduler/v1/EnqueueBatchResponse';
+import type { EnqueueRequest as _scheduler_v1_EnqueueRequest, EnqueueRequest__Output as _scheduler_v1_EnqueueRequest__Output } from '../../scheduler/v1/EnqueueRequest';
+import type { EnqueueResponse as _scheduler_v1_EnqueueResponse, EnqueueResponse__Output as _scheduler_v1_EnqueueResponse__Output } from '../../scheduler/v1/EnqueueResponse';
+import type { ExtendLeaseRequest as _scheduler_v1_ExtendLeaseRequest, ExtendLeaseRequest__Output as _scheduler_v1_ExtendLeaseRequest__Output } from '../../scheduler/v1/ExtendLeaseRequest';
+import type { ExtendLeaseResponse as _scheduler_v1_ExtendLeaseResponse, ExtendLeaseResponse__Output as _scheduler_v1_ExtendLeaseResponse__Output } from '../../scheduler/v1/ExtendLeaseResponse';
+import type { GetJobRequest as _scheduler_v1_GetJobRequest, GetJobRequest__Output as _scheduler_v1_GetJobRequest__Output } from '../../scheduler/v1/GetJobRequest';
+import type { GetJobResponse as _scheduler_v1_GetJobResponse, GetJobResponse__Output as _scheduler_v1_GetJobResponse__Output } from '../../scheduler/v1/GetJobResponse';
+import type { GetQueueStatsRequest as _scheduler_v1_GetQueueStatsRequest, GetQueueStatsRequest__Output as _scheduler_v1_GetQueueStatsRequest__Output } from '../../scheduler/v1/GetQueueStatsRequest';
+import type { GetQueueStatsResponse as _scheduler_v1_GetQueueStatsResponse, GetQueueStatsResponse__Output as _scheduler_v1_GetQueueStatsResponse__Output } from '../../scheduler/v1/GetQueueStatsResponse';
+import type { LeaseRequest as _scheduler_v1_LeaseRequest, LeaseRequest__Output as _scheduler_v1_LeaseRequest__Output } from '../../scheduler/v1/LeaseRequest';
+import type { LeaseResponse as _scheduler_v1_LeaseResponse, LeaseResponse__Output as _scheduler_v1_LeaseResponse__Output } from '../../scheduler/v1/LeaseResponse';
+import type { ListDeadJobsRequest as _scheduler_v1_ListDeadJobsRequest, ListDeadJobsRequest__Output as _scheduler_v1_ListDeadJobsRequest__Output } from '../../scheduler/v1/ListDeadJobsRequest';
+import type { ListDeadJobsResponse as _scheduler_v1_ListDeadJobsResponse, ListDeadJobsResponse__Output as _scheduler_v1_ListDeadJobsResponse__Output } from '../../scheduler/v1/ListDeadJobsResponse';
+import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _scheduler_v1_NackRequest__Output } from '../../scheduler/v1/NackRequest';
+import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from '../../scheduler/v1/NackResponse';
+import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from '../../scheduler/v1/RedriveDeadJobsRequest';
+import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from '../../scheduler/v1/RedriveDeadJobsResponse';
+
+export interface SchedulerServiceClient extends grpc.Client {
+  Ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  Ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  Ack(argument: _scheduler_v1_AckRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  Ack(argument: _scheduler_v1_AckRequest, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  ack(argument: _scheduler_v1_AckRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  ack(argument: _scheduler_v1_AckRequest, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
+  
+  CancelJob(argument: _scheduler_v1_CancelJobRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  CancelJob(argument: _scheduler_v1_CancelJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  CancelJob(argument: _scheduler_v1_CancelJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  CancelJob(argument: _scheduler_v1_CancelJobRequest, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  cancelJob(argument: _scheduler_v1_CancelJobRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  cancelJob(argument: _scheduler_v1_CancelJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  cancelJob(argument: _scheduler_v1_CancelJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  cancelJob(argument: _scheduler_v1_CancelJobRequest, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  
+  Enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  Enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  Enqueue(argument: _scheduler_v1_EnqueueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  Enqueue(argument: _scheduler_v1_EnqueueRequest, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  enqueue(argument: _scheduler_v1_EnqueueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  enqueue(argument: _scheduler_v1_EnqueueRequest, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
+  
+  EnqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  EnqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  EnqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  EnqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  enqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  enqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  enqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  enqueueBatch(argument: _scheduler_v1_EnqueueBatchRequest, callback: grpc.requestCallback<_scheduler_v1_EnqueueBatchResponse__Output>): grpc.ClientUnaryCall;
+  
+  ExtendLease(argument: _scheduler_v1_ExtendLeaseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  ExtendLease(argument: _scheduler_v1_ExtendLeaseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  ExtendLease(argument: _scheduler_v1_ExtendLeaseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  ExtendLease(argument: _scheduler_v1_ExtendLeaseRequest, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  extendLease(argument: _scheduler_v1_ExtendLeaseRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  extendLease(argument: _scheduler_v1_ExtendLeaseRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  extendLease(argument: _scheduler_v1_ExtendLeaseRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  extendLease(argument: _scheduler_v1_ExtendLeaseRequest, callback: grpc.requestCallback<_scheduler_v1_ExtendLeaseResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetJob(argument: _scheduler_v1_GetJobRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  GetJob(argument: _scheduler_v1_GetJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  GetJob(argument: _scheduler_v1_GetJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  GetJob(argument: _scheduler_v1_GetJobRequest, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  getJob(argument: _scheduler_v1_GetJobRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  getJob(argument: _scheduler_v1_GetJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  getJob(argument: _scheduler_v1_GetJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  getJob(argument: _scheduler_v1_GetJobRequest, callback: grpc.requestCallback<_scheduler_v1_GetJobResponse__Output>): grpc.ClientUnaryCall;
+  
+  GetQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  GetQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  GetQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  GetQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
+  
+  Lease(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
+  Lease(options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
+  lease(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
+  lease(options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
+  
+  ListDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  ListDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  ListDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  ListDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  listDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  listDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  listDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  listDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  
+  Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  Nack(argument: _scheduler_v1_NackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  Nack(argument: _scheduler_v1_NackRequest, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  nack(argument: _scheduler_v1_NackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  nack(argument: _scheduler_v1_NackRequest, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
+  
+  RedriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  RedriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  RedriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  RedriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementation {
+  Ack: grpc.handleUnaryCall<_scheduler_v1_AckRequest__Output, _scheduler_v1_AckResponse>;
+  
+  CancelJob: grpc.handleUnaryCall<_scheduler_v1_CancelJobRequest__Output, _scheduler_v1_CancelJobResponse>;
+  
+  Enqueue: grpc.handleUnaryCall<_scheduler_v1_EnqueueRequest__Output, _scheduler_v1_EnqueueResponse>;
+  
+  EnqueueBatch: grpc.handleUnaryCall<_scheduler_v1_EnqueueBatchRequest__Output, _scheduler_v1_EnqueueBatchResponse>;
+  
+  ExtendLease: grpc.handleUnaryCall<_scheduler_v1_ExtendLeaseRequest__Output, _scheduler_v1_ExtendLeaseResponse>;
+  
+  GetJob: grpc.handleUnaryCall<_scheduler_v1_GetJobRequest__Output, _scheduler_v1_GetJobResponse>;
+  
+  GetQueueStats: grpc.handleUnaryCall<_scheduler_v1_GetQueueStatsRequest__Output, _scheduler_v1_GetQueueStatsResponse>;
+  
+  Lease: grpc.handleBidiStreamingCall<_scheduler_v1_LeaseRequest__Output, _scheduler_v1_LeaseResponse>;
+  
+  ListDeadJobs: grpc.handleUnaryCall<_scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse>;
+  
+  Nack: grpc.handleUnaryCall<_scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse>;
+  
+  RedriveDeadJobs: grpc.handleUnaryCall<_scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse>;
+  
+}
+
+export interface SchedulerServiceDefinition extends grpc.ServiceDefinition {
+  Ack: MethodDefinition<_scheduler_v1_AckRequest, _scheduler_v1_AckResponse, _scheduler_v1_AckRequest__Output, _scheduler_v1_AckResponse__Output>
+  CancelJob: MethodDefinition<_scheduler_v1_CancelJobRequest, _scheduler_v1_CancelJobResponse, _scheduler_v1_CancelJobRequest__Output, _scheduler_v1_CancelJobResponse__Output>
+  Enqueue: MethodDefinition<_scheduler_v1_EnqueueRequest, _scheduler_v1_EnqueueResponse, _scheduler_v1_EnqueueRequest__Output, _scheduler_v1_EnqueueResponse__Output>
+  EnqueueBatch: MethodDefinition<_scheduler_v1_EnqueueBatchRequest, _scheduler_v1_EnqueueBatchResponse, _scheduler_v1_EnqueueBatchRequest__Output, _scheduler_v1_EnqueueBatchResponse__Output>
+  ExtendLease: MethodDefinition<_scheduler_v1_ExtendLeaseRequest, _scheduler_v1_ExtendLeaseResponse, _scheduler_v1_ExtendLeaseRequest__Output, _scheduler_v1_ExtendLeaseResponse__Output>
+  GetJob: MethodDefinition<_scheduler_v1_GetJobRequest, _scheduler_v1_GetJobResponse, _scheduler_v1_GetJobRequest__Output, _scheduler_v1_GetJobResponse__Output>
+  GetQueueStats: MethodDefinition<_scheduler_v1_GetQueueStatsRequest, _scheduler_v1_GetQueueStatsResponse, _scheduler_v1_GetQueueStatsRequest__Output, _scheduler_v1_GetQueueStatsResponse__Output>
+  Lease: MethodDefinition<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse, _scheduler_v1_LeaseRequest__Output, _scheduler_v1_LeaseResponse__Output>
+  ListDeadJobs: MethodDefinition<_scheduler_v1_ListDeadJobsRequest, _scheduler_v1_ListDeadJobsResponse, _scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse__Output>
+  Nack: MethodDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackResponse, _scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse__Output>
+  RedriveDeadJobs: MethodDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse__Output>
+}

@@ -1,0 +1,24 @@
+/**
+ * Every Redis key name, in one place. All keys of a queue share the hash tag `{<queue>}` so a
+ * queue lives in one Redis Cluster slot and every script on it is atomic. The Lua scripts build
+ * the per-job and per-tenant keys from the same prefix (lua/lib.lua mirrors these builders).
+ */
+
+/** Pub/sub channel on which scripts announce that a queue went from empty to non-empty. */
+export const WAKE_CHANNEL = 'sched:wake';
+
+export function queuePrefix(queue: string): string {
+  return `sched:{${queue}}`;
+}
+
+/** The first key of every script on a queue: it routes the call to the queue's slot. */
+export function metaKey(queue: string): string {
+  return `${queuePrefix(queue)}:meta`;
+}
+
+export function idempotencyKey(queue: string, key: string): string {
+  return `${queuePrefix(queue)}:idem:${key}`;
+}
+
+/** Registry of queues seen, for operators and the metrics collector (not per queue: no tag). */
+export const QUEUES_KEY = 'sched:queues';
