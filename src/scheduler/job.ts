@@ -63,10 +63,10 @@ export interface LeasedJob {
 export interface LeaseBatch {
   jobs: LeasedJob[];
   /**
-   * The earliest time a delayed job falls due or a lease expires in this queue (epoch ms), or
-   * undefined when nothing is waiting on the clock: when to look again while idle.
+   * Milliseconds until the next delayed job falls due or lease expires in this queue, measured on
+   * Redis's clock; undefined when nothing waits on the clock. An idle consumer looks again then.
    */
-  nextWakeTime?: number;
+  nextWakeInMs?: number;
 }
 
 export interface NackInput {

@@ -22,3 +22,11 @@ export function idempotencyKey(queue: string, key: string): string {
 
 /** Registry of queues seen, for operators and the metrics collector (not per queue: no tag). */
 export const QUEUES_KEY = 'sched:queues';
+
+export function jobKey(queue: string, seq: string): string {
+  return `${queuePrefix(queue)}:j:${seq}`;
+}
+
+export function deadKey(queue: string): string {
+  return `${queuePrefix(queue)}:dead`;
+}

@@ -1,0 +1,13 @@
+--[[ extend.lua: pushes a lease's deadline to now + visibility.
+KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
+ARGV[4] seq        ARGV[5] lease token   ARGV[6] visibility (ms)
+Returns the new deadline, or -1, -2, -3 as ack.lua.
+]]
+local now = now_ms()
+local seq = ARGV[4]
+local tier, code = check_lease(seq, ARGV[5], now)
+if not tier then return code end
+local deadline = now + tonumber(ARGV[6])
+rcall('HSET', k_job(seq), 'u', deadline)
+rcall('ZADD', K.leased, deadline, seq)
+return deadline

@@ -1,0 +1,24 @@
+--[[ redrive.lua: brings dead jobs back to ready with a fresh set of attempts.
+KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
+ARGV[4] limit when no seqs are given   ARGV[5..] seqs of the dead jobs to bring back
+Returns how many jobs were brought back (unknown or not-dead seqs are skipped).
+]]
+local now = now_ms()
+local seqs = {}
+for i = 5, #ARGV do seqs[#seqs + 1] = ARGV[i] end
+if #seqs == 0 then seqs = rcall('ZRANGE', K.dead, 0, tonumber(ARGV[4]) - 1) end
+local moved = 0
+for _, seq in ipairs(seqs) do
+  local job = k_job(seq)
+  local f = rcall('HMGET', job, 's', 'r', 't', 'p')
+  if f[1] == 'X' then
+    rcall('ZREM', K.dead, seq)
+    count('dead', f[2], -1)
+    rcall('PERSIST', job)
+    rcall('HSET', job, 'a', 0)
+    rcall('HDEL', job, 'f')
+    make_ready(seq, f[2], f[3], tonumber(f[4]), now)
+    moved = moved + 1
+  end
+end
+return moved

@@ -1,0 +1,66 @@
+/**
+ * Loads the Lua scripts once per connection (ioredis `defineCommand`: EVALSHA, falling back to
+ * EVAL after a Redis restart) and calls them. Each script is lib.lua followed by its own file.
+ * Command names carry a version so that two deployed versions never share a name.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Cluster, Redis } from 'ioredis';
+import { metaKey } from './keys';
+
+export type RedisClient = Redis | Cluster;
+export type ScriptName = 'enqueue' | 'lease' | 'ack' | 'nack' | 'extend' | 'cancel' | 'redrive' | 'stats';
+export type ScriptArg = string | number | Buffer;
+
+const SCRIPT_VERSION = 1;
+const NAMES: ScriptName[] = ['enqueue', 'lease', 'ack', 'nack', 'extend', 'cancel', 'redrive', 'stats'];
+
+type Command = (...args: ScriptArg[]) => Promise<unknown>;
+
+function commandName(name: ScriptName): string {
+  return `sched_${name}_v${SCRIPT_VERSION}`;
+}
+
+function source(name: string): string {
+  return readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8');
+}
+
+export class Scripts {
+  private readonly weights: string;
+
+  /**
+   * @param weights tier -> weight, passed to every script (ARGV[3]) for the fair share.
+   * @param pinnedNow test-only: a fixed clock (epoch ms) instead of Redis's `TIME`.
+   */
+  constructor(
+    private readonly client: RedisClient,
+    weights: ReadonlyMap<string, number>,
+    private readonly pinnedNow?: () => number,
+  ) {
+    this.weights = [...weights].map(([tier, weight]) => `${tier}=${weight}`).join(',');
+    const lib = source('lib');
+    for (const name of NAMES) {
+      client.defineCommand(commandName(name), { numberOfKeys: 1, lua: `${lib}\n${source(name)}` });
+    }
+  }
+
+  /** Runs a script on a queue; replies come as strings. */
+  run(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
+    return this.command(commandName(name))(metaKey(queue), queue, this.now(), this.weights, ...args);
+  }
+
+  /** The same, with replies as Buffers: for scripts that return payloads. */
+  runBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
+    return this.command(`${commandName(name)}Buffer`)(metaKey(queue), queue, this.now(), this.weights, ...args);
+  }
+
+  private now(): string {
+    return this.pinnedNow ? String(this.pinnedNow()) : '';
+  }
+
+  private command(name: string): Command {
+    const fn = (this.client as unknown as Record<string, Command>)[name];
+    if (!fn) throw new Error(`script ${name} is not defined`);
+    return fn.bind(this.client);
+  }
+}

@@ -1,0 +1,260 @@
+/**
+ * The JobStore on Redis: every operation is one Lua script on one queue's keys (see lua/), called
+ * through ioredis with auto-pipelining so concurrent calls share round trips.
+ */
+import { randomBytes } from 'node:crypto';
+import { SchedulerError, scriptError } from '../errors';
+import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
+import type {
+  DeadPage,
+  EnqueueResult,
+  Job,
+  LeaseBatch,
+  LeasedJob,
+  NackResult,
+  QueueStats,
+  StateCounts,
+  TierStats,
+} from '../job';
+import type { JobStore, NewJob } from '../store';
+import { LEASED_FIELDS, jobFromHash, type JobHash } from './codec';
+import { QUEUES_KEY, deadKey, jobKey } from './keys';
+import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
+
+export interface RedisStoreOptions {
+  /** Tier -> weight for the fair share, e.g. premium=1000, free=100. */
+  weights: ReadonlyMap<string, number>;
+  /** Retry backoff: base * 2^(attempt-1), capped, with jitter. Default 1 s, capped at 10 min. */
+  backoff?: { baseMs: number; capMs: number };
+  /** How long an idempotency key is remembered. Default 24 h. */
+  dedupWindowMs?: number;
+  /** How long succeeded, cancelled and dead jobs stay readable. Default 24 h. */
+  retentionMs?: number;
+  /** Delayed jobs and expired leases moved per lease call. Default 1000. */
+  maxMovesPerLease?: number;
+  /** Test-only: pin the clock (epoch ms) instead of Redis's `TIME`. */
+  pinnedNow?: () => number;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+export class RedisJobStore implements JobStore {
+  private readonly scripts: Scripts;
+  private readonly fallbackWeight: number;
+  private readonly backoff: { baseMs: number; capMs: number };
+  private readonly dedupWindowMs: number;
+  private readonly retentionMs: number;
+  private readonly maxMoves: number;
+  private readonly knownQueues = new Set<string>();
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: RedisStoreOptions,
+  ) {
+    this.scripts = new Scripts(redis, options.weights, options.pinnedNow);
+    this.fallbackWeight = Math.min(...options.weights.values());
+    this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
+    this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;
+    this.retentionMs = options.retentionMs ?? DAY_MS;
+    this.maxMoves = options.maxMovesPerLease ?? 1000;
+  }
+
+  async enqueue(queue: string, jobs: NewJob[]): Promise<EnqueueResult[]> {
+    if (jobs.length === 0) return [];
+    const args: ScriptArg[] = [this.dedupWindowMs, jobs.length];
+    for (const job of jobs) {
+      const headers = job.headers && Object.keys(job.headers).length ? JSON.stringify(job.headers) : '';
+      args.push(job.tenantId, job.tier, job.priority, job.maxAttempts, job.delayMs ?? 0);
+      args.push(job.idempotencyKey ?? '', headers, job.payload);
+    }
+    const [reply] = await Promise.all([
+      this.call('enqueue', queue, args) as Promise<Array<string | number>>,
+      this.register(queue),
+    ]);
+    return jobs.map((_, i) => ({
+      jobId: formatJobId(queue, String(reply[i * 3])),
+      duplicate: reply[i * 3 + 1] === 1,
+      tier: String(reply[i * 3 + 2]),
+    }));
+  }
+
+  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
+    const tokenPrefix = randomBytes(9).toString('base64url');
+    const reply = (await this.callBuffer('lease', queue, [
+      count,
+      visibilityMs,
+      tokenPrefix,
+      this.maxMoves,
+      this.backoff.baseMs,
+      this.backoff.capMs,
+      Math.random(),
+      this.retentionMs,
+    ])) as Array<number | Buffer>;
+    const [wake, n] = reply as [number, number];
+    const stride = 3 + LEASED_FIELDS.length;
+    const jobs: LeasedJob[] = [];
+    for (let i = 0; i < n; i++) {
+      jobs.push(this.leasedJob(queue, reply.slice(2 + i * stride, 2 + (i + 1) * stride)));
+    }
+    return wake >= 0 ? { jobs, nextWakeInMs: wake } : { jobs };
+  }
+
+  async ack(lease: LeaseRef): Promise<void> {
+    const code = (await this.call('ack', lease.queue, [lease.seq, lease.token, this.retentionMs])) as number;
+    if (code < 0) throw scriptError(code, 'ack', leaseName(lease));
+  }
+
+  async nack(
+    lease: LeaseRef,
+    error: string,
+    retryDelayMs: number | undefined,
+    noRetry: boolean,
+  ): Promise<NackResult> {
+    const reply = (await this.call('nack', lease.queue, [
+      lease.seq,
+      lease.token,
+      error,
+      retryDelayMs ?? -1,
+      noRetry ? 1 : 0,
+      this.backoff.baseMs,
+      this.backoff.capMs,
+      Math.random(),
+      this.retentionMs,
+    ])) as number | [string, number];
+    if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
+    const [state, at] = reply;
+    if (state === 'X') return { state: 'dead' };
+    return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
+  }
+
+  async extend(lease: LeaseRef, visibilityMs: number): Promise<number> {
+    const reply = (await this.call('extend', lease.queue, [lease.seq, lease.token, visibilityMs])) as number;
+    if (reply < 0) throw scriptError(reply, 'extend', leaseName(lease));
+    return reply;
+  }
+
+  async get(ref: JobRef): Promise<Job> {
+    const hash = (await this.guard('get', this.redis.hgetallBuffer(jobKey(ref.queue, ref.seq)))) as JobHash;
+    if (!hash.s) throw scriptError(-1, 'get', formatJobId(ref.queue, ref.seq));
+    return jobFromHash(ref.queue, ref.seq, hash);
+  }
+
+  async cancel(ref: JobRef): Promise<Job> {
+    const code = (await this.call('cancel', ref.queue, [ref.seq, this.retentionMs])) as number;
+    if (code < 0) throw scriptError(code, 'cancel', formatJobId(ref.queue, ref.seq));
+    return this.get(ref);
+  }
+
+  async stats(queue: string): Promise<QueueStats> {
+    const reply = (await this.call('stats', queue, [])) as unknown[];
+    const [now, scheduled, leased, dead, flat] = reply as [number, number, number, number, string[]];
+    const counters = new Map<string, number>();
+    for (let i = 0; i < flat.length; i += 2) counters.set(flat[i]!, Number(flat[i + 1]));
+    const tiers: TierStats[] = [];
+    for (let i = 5; i < reply.length; i += 3) {
+      const [tier, ready, oldest] = reply.slice(i, i + 3) as [string, number, string];
+      tiers.push(this.tierStats(tier, ready, oldest ? now - Number(oldest) : 0, counters));
+    }
+    return {
+      queue,
+      counts: { pending: sum(tiers, (t) => t.counts.pending), scheduled, leased, dead },
+      tiers,
+      oldestReadyAgeMs: Math.max(0, ...tiers.map((t) => t.oldestReadyAgeMs)),
+    };
+  }
+
+  async listDead(queue: string, pageSize: number, pageToken: string): Promise<DeadPage> {
+    const offset = Number(pageToken || 0);
+    const seqs = await this.guard('list_dead', this.redis.zrange(deadKey(queue), offset, offset + pageSize));
+    const page = seqs.slice(0, pageSize);
+    const hashes = await Promise.all(
+      page.map((seq) => this.guard('list_dead', this.redis.hgetallBuffer(jobKey(queue, seq)))),
+    );
+    const jobs = page
+      .map((seq, i) => ({ seq, hash: hashes[i] as JobHash }))
+      .filter(({ hash }) => hash.s !== undefined)
+      .map(({ seq, hash }) => jobFromHash(queue, seq, hash));
+    return { jobs, nextPageToken: seqs.length > pageSize ? String(offset + pageSize) : '' };
+  }
+
+  async redrive(queue: string, seqs: string[], limit: number): Promise<number> {
+    return (await this.call('redrive', queue, [limit, ...seqs])) as number;
+  }
+
+  /** Queue names seen, for operators and metrics. */
+  async queues(): Promise<string[]> {
+    return (await this.guard('queues', this.redis.smembers(QUEUES_KEY))).sort();
+  }
+
+  private tierStats(tier: string, ready: number, oldestMs: number, counters: Map<string, number>): TierStats {
+    const c = (name: string): number => counters.get(`${name}:${tier}`) ?? 0;
+    const counts: StateCounts = { pending: ready, scheduled: c('scheduled'), leased: c('leased'), dead: c('dead') };
+    return {
+      tier,
+      weight: this.options.weights.get(tier) ?? this.fallbackWeight,
+      counts,
+      oldestReadyAgeMs: Math.max(0, oldestMs),
+      enqueuedTotal: c('enqueued'),
+      ackedTotal: c('acked'),
+      nackedTotal: c('nacked'),
+      deadTotal: c('deadlettered'),
+      expiredTotal: c('expired'),
+    };
+  }
+
+  private leasedJob(queue: string, row: Array<number | Buffer>): LeasedJob {
+    const [seq, token, deadline] = row as [Buffer, Buffer, number];
+    const hash: JobHash = { s: Buffer.from('L'), u: Buffer.from(String(deadline)) };
+    LEASED_FIELDS.forEach((field, i) => (hash[field] = row[3 + i] as Buffer));
+    const seqText = seq.toString();
+    return {
+      job: jobFromHash(queue, seqText, hash),
+      leaseId: formatLeaseId(queue, seqText, token.toString()),
+      leaseExpireTime: deadline,
+    };
+  }
+
+  /** Remembers the queue name once per process (a set outside the queue's slot). */
+  private async register(queue: string): Promise<void> {
+    if (this.knownQueues.has(queue)) return;
+    await this.guard('enqueue', this.redis.sadd(QUEUES_KEY, queue));
+    this.knownQueues.add(queue);
+  }
+
+  private call(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
+    return this.guard(name, this.scripts.run(name, queue, args));
+  }
+
+  private callBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
+    return this.guard(name, this.scripts.runBuffer(name, queue, args));
+  }
+
+  /** Redis trouble becomes a typed error: out of memory is a full queue, anything else unreachable. */
+  private async guard<T>(op: string, pending: Promise<T>): Promise<T> {
+    try {
+      return await pending;
+    } catch (err) {
+      const reply = isReplyError(err);
+      const full = reply && err.message.startsWith('OOM');
+      if (reply && !full) throw err;
+      throw new SchedulerError(
+        full ? 'resource_exhausted' : 'unavailable',
+        full ? 'Redis is out of memory: the queue is full' : `Redis is unavailable: ${String(err)}`,
+        { op, cause: err },
+      );
+    }
+  }
+}
+
+/** ioredis types ReplyError as `any`: check by name instead. */
+function isReplyError(err: unknown): err is Error {
+  return err instanceof Error && err.name === 'ReplyError';
+}
+
+function leaseName(lease: LeaseRef): string {
+  return formatLeaseId(lease.queue, lease.seq, lease.token);
+}
+
+function sum<T>(items: T[], f: (item: T) => number): number {
+  return items.reduce((total, item) => total + f(item), 0);
+}
