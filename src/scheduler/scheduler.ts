@@ -87,41 +87,41 @@ export class Scheduler {
     return results;
   }
 
-  lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
+  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
     checkName('queue', queue);
     checkCount('credits', count, 1, this.options.maxLeaseCount);
     checkDuration('visibility_timeout', visibilityMs, 1);
     return this.store.lease(queue, count, visibilityMs);
   }
 
-  ack(leaseId: string): Promise<void> {
+  async ack(leaseId: string): Promise<void> {
     return this.store.ack(parseLeaseId(leaseId));
   }
 
-  nack(input: NackInput): Promise<NackResult> {
+  async nack(input: NackInput): Promise<NackResult> {
     const lease = parseLeaseId(input.leaseId);
     const delay = input.retryDelayMs === undefined ? undefined : checkDuration('retry_delay', input.retryDelayMs);
     return this.store.nack(lease, clipError(input.error ?? ''), delay, input.noRetry ?? false);
   }
 
-  extendLease(leaseId: string, visibilityMs: number): Promise<number> {
+  async extendLease(leaseId: string, visibilityMs: number): Promise<number> {
     const lease = parseLeaseId(leaseId);
     return this.store.extend(lease, checkDuration('visibility_timeout', visibilityMs, 1));
   }
 
-  getJob(jobId: string): Promise<Job> {
+  async getJob(jobId: string): Promise<Job> {
     return this.store.get(parseJobId(jobId));
   }
 
-  cancelJob(jobId: string): Promise<Job> {
+  async cancelJob(jobId: string): Promise<Job> {
     return this.store.cancel(parseJobId(jobId));
   }
 
-  stats(queue: string): Promise<QueueStats> {
+  async stats(queue: string): Promise<QueueStats> {
     return this.store.stats(checkName('queue', queue));
   }
 
-  listDead(queue: string, pageSize = 100, pageToken = ''): Promise<DeadPage> {
+  async listDead(queue: string, pageSize = 100, pageToken = ''): Promise<DeadPage> {
     checkName('queue', queue);
     checkCount('page_size', pageSize, 1, 1000);
     if (pageToken !== '' && !/^[0-9]{1,9}$/.test(pageToken)) {
@@ -132,7 +132,7 @@ export class Scheduler {
     return this.store.listDead(queue, pageSize, pageToken);
   }
 
-  redrive(queue: string, jobIds: string[] = [], limit = 1000): Promise<number> {
+  async redrive(queue: string, jobIds: string[] = [], limit = 1000): Promise<number> {
     checkName('queue', queue);
     checkCount('limit', limit, 1, 10_000);
     checkCount('job_ids', jobIds.length, 0, 10_000);

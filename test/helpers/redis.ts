@@ -35,7 +35,11 @@ export function uniqueName(prefix = 'q'): string {
 async function waitForPing(url: string): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const probe = new Redis(url, {
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     try {
       await probe.connect();
@@ -50,7 +54,9 @@ async function waitForPing(url: string): Promise<void> {
   }
 }
 
-export async function startRedis(options: { own?: boolean; args?: string[] } = {}): Promise<TestRedis> {
+export async function startRedis(
+  options: { own?: boolean; args?: string[] } = {},
+): Promise<TestRedis> {
   const shared = process.env.REDIS_URL;
   if (shared && !options.own) {
     const port = Number(new URL(shared).port || 6379);
@@ -60,13 +66,22 @@ export async function startRedis(options: { own?: boolean; args?: string[] } = {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const launch = async (): Promise<void> => {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+    ];
     child = spawn('redis-server', [...args, ...(options.args ?? [])], { stdio: 'ignore' });
     await waitForPing(url);
   };
   const stop = async (): Promise<void> => {
     const running = child;
-    if (!running || running.exitCode !== null) return;
+    if (!running || running.exitCode !== null || running.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       running.once('exit', () => resolve());
       running.kill('SIGKILL');

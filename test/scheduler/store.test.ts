@@ -1,0 +1,327 @@
+/**
+ * Every script against a real Redis, with the clock pinned: the state each operation leaves, the
+ * fence on stale leases, expiry, retries, dead letters, redrive, idempotency, cancel and stats.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { isSchedulerError } from '../../src/scheduler/errors';
+import type { EnqueueInput } from '../../src/scheduler/job';
+import { uniqueName } from '../helpers/redis';
+import { T0, checkInvariant, harness, snapshot, type Harness } from './harness';
+
+let h: Harness;
+let queue: string;
+before(async () => (h = await harness({ tiers: { acme: 'premium' } })));
+after(() => h.close());
+afterEach(async () => {
+  assert.deepEqual(await checkInvariant(h.redis, queue), [], 'every job is in exactly one state');
+});
+
+function input(extra: Partial<EnqueueInput> = {}): EnqueueInput {
+  queue ??= uniqueName();
+  return { queue, tenantId: 'acme', payload: Buffer.from('{"to":"a@b.c"}'), ...extra };
+}
+
+async function fresh(): Promise<void> {
+  queue = uniqueName();
+  h.clock.now = T0;
+}
+
+async function rejects(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(isSchedulerError(err), `expected a SchedulerError, got ${String(err)}`);
+    assert.equal(err.code, code, err.message);
+    if (field) assert.equal(err.field, field);
+    return true;
+  });
+}
+
+describe('enqueue, lease, ack', () => {
+  it('stores a job as pending with its tier, then leases and acks it', async () => {
+    await fresh();
+    const { jobId, tier, duplicate } = await h.scheduler.enqueue(input({ priority: 4, headers: { trace: 'x' } }));
+    assert.equal(tier, 'premium');
+    assert.equal(duplicate, false);
+    const pending = await h.scheduler.getJob(jobId);
+    assert.equal(pending.state, 'pending');
+    assert.equal(pending.attempt, 0);
+    assert.equal(pending.enqueueTime, T0);
+    assert.deepEqual(pending.headers, { trace: 'x' });
+
+    const { jobs } = await h.scheduler.lease(queue, 10, 30_000);
+    assert.equal(jobs.length, 1);
+    const [leased] = jobs;
+    assert.equal(leased!.job.id, jobId);
+    assert.equal(leased!.job.attempt, 1);
+    assert.equal(leased!.job.payload.toString(), '{"to":"a@b.c"}');
+    assert.equal(leased!.leaseExpireTime, T0 + 30_000);
+    assert.equal((await h.scheduler.getJob(jobId)).state, 'leased');
+
+    await h.scheduler.ack(leased!.leaseId);
+    const done = await h.scheduler.getJob(jobId);
+    assert.equal(done.state, 'succeeded');
+    assert.equal(done.finishTime, T0);
+    const ttl = await h.redis.pttl(`sched:{${queue}}:j:${jobId.split('/')[1]}`);
+    assert.ok(ttl > 0 && ttl <= 24 * 3600 * 1000, 'a finished job is kept for the retention period');
+  });
+
+  it('never delivers an acked job again', async () => {
+    await fresh();
+    await h.scheduler.enqueue(input());
+    const [leased] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
+    await h.scheduler.ack(leased!.leaseId);
+    h.clock.now += 3_600_000;
+    assert.deepEqual((await h.scheduler.lease(queue, 10, 1000)).jobs, []);
+    await rejects(h.scheduler.ack(leased!.leaseId), 'failed_precondition', 'lease_id');
+  });
+
+  it('keeps binary payloads byte for byte', async () => {
+    await fresh();
+    const payload = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    await h.scheduler.enqueue(input({ payload }));
+    const [leased] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
+    assert.deepEqual(leased!.job.payload, payload);
+  });
+});
+
+describe('lease fencing', () => {
+  it('rejects an ack whose lease went to another worker, and changes nothing', async () => {
+    await fresh();
+    await h.scheduler.enqueue(input());
+    const first = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    h.clock.now += 1001;
+    await h.scheduler.lease(queue, 1, 1000); // reaps the expired lease into its backoff
+    h.clock.now += 1000;
+    const second = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    assert.equal(second.job.id, first.job.id);
+    assert.notEqual(second.leaseId, first.leaseId);
+    const before = await snapshot(h.redis, queue);
+    await rejects(h.scheduler.ack(first.leaseId), 'failed_precondition', 'lease_id');
+    await rejects(h.scheduler.nack({ leaseId: first.leaseId, error: 'x' }), 'failed_precondition');
+    await rejects(h.scheduler.extendLease(first.leaseId, 5000), 'failed_precondition');
+    assert.deepEqual(await snapshot(h.redis, queue), before);
+    await h.scheduler.ack(second.leaseId);
+  });
+
+  it('rejects an ack whose lease has expired, even before anyone leased the job again', async () => {
+    await fresh();
+    await h.scheduler.enqueue(input());
+    const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    h.clock.now += 1001;
+    const before = await snapshot(h.redis, queue);
+    await rejects(h.scheduler.ack(leased.leaseId), 'failed_precondition', 'lease_id');
+    assert.deepEqual(await snapshot(h.redis, queue), before);
+  });
+
+  it('accepts an ack at the deadline, and extends a lease from now', async () => {
+    await fresh();
+    await h.scheduler.enqueue(input());
+    const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    h.clock.now += 900;
+    assert.equal(await h.scheduler.extendLease(leased.leaseId, 5000), T0 + 5900);
+    h.clock.now = T0 + 5900;
+    assert.deepEqual((await h.scheduler.lease(queue, 1, 1000)).jobs, [], 'an extended lease is not redelivered');
+    await h.scheduler.ack(leased.leaseId);
+  });
+
+  it('rejects malformed lease ids and job ids as invalid arguments', async () => {
+    await fresh();
+    for (const bad of ['', 'x', 'q/1', 'q/0/abcdefgh', 'q/1/short', 'bad queue/1/abcdefgh', 'q/1/abcdefgh/x']) {
+      await rejects(h.scheduler.ack(bad), 'invalid_argument', 'lease_id');
+    }
+    await rejects(h.scheduler.getJob('nope'), 'invalid_argument', 'job_id');
+    await rejects(h.scheduler.ack(`${queue}/999/abcdefghij`), 'not_found');
+    await rejects(h.scheduler.getJob(`${queue}/999`), 'not_found');
+  });
+});
+
+describe('expiry, retries and dead letters', () => {
+  it('redelivers an expired lease with attempt + 1 after its backoff', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input());
+    await h.scheduler.lease(queue, 1, 1000);
+    h.clock.now += 1001;
+    const reaped = await h.scheduler.lease(queue, 1, 1000);
+    assert.deepEqual(reaped.jobs, [], 'backoff: not ready the moment it expires');
+    const job = await h.scheduler.getJob(jobId);
+    assert.equal(job.state, 'scheduled');
+    assert.equal(job.lastError, 'lease expired');
+    const backoff = job.scheduledTime! - h.clock.now;
+    assert.ok(backoff >= 500 && backoff <= 1000, `first backoff ${backoff} ms is within [base/2, base]`);
+    assert.equal(reaped.nextWakeInMs, backoff);
+    h.clock.now = job.scheduledTime!;
+    const again = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    assert.equal(again.job.id, jobId);
+    assert.equal(again.job.attempt, 2);
+    const stats = await h.scheduler.stats(queue);
+    assert.equal(stats.tiers.find((t) => t.tier === 'premium')!.expiredTotal, 1);
+  });
+
+  it('dead-letters a job at max attempts, and redrive brings it back with fresh attempts', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 2 }));
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+      assert.equal(leased.job.attempt, attempt);
+      const result = await h.scheduler.nack({ leaseId: leased.leaseId, error: `boom ${attempt}`, retryDelayMs: 0 });
+      assert.equal(result.state, attempt < 2 ? 'pending' : 'dead');
+    }
+    const dead = await h.scheduler.getJob(jobId);
+    assert.equal(dead.state, 'dead');
+    assert.equal(dead.lastError, 'boom 2');
+    const page = await h.scheduler.listDead(queue);
+    assert.deepEqual(page.jobs.map((j) => j.id), [jobId]);
+    assert.equal((await h.scheduler.stats(queue)).counts.dead, 1);
+
+    assert.equal(await h.scheduler.redrive(queue, [jobId]), 1);
+    const back = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    assert.equal(back.job.id, jobId);
+    assert.equal(back.job.attempt, 1);
+    assert.equal((await h.scheduler.stats(queue)).counts.dead, 0);
+    await h.scheduler.ack(back.leaseId);
+  });
+
+  it('dead-letters an expired lease at max attempts', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 1 }));
+    await h.scheduler.lease(queue, 1, 1000);
+    h.clock.now += 1001;
+    await h.scheduler.lease(queue, 1, 1000);
+    assert.equal((await h.scheduler.getJob(jobId)).state, 'dead');
+  });
+
+  it('retries after the delay a nack asks for, or dead-letters on no_retry', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input());
+    let leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    const retry = await h.scheduler.nack({ leaseId: leased.leaseId, error: 'later', retryDelayMs: 7000 });
+    assert.deepEqual(retry, { state: 'scheduled', retryTime: T0 + 7000 });
+    h.clock.now += 6999;
+    assert.deepEqual((await h.scheduler.lease(queue, 1, 1000)).jobs, []);
+    h.clock.now += 1;
+    leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    assert.equal(leased.job.id, jobId);
+    assert.deepEqual(await h.scheduler.nack({ leaseId: leased.leaseId, error: 'bad input', noRetry: true }), {
+      state: 'dead',
+    });
+  });
+
+  it('backs off exponentially, capped', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 20 }));
+    const delays: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+      const { retryTime } = await h.scheduler.nack({ leaseId: leased.leaseId, error: 'e' });
+      delays.push(retryTime! - h.clock.now);
+      h.clock.now = retryTime!;
+      assert.equal((await h.scheduler.getJob(jobId)).state, 'scheduled');
+    }
+    delays.forEach((d, i) => {
+      const full = Math.min(60_000, 1000 * 2 ** i);
+      assert.ok(d >= full / 2 && d <= full, `attempt ${i + 1}: ${d} ms not within [${full / 2}, ${full}]`);
+    });
+  });
+});
+
+describe('delays, idempotency, cancel', () => {
+  it('holds a delayed job until its due time', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input({ delayMs: 5000 }));
+    const job = await h.scheduler.getJob(jobId);
+    assert.equal(job.state, 'scheduled');
+    assert.equal(job.scheduledTime, T0 + 5000);
+    const early = await h.scheduler.lease(queue, 1, 1000);
+    assert.deepEqual(early.jobs, []);
+    assert.equal(early.nextWakeInMs, 5000);
+    h.clock.now += 5000;
+    assert.equal((await h.scheduler.lease(queue, 1, 1000)).jobs[0]!.job.id, jobId);
+  });
+
+  it('returns the first job for a repeated idempotency key, and a new one after the window', async () => {
+    await fresh();
+    const first = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
+    const again = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1', payload: Buffer.from('other') }));
+    assert.deepEqual(again, { ...first, duplicate: true });
+    const batch = await h.scheduler.enqueueBatch([input({ idempotencyKey: 'order-2' }), input({ idempotencyKey: 'order-2' })]);
+    assert.equal((batch[1] as { duplicate: boolean }).duplicate, true);
+    assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
+    await h.redis.del(`sched:{${queue}}:idem:order-1`); // what the window's expiry does
+    const later = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
+    assert.notEqual(later.jobId, first.jobId);
+    const ttl = await h.redis.pttl(`sched:{${queue}}:idem:order-1`);
+    assert.ok(ttl > 23 * 3600 * 1000, 'the key is remembered for the dedup window');
+  });
+
+  it('cancels pending, scheduled and dead jobs, but not leased or finished ones', async () => {
+    await fresh();
+    const pending = await h.scheduler.enqueue(input());
+    const other = await h.scheduler.enqueue(input({ tenantId: 'other' }));
+    const scheduled = await h.scheduler.enqueue(input({ delayMs: 1000 }));
+    assert.equal((await h.scheduler.cancelJob(pending.jobId)).state, 'cancelled');
+    assert.equal((await h.scheduler.cancelJob(scheduled.jobId)).state, 'cancelled');
+    const leased = (await h.scheduler.lease(queue, 5, 1000)).jobs;
+    assert.deepEqual(leased.map((l) => l.job.id), [other.jobId]);
+    await rejects(h.scheduler.cancelJob(other.jobId), 'failed_precondition');
+    await h.scheduler.nack({ leaseId: leased[0]!.leaseId, noRetry: true });
+    assert.equal((await h.scheduler.cancelJob(other.jobId)).state, 'cancelled');
+    await rejects(h.scheduler.cancelJob(other.jobId), 'failed_precondition');
+    await rejects(h.scheduler.cancelJob(`${queue}/12345`), 'not_found');
+    assert.equal(await h.redis.exists(`sched:{${queue}}:tiers`), 0, 'no tier left active with nothing ready');
+  });
+});
+
+describe('stats', () => {
+  it('counts jobs per state and per tier, with the oldest ready age', async () => {
+    await fresh();
+    await h.scheduler.enqueue(input());
+    h.clock.now += 2000;
+    await h.scheduler.enqueue(input({ tenantId: 'someone' }));
+    await h.scheduler.enqueue(input({ tenantId: 'someone', delayMs: 60_000 }));
+    h.clock.now += 1000;
+    const stats = await h.scheduler.stats(queue);
+    assert.deepEqual(stats.counts, { pending: 2, scheduled: 1, leased: 0, dead: 0 });
+    assert.equal(stats.oldestReadyAgeMs, 3000);
+    const premium = stats.tiers.find((t) => t.tier === 'premium')!;
+    const free = stats.tiers.find((t) => t.tier === 'free')!;
+    assert.deepEqual(premium.counts, { pending: 1, scheduled: 0, leased: 0, dead: 0 });
+    assert.deepEqual(free.counts, { pending: 1, scheduled: 1, leased: 0, dead: 0 });
+    assert.equal(free.oldestReadyAgeMs, 1000);
+    assert.equal(free.enqueuedTotal, 2);
+    assert.equal(premium.weight, 1000);
+  });
+});
+
+describe('bad input', () => {
+  it('names the field at fault and writes nothing', async () => {
+    await fresh();
+    const cases: Array<[Partial<EnqueueInput>, string]> = [
+      [{ queue: '' }, 'queue'],
+      [{ queue: 'x'.repeat(129) }, 'queue'],
+      [{ queue: 'has space' }, 'queue'],
+      [{ queue: 'a/b' }, 'queue'],
+      [{ tenantId: '' }, 'tenant_id'],
+      [{ tenantId: 'ünïcode' }, 'tenant_id'],
+      [{ priority: 10 }, 'priority'],
+      [{ priority: -1 }, 'priority'],
+      [{ priority: 1.5 }, 'priority'],
+      [{ payload: Buffer.alloc(1024 * 1024 + 1) }, 'payload'],
+      [{ delayMs: -5 }, 'delay'],
+      [{ maxAttempts: -1 }, 'max_attempts'],
+      [{ idempotencyKey: 'k'.repeat(300) }, 'idempotency_key'],
+      [{ headers: { '': 'v' } }, 'headers'],
+    ];
+    for (const [bad, field] of cases) await rejects(h.scheduler.enqueue(input(bad)), 'invalid_argument', field);
+    await rejects(h.scheduler.lease(queue, 0, 1000), 'invalid_argument', 'credits');
+    await rejects(h.scheduler.lease(queue, 1, 0), 'invalid_argument', 'visibility_timeout');
+    assert.deepEqual(await snapshot(h.redis, queue), {});
+  });
+
+  it('reports a bad item of a batch and enqueues the others', async () => {
+    await fresh();
+    const results = await h.scheduler.enqueueBatch([input(), input({ priority: 11 }), input()]);
+    assert.ok(isSchedulerError(results[1]));
+    assert.equal(results[1].field, 'requests[1].priority');
+    assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
+  });
+});
