@@ -50,7 +50,8 @@ export class Scheduler {
     checkEnqueue(input, this.options);
     const tier = await this.tiers.resolve(input.tenantId);
     const [result] = await this.store.enqueue(input.queue, [this.newJob(input, tier)]);
-    if (!result) throw new SchedulerError('unavailable', 'enqueue returned no result', { op: 'enqueue' });
+    if (!result)
+      throw new SchedulerError('unavailable', 'enqueue returned no result', { op: 'enqueue' });
     return result;
   }
 
@@ -60,7 +61,9 @@ export class Scheduler {
    */
   async enqueueBatch(inputs: EnqueueInput[]): Promise<Array<EnqueueResult | SchedulerError>> {
     checkCount('requests', inputs.length, 0, this.options.maxBatchSize);
-    const results: Array<EnqueueResult | SchedulerError> = new Array<EnqueueResult | SchedulerError>(inputs.length);
+    const results: Array<EnqueueResult | SchedulerError> = new Array<
+      EnqueueResult | SchedulerError
+    >(inputs.length);
     const valid: number[] = [];
     inputs.forEach((input, i) => {
       try {
@@ -100,7 +103,10 @@ export class Scheduler {
 
   async nack(input: NackInput): Promise<NackResult> {
     const lease = parseLeaseId(input.leaseId);
-    const delay = input.retryDelayMs === undefined ? undefined : checkDuration('retry_delay', input.retryDelayMs);
+    const delay =
+      input.retryDelayMs === undefined
+        ? undefined
+        : checkDuration('retry_delay', input.retryDelayMs);
     return this.store.nack(lease, clipError(input.error ?? ''), delay, input.noRetry ?? false);
   }
 

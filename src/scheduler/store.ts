@@ -26,7 +26,12 @@ export interface JobStore {
   /** Leases up to `count` ready jobs by the fairness policy. */
   lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch>;
   ack(lease: LeaseRef): Promise<void>;
-  nack(lease: LeaseRef, error: string, retryDelayMs: number | undefined, noRetry: boolean): Promise<NackResult>;
+  nack(
+    lease: LeaseRef,
+    error: string,
+    retryDelayMs: number | undefined,
+    noRetry: boolean,
+  ): Promise<NackResult>;
   /** Returns the new deadline. */
   extend(lease: LeaseRef, visibilityMs: number): Promise<number>;
   get(job: JobRef): Promise<Job>;

@@ -51,10 +51,14 @@ export function checkEnqueue(input: EnqueueInput, limits: Limits, prefix = ''): 
     );
   }
   if (input.delayMs !== undefined) checkDuration(`${prefix}delay`, input.delayMs);
-  if (input.maxAttempts) checkCount(`${prefix}max_attempts`, input.maxAttempts, 0, limits.maxAttemptsCap);
+  if (input.maxAttempts)
+    checkCount(`${prefix}max_attempts`, input.maxAttempts, 0, limits.maxAttemptsCap);
   const key = input.idempotencyKey ?? '';
   if (Buffer.byteLength(key) > MAX_IDEMPOTENCY_KEY) {
-    throw invalidArgument(`${prefix}idempotency_key`, `must be at most ${MAX_IDEMPOTENCY_KEY} bytes`);
+    throw invalidArgument(
+      `${prefix}idempotency_key`,
+      `must be at most ${MAX_IDEMPOTENCY_KEY} bytes`,
+    );
   }
   checkHeaders(`${prefix}headers`, input.headers ?? {});
 }
@@ -67,11 +71,15 @@ function checkHeaders(field: string, headers: Record<string, string>): void {
     if (k.length === 0) throw invalidArgument(field, 'keys must not be empty');
     bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
   }
-  if (bytes > MAX_HEADER_BYTES) throw invalidArgument(field, `at most ${MAX_HEADER_BYTES} bytes in all`);
+  if (bytes > MAX_HEADER_BYTES)
+    throw invalidArgument(field, `at most ${MAX_HEADER_BYTES} bytes in all`);
 }
 
 /** Truncates an error text to what is stored, on a character boundary. */
 export function clipError(text: string): string {
   if (Buffer.byteLength(text) <= MAX_ERROR_BYTES) return text;
-  return Buffer.from(text).subarray(0, MAX_ERROR_BYTES).toString('utf8').replace(/\uFFFD$/, '');
+  return Buffer.from(text)
+    .subarray(0, MAX_ERROR_BYTES)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
 }

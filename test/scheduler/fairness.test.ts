@@ -25,12 +25,18 @@ describe('fair share between tiers', () => {
       const tiers = (await drain(h, queue, 660, rnd)).map((l) => l.tier);
       for (let i = 0; i + 11 <= tiers.length; i++) {
         const premium = tiers.slice(i, i + 11).filter((t) => t === 'premium').length;
-        assert.ok(premium >= 9 && premium <= 11, `seed ${seed}: window at ${i} has ${premium} premium`);
+        assert.ok(
+          premium >= 9 && premium <= 11,
+          `seed ${seed}: window at ${i} has ${premium} premium`,
+        );
       }
       let free = 0;
       tiers.forEach((tier, n) => {
         if (tier === 'free') free++;
-        assert.ok(Math.abs(free - (n + 1) / 11) <= 1, `seed ${seed}: after ${n + 1} leases free has ${free}`);
+        assert.ok(
+          Math.abs(free - (n + 1) / 11) <= 1,
+          `seed ${seed}: after ${n + 1} leases free has ${free}`,
+        );
       });
     }
   });
@@ -38,11 +44,16 @@ describe('fair share between tiers', () => {
   it('shares by any configured weights, within two leases per tier at every point', async () => {
     for (const seed of SEEDS) {
       const rnd = random(seed);
-      const weights = { gold: pickInt(rnd, 1, 1000), silver: pickInt(rnd, 1, 1000), bronze: pickInt(rnd, 1, 1000) };
+      const weights = {
+        gold: pickInt(rnd, 1, 1000),
+        silver: pickInt(rnd, 1, 1000),
+        bronze: pickInt(rnd, 1, 1000),
+      };
       const w = await harness({ store: { weights: new Map(Object.entries(weights)) } });
       try {
         const queue = uniqueName();
-        for (const tier of Object.keys(weights)) await fill(w, queue, tier, pickInt(rnd, 1, 5), 400, rnd);
+        for (const tier of Object.keys(weights))
+          await fill(w, queue, tier, pickInt(rnd, 1, 5), 400, rnd);
         const total = Object.values(weights).reduce((a, b) => a + b, 0);
         const got = { gold: 0, silver: 0, bronze: 0 };
         for (const [n, { tier }] of (await drain(w, queue, 400, rnd)).entries()) {
@@ -50,7 +61,10 @@ describe('fair share between tiers', () => {
           for (const [name, weight] of Object.entries(weights)) {
             const fair = ((n + 1) * weight) / total;
             const diff = Math.abs(got[name as keyof typeof got] - fair);
-            assert.ok(diff <= 2, `seed ${seed} ${JSON.stringify(weights)}: ${name} ${diff} off after ${n + 1}`);
+            assert.ok(
+              diff <= 2,
+              `seed ${seed} ${JSON.stringify(weights)}: ${name} ${diff} off after ${n + 1}`,
+            );
           }
         }
       } finally {
@@ -60,7 +74,10 @@ describe('fair share between tiers', () => {
   });
 
   it('gives a tier that was idle no burst when its work returns', async () => {
-    for (const [busy, idle] of [['premium', 'free'], ['free', 'premium']] as const) {
+    for (const [busy, idle] of [
+      ['premium', 'free'],
+      ['free', 'premium'],
+    ] as const) {
       const rnd = random(42);
       const queue = uniqueName();
       await fill(h, queue, busy, 5, 1200, rnd);
@@ -77,7 +94,8 @@ describe('fair share between tiers', () => {
     await fill(h, queue, 'premium', 3, 600, random(7));
     let free = 0;
     for (let n = 0; n < 550; n++) {
-      if ((await h.redis.exists(`sched:{${queue}}:tn:free`)) === 0) await h.store.enqueue(queue, [job('trickle', 'free')]);
+      if ((await h.redis.exists(`sched:{${queue}}:tn:free`)) === 0)
+        await h.store.enqueue(queue, [job('trickle', 'free')]);
       const { jobs } = await h.store.lease(queue, 1, 600_000);
       if (jobs[0]?.job.tier === 'free') free++;
     }
@@ -94,9 +112,14 @@ describe('fair share between tenants of a tier', () => {
     const rnd = random(99);
     const queue = uniqueName();
     const whale = Array.from({ length: 100_000 }, () => job('whale', 'free', pickInt(rnd, 0, 9)));
-    for (let i = 0; i < whale.length; i += 5000) await h.store.enqueue(queue, whale.slice(i, i + 5000));
+    for (let i = 0; i < whale.length; i += 5000)
+      await h.store.enqueue(queue, whale.slice(i, i + 5000));
     const others = pickInt(rnd, 3, 10);
-    for (let t = 0; t < others; t++) await h.store.enqueue(queue, Array.from({ length: 50 }, () => job(`t${t}`, 'free')));
+    for (let t = 0; t < others; t++)
+      await h.store.enqueue(
+        queue,
+        Array.from({ length: 50 }, () => job(`t${t}`, 'free')),
+      );
     await fill(h, queue, 'premium', 4, 2000, rnd);
     await drain(h, queue, pickInt(rnd, 10, 200), rnd);
     await h.store.enqueue(queue, [job('minnow', 'free', 0)]);
@@ -109,16 +132,23 @@ describe('fair share between tenants of a tier', () => {
       if (leased.tier !== 'free') continue;
       freeLeases++;
       if (leased.tenantId === 'minnow') break;
-      assert.ok(freeLeases < active, `minnow still waiting after ${freeLeases} free leases (${active} active tenants)`);
+      assert.ok(
+        freeLeases < active,
+        `minnow still waiting after ${freeLeases} free leases (${active} active tenants)`,
+      );
     }
   });
 
   it('gives a tenant that empties and refills no more than its round-robin share', async () => {
     const queue = uniqueName();
-    await h.store.enqueue(queue, Array.from({ length: 400 }, (_, i) => job(i % 2 ? 'b' : 'c', 'free')));
+    await h.store.enqueue(
+      queue,
+      Array.from({ length: 400 }, (_, i) => job(i % 2 ? 'b' : 'c', 'free')),
+    );
     let trickle = 0;
     for (let n = 0; n < 300; n++) {
-      if ((await h.redis.exists(`sched:{${queue}}:q:free:a`)) === 0) await h.store.enqueue(queue, [job('a', 'free')]);
+      if ((await h.redis.exists(`sched:{${queue}}:q:free:a`)) === 0)
+        await h.store.enqueue(queue, [job('a', 'free')]);
       const { jobs } = await h.store.lease(queue, 1, 600_000);
       if (jobs[0]?.job.tenantId === 'a') trickle++;
     }
@@ -130,7 +160,10 @@ describe('fair share between tenants of a tier', () => {
       const rnd = random(seed);
       const queue = uniqueName();
       const priorities = Array.from({ length: 200 }, () => pickInt(rnd, 0, 9));
-      const { length } = await h.store.enqueue(queue, priorities.map((p) => job('solo', 'free', p)));
+      const { length } = await h.store.enqueue(
+        queue,
+        priorities.map((p) => job('solo', 'free', p)),
+      );
       const { jobs } = await h.store.lease(queue, length, 600_000);
       const got = jobs.map(({ job: j }) => [j.priority, Number(j.id.split('/')[1])] as const);
       const want = [...got].sort((x, y) => y[0] - x[0] || x[1] - y[1]);

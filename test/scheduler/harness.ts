@@ -3,7 +3,11 @@
  * so tests can assert every structure an operation touched.
  */
 import { Redis } from 'ioredis';
-import { Scheduler, DEFAULT_SCHEDULER_OPTIONS, type SchedulerOptions } from '../../src/scheduler/scheduler';
+import {
+  Scheduler,
+  DEFAULT_SCHEDULER_OPTIONS,
+  type SchedulerOptions,
+} from '../../src/scheduler/scheduler';
 import { RedisJobStore, type RedisStoreOptions } from '../../src/scheduler/redis/store';
 import { StaticTierResolver } from '../../src/scheduler/tiers/static';
 import { queuePrefix } from '../../src/scheduler/redis/keys';
@@ -42,7 +46,10 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     ...options.store,
   });
   const tiers = new StaticTierResolver(new Map(Object.entries(options.tiers ?? {})), 'free');
-  const scheduler = new Scheduler(store, tiers, { ...DEFAULT_SCHEDULER_OPTIONS, ...options.scheduler });
+  const scheduler = new Scheduler(store, tiers, {
+    ...DEFAULT_SCHEDULER_OPTIONS,
+    ...options.scheduler,
+  });
   return {
     redis,
     server,
@@ -84,7 +91,11 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
   for (const key of await redis.keys(`${esc}:q:*`)) {
     for (const seq of await redis.zrange(key, 0, -1)) note(seq, 'P');
   }
-  for (const [name, state] of [['delayed', 'S'], ['leased', 'L'], ['dead', 'X']] as const) {
+  for (const [name, state] of [
+    ['delayed', 'S'],
+    ['leased', 'L'],
+    ['dead', 'X'],
+  ] as const) {
     for (const seq of await redis.zrange(`${p}:${name}`, 0, -1)) note(seq, state);
   }
   const readyByTier = new Set<string>();
@@ -97,10 +108,13 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
     const state = await redis.hget(key, 's');
     const places = where.get(seq) ?? [];
     const expected = state === 'D' || state === 'C' ? [] : [state];
-    if (places.join() !== expected.join()) problems.push(`job ${seq}: state ${state}, found in [${places.join()}]`);
-    if ((state === 'P') !== readyByTier.has(seq)) problems.push(`job ${seq}: tier ready index disagrees`);
+    if (places.join() !== expected.join())
+      problems.push(`job ${seq}: state ${state}, found in [${places.join()}]`);
+    if ((state === 'P') !== readyByTier.has(seq))
+      problems.push(`job ${seq}: tier ready index disagrees`);
     where.delete(seq);
   }
-  for (const [seq, places] of where) problems.push(`job ${seq}: in [${places.join()}] but has no hash`);
+  for (const [seq, places] of where)
+    problems.push(`job ${seq}: in [${places.join()}] but has no hash`);
   return problems;
 }

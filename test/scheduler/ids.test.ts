@@ -11,16 +11,36 @@ describe('ids', () => {
   it('round-trips job and lease ids over random queue names', () => {
     const rnd = random(5);
     for (let i = 0; i < 2000; i++) {
-      const queue = Array.from({ length: pickInt(rnd, 1, 128) }, () => ALPHABET[pickInt(rnd, 0, ALPHABET.length - 1)]).join('');
+      const queue = Array.from(
+        { length: pickInt(rnd, 1, 128) },
+        () => ALPHABET[pickInt(rnd, 0, ALPHABET.length - 1)],
+      ).join('');
       const seq = String(pickInt(rnd, 1, 2 ** 40));
       assert.deepEqual(parseJobId(formatJobId(queue, seq)), { queue, seq });
-      assert.deepEqual(parseLeaseId(formatLeaseId(queue, seq, 'AbC-_12345')), { queue, seq, token: 'AbC-_12345' });
+      assert.deepEqual(parseLeaseId(formatLeaseId(queue, seq, 'AbC-_12345')), {
+        queue,
+        seq,
+        token: 'AbC-_12345',
+      });
     }
   });
 
   it('rejects anything else as an invalid argument naming the field', () => {
-    for (const bad of ['', '/', 'q/', '/1', 'q/01', 'q/1/2', 'q q/1', 'q/-1', `${'x'.repeat(129)}/1`]) {
-      assert.throws(() => parseJobId(bad), (e: unknown) => isSchedulerError(e) && e.field === 'job_id');
+    for (const bad of [
+      '',
+      '/',
+      'q/',
+      '/1',
+      'q/01',
+      'q/1/2',
+      'q q/1',
+      'q/-1',
+      `${'x'.repeat(129)}/1`,
+    ]) {
+      assert.throws(
+        () => parseJobId(bad),
+        (e: unknown) => isSchedulerError(e) && e.field === 'job_id',
+      );
     }
   });
 });
@@ -29,7 +49,10 @@ describe('validation', () => {
   it('allows [A-Za-z0-9._:-]{1,128} names only', () => {
     assert.equal(checkName('queue', 'a.b:c-d_e'), 'a.b:c-d_e');
     for (const bad of ['', ' ', 'a/b', 'é', 'x'.repeat(129), 'a\nb']) {
-      assert.throws(() => checkName('queue', bad), (e: unknown) => isSchedulerError(e) && e.code === 'invalid_argument');
+      assert.throws(
+        () => checkName('queue', bad),
+        (e: unknown) => isSchedulerError(e) && e.code === 'invalid_argument',
+      );
     }
   });
 

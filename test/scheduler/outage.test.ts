@@ -15,7 +15,10 @@ it('fails with unavailable while Redis is down, and recovers when it returns', a
   await h.scheduler.enqueue(job);
   await h.server.stop();
   const started = Date.now();
-  await assert.rejects(h.scheduler.enqueue(job), (err: unknown) => isSchedulerError(err) && err.code === 'unavailable');
+  await assert.rejects(
+    h.scheduler.enqueue(job),
+    (err: unknown) => isSchedulerError(err) && err.code === 'unavailable',
+  );
   assert.ok(Date.now() - started < 5000, 'fails fast, does not hang');
   await h.server.restart();
   await h.redis.ping();

@@ -22,7 +22,7 @@ function input(extra: Partial<EnqueueInput> = {}): EnqueueInput {
   return { queue, tenantId: 'acme', payload: Buffer.from('{"to":"a@b.c"}'), ...extra };
 }
 
-async function fresh(): Promise<void> {
+function fresh(): void {
   queue = uniqueName();
   h.clock.now = T0;
 }
@@ -38,8 +38,10 @@ async function rejects(promise: Promise<unknown>, code: string, field?: string):
 
 describe('enqueue, lease, ack', () => {
   it('stores a job as pending with its tier, then leases and acks it', async () => {
-    await fresh();
-    const { jobId, tier, duplicate } = await h.scheduler.enqueue(input({ priority: 4, headers: { trace: 'x' } }));
+    fresh();
+    const { jobId, tier, duplicate } = await h.scheduler.enqueue(
+      input({ priority: 4, headers: { trace: 'x' } }),
+    );
     assert.equal(tier, 'premium');
     assert.equal(duplicate, false);
     const pending = await h.scheduler.getJob(jobId);
@@ -62,11 +64,14 @@ describe('enqueue, lease, ack', () => {
     assert.equal(done.state, 'succeeded');
     assert.equal(done.finishTime, T0);
     const ttl = await h.redis.pttl(`sched:{${queue}}:j:${jobId.split('/')[1]}`);
-    assert.ok(ttl > 0 && ttl <= 24 * 3600 * 1000, 'a finished job is kept for the retention period');
+    assert.ok(
+      ttl > 0 && ttl <= 24 * 3600 * 1000,
+      'a finished job is kept for the retention period',
+    );
   });
 
   it('never delivers an acked job again', async () => {
-    await fresh();
+    fresh();
     await h.scheduler.enqueue(input());
     const [leased] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
     await h.scheduler.ack(leased!.leaseId);
@@ -76,7 +81,7 @@ describe('enqueue, lease, ack', () => {
   });
 
   it('keeps binary payloads byte for byte', async () => {
-    await fresh();
+    fresh();
     const payload = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     await h.scheduler.enqueue(input({ payload }));
     const [leased] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
@@ -86,7 +91,7 @@ describe('enqueue, lease, ack', () => {
 
 describe('lease fencing', () => {
   it('rejects an ack whose lease went to another worker, and changes nothing', async () => {
-    await fresh();
+    fresh();
     await h.scheduler.enqueue(input());
     const first = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     h.clock.now += 1001;
@@ -104,7 +109,7 @@ describe('lease fencing', () => {
   });
 
   it('rejects an ack whose lease has expired, even before anyone leased the job again', async () => {
-    await fresh();
+    fresh();
     await h.scheduler.enqueue(input());
     const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     h.clock.now += 1001;
@@ -114,19 +119,31 @@ describe('lease fencing', () => {
   });
 
   it('accepts an ack at the deadline, and extends a lease from now', async () => {
-    await fresh();
+    fresh();
     await h.scheduler.enqueue(input());
     const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     h.clock.now += 900;
     assert.equal(await h.scheduler.extendLease(leased.leaseId, 5000), T0 + 5900);
     h.clock.now = T0 + 5900;
-    assert.deepEqual((await h.scheduler.lease(queue, 1, 1000)).jobs, [], 'an extended lease is not redelivered');
+    assert.deepEqual(
+      (await h.scheduler.lease(queue, 1, 1000)).jobs,
+      [],
+      'an extended lease is not redelivered',
+    );
     await h.scheduler.ack(leased.leaseId);
   });
 
   it('rejects malformed lease ids and job ids as invalid arguments', async () => {
-    await fresh();
-    for (const bad of ['', 'x', 'q/1', 'q/0/abcdefgh', 'q/1/short', 'bad queue/1/abcdefgh', 'q/1/abcdefgh/x']) {
+    fresh();
+    for (const bad of [
+      '',
+      'x',
+      'q/1',
+      'q/0/abcdefgh',
+      'q/1/short',
+      'bad queue/1/abcdefgh',
+      'q/1/abcdefgh/x',
+    ]) {
       await rejects(h.scheduler.ack(bad), 'invalid_argument', 'lease_id');
     }
     await rejects(h.scheduler.getJob('nope'), 'invalid_argument', 'job_id');
@@ -137,7 +154,7 @@ describe('lease fencing', () => {
 
 describe('expiry, retries and dead letters', () => {
   it('redelivers an expired lease with attempt + 1 after its backoff', async () => {
-    await fresh();
+    fresh();
     const { jobId } = await h.scheduler.enqueue(input());
     await h.scheduler.lease(queue, 1, 1000);
     h.clock.now += 1001;
@@ -147,7 +164,10 @@ describe('expiry, retries and dead letters', () => {
     assert.equal(job.state, 'scheduled');
     assert.equal(job.lastError, 'lease expired');
     const backoff = job.scheduledTime! - h.clock.now;
-    assert.ok(backoff >= 500 && backoff <= 1000, `first backoff ${backoff} ms is within [base/2, base]`);
+    assert.ok(
+      backoff >= 500 && backoff <= 1000,
+      `first backoff ${backoff} ms is within [base/2, base]`,
+    );
     assert.equal(reaped.nextWakeInMs, backoff);
     h.clock.now = job.scheduledTime!;
     const again = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
@@ -158,19 +178,26 @@ describe('expiry, retries and dead letters', () => {
   });
 
   it('dead-letters a job at max attempts, and redrive brings it back with fresh attempts', async () => {
-    await fresh();
+    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 2 }));
     for (let attempt = 1; attempt <= 2; attempt++) {
       const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
       assert.equal(leased.job.attempt, attempt);
-      const result = await h.scheduler.nack({ leaseId: leased.leaseId, error: `boom ${attempt}`, retryDelayMs: 0 });
+      const result = await h.scheduler.nack({
+        leaseId: leased.leaseId,
+        error: `boom ${attempt}`,
+        retryDelayMs: 0,
+      });
       assert.equal(result.state, attempt < 2 ? 'pending' : 'dead');
     }
     const dead = await h.scheduler.getJob(jobId);
     assert.equal(dead.state, 'dead');
     assert.equal(dead.lastError, 'boom 2');
     const page = await h.scheduler.listDead(queue);
-    assert.deepEqual(page.jobs.map((j) => j.id), [jobId]);
+    assert.deepEqual(
+      page.jobs.map((j) => j.id),
+      [jobId],
+    );
     assert.equal((await h.scheduler.stats(queue)).counts.dead, 1);
 
     assert.equal(await h.scheduler.redrive(queue, [jobId]), 1);
@@ -182,7 +209,7 @@ describe('expiry, retries and dead letters', () => {
   });
 
   it('dead-letters an expired lease at max attempts', async () => {
-    await fresh();
+    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 1 }));
     await h.scheduler.lease(queue, 1, 1000);
     h.clock.now += 1001;
@@ -191,23 +218,30 @@ describe('expiry, retries and dead letters', () => {
   });
 
   it('retries after the delay a nack asks for, or dead-letters on no_retry', async () => {
-    await fresh();
+    fresh();
     const { jobId } = await h.scheduler.enqueue(input());
     let leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
-    const retry = await h.scheduler.nack({ leaseId: leased.leaseId, error: 'later', retryDelayMs: 7000 });
+    const retry = await h.scheduler.nack({
+      leaseId: leased.leaseId,
+      error: 'later',
+      retryDelayMs: 7000,
+    });
     assert.deepEqual(retry, { state: 'scheduled', retryTime: T0 + 7000 });
     h.clock.now += 6999;
     assert.deepEqual((await h.scheduler.lease(queue, 1, 1000)).jobs, []);
     h.clock.now += 1;
     leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     assert.equal(leased.job.id, jobId);
-    assert.deepEqual(await h.scheduler.nack({ leaseId: leased.leaseId, error: 'bad input', noRetry: true }), {
-      state: 'dead',
-    });
+    assert.deepEqual(
+      await h.scheduler.nack({ leaseId: leased.leaseId, error: 'bad input', noRetry: true }),
+      {
+        state: 'dead',
+      },
+    );
   });
 
   it('backs off exponentially, capped', async () => {
-    await fresh();
+    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 20 }));
     const delays: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -219,14 +253,17 @@ describe('expiry, retries and dead letters', () => {
     }
     delays.forEach((d, i) => {
       const full = Math.min(60_000, 1000 * 2 ** i);
-      assert.ok(d >= full / 2 && d <= full, `attempt ${i + 1}: ${d} ms not within [${full / 2}, ${full}]`);
+      assert.ok(
+        d >= full / 2 && d <= full,
+        `attempt ${i + 1}: ${d} ms not within [${full / 2}, ${full}]`,
+      );
     });
   });
 });
 
 describe('delays, idempotency, cancel', () => {
   it('holds a delayed job until its due time', async () => {
-    await fresh();
+    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ delayMs: 5000 }));
     const job = await h.scheduler.getJob(jobId);
     assert.equal(job.state, 'scheduled');
@@ -239,11 +276,16 @@ describe('delays, idempotency, cancel', () => {
   });
 
   it('returns the first job for a repeated idempotency key, and a new one after the window', async () => {
-    await fresh();
+    fresh();
     const first = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
-    const again = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1', payload: Buffer.from('other') }));
+    const again = await h.scheduler.enqueue(
+      input({ idempotencyKey: 'order-1', payload: Buffer.from('other') }),
+    );
     assert.deepEqual(again, { ...first, duplicate: true });
-    const batch = await h.scheduler.enqueueBatch([input({ idempotencyKey: 'order-2' }), input({ idempotencyKey: 'order-2' })]);
+    const batch = await h.scheduler.enqueueBatch([
+      input({ idempotencyKey: 'order-2' }),
+      input({ idempotencyKey: 'order-2' }),
+    ]);
     assert.equal((batch[1] as { duplicate: boolean }).duplicate, true);
     assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
     await h.redis.del(`sched:{${queue}}:idem:order-1`); // what the window's expiry does
@@ -254,26 +296,33 @@ describe('delays, idempotency, cancel', () => {
   });
 
   it('cancels pending, scheduled and dead jobs, but not leased or finished ones', async () => {
-    await fresh();
+    fresh();
     const pending = await h.scheduler.enqueue(input());
     const other = await h.scheduler.enqueue(input({ tenantId: 'other' }));
     const scheduled = await h.scheduler.enqueue(input({ delayMs: 1000 }));
     assert.equal((await h.scheduler.cancelJob(pending.jobId)).state, 'cancelled');
     assert.equal((await h.scheduler.cancelJob(scheduled.jobId)).state, 'cancelled');
     const leased = (await h.scheduler.lease(queue, 5, 1000)).jobs;
-    assert.deepEqual(leased.map((l) => l.job.id), [other.jobId]);
+    assert.deepEqual(
+      leased.map((l) => l.job.id),
+      [other.jobId],
+    );
     await rejects(h.scheduler.cancelJob(other.jobId), 'failed_precondition');
     await h.scheduler.nack({ leaseId: leased[0]!.leaseId, noRetry: true });
     assert.equal((await h.scheduler.cancelJob(other.jobId)).state, 'cancelled');
     await rejects(h.scheduler.cancelJob(other.jobId), 'failed_precondition');
     await rejects(h.scheduler.cancelJob(`${queue}/12345`), 'not_found');
-    assert.equal(await h.redis.exists(`sched:{${queue}}:tiers`), 0, 'no tier left active with nothing ready');
+    assert.equal(
+      await h.redis.exists(`sched:{${queue}}:tiers`),
+      0,
+      'no tier left active with nothing ready',
+    );
   });
 });
 
 describe('stats', () => {
   it('counts jobs per state and per tier, with the oldest ready age', async () => {
-    await fresh();
+    fresh();
     await h.scheduler.enqueue(input());
     h.clock.now += 2000;
     await h.scheduler.enqueue(input({ tenantId: 'someone' }));
@@ -294,7 +343,7 @@ describe('stats', () => {
 
 describe('bad input', () => {
   it('names the field at fault and writes nothing', async () => {
-    await fresh();
+    fresh();
     const cases: Array<[Partial<EnqueueInput>, string]> = [
       [{ queue: '' }, 'queue'],
       [{ queue: 'x'.repeat(129) }, 'queue'],
@@ -311,14 +360,15 @@ describe('bad input', () => {
       [{ idempotencyKey: 'k'.repeat(300) }, 'idempotency_key'],
       [{ headers: { '': 'v' } }, 'headers'],
     ];
-    for (const [bad, field] of cases) await rejects(h.scheduler.enqueue(input(bad)), 'invalid_argument', field);
+    for (const [bad, field] of cases)
+      await rejects(h.scheduler.enqueue(input(bad)), 'invalid_argument', field);
     await rejects(h.scheduler.lease(queue, 0, 1000), 'invalid_argument', 'credits');
     await rejects(h.scheduler.lease(queue, 1, 0), 'invalid_argument', 'visibility_timeout');
     assert.deepEqual(await snapshot(h.redis, queue), {});
   });
 
   it('reports a bad item of a batch and enqueues the others', async () => {
-    await fresh();
+    fresh();
     const results = await h.scheduler.enqueueBatch([input(), input({ priority: 11 }), input()]);
     assert.ok(isSchedulerError(results[1]));
     assert.equal(results[1].field, 'requests[1].priority');

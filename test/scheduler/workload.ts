@@ -23,7 +23,14 @@ export function job(tenantId: string, tier: string, priority = 0): NewJob {
 }
 
 /** Enqueues `count` jobs of a tier spread over `tenants` tenants, in chunks. */
-export async function fill(h: Harness, queue: string, tier: string, tenants: number, count: number, rnd: () => number): Promise<void> {
+export async function fill(
+  h: Harness,
+  queue: string,
+  tier: string,
+  tenants: number,
+  count: number,
+  rnd: () => number,
+): Promise<void> {
   const chunk: NewJob[] = [];
   for (let i = 0; i < count; i++) {
     chunk.push(job(`${tier}-t${pickInt(rnd, 1, tenants)}`, tier, pickInt(rnd, 0, 9)));
@@ -32,7 +39,12 @@ export async function fill(h: Harness, queue: string, tier: string, tenants: num
 }
 
 /** Leases `total` jobs in random batch sizes; returns the tier (and tenant) of each, in order. */
-export async function drain(h: Harness, queue: string, total: number, rnd: () => number): Promise<Array<{ tier: string; tenant: string }>> {
+export async function drain(
+  h: Harness,
+  queue: string,
+  total: number,
+  rnd: () => number,
+): Promise<Array<{ tier: string; tenant: string }>> {
   const order: Array<{ tier: string; tenant: string }> = [];
   while (order.length < total) {
     const want = Math.min(total - order.length, pickInt(rnd, 1, 40));

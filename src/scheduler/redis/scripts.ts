@@ -9,11 +9,21 @@ import type { Cluster, Redis } from 'ioredis';
 import { metaKey } from './keys';
 
 export type RedisClient = Redis | Cluster;
-export type ScriptName = 'enqueue' | 'lease' | 'ack' | 'nack' | 'extend' | 'cancel' | 'redrive' | 'stats';
+export type ScriptName =
+  'enqueue' | 'lease' | 'ack' | 'nack' | 'extend' | 'cancel' | 'redrive' | 'stats';
 export type ScriptArg = string | number | Buffer;
 
 const SCRIPT_VERSION = 1;
-const NAMES: ScriptName[] = ['enqueue', 'lease', 'ack', 'nack', 'extend', 'cancel', 'redrive', 'stats'];
+const NAMES: ScriptName[] = [
+  'enqueue',
+  'lease',
+  'ack',
+  'nack',
+  'extend',
+  'cancel',
+  'redrive',
+  'stats',
+];
 
 type Command = (...args: ScriptArg[]) => Promise<unknown>;
 
@@ -46,12 +56,24 @@ export class Scripts {
 
   /** Runs a script on a queue; replies come as strings. */
   run(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.command(commandName(name))(metaKey(queue), queue, this.now(), this.weights, ...args);
+    return this.command(commandName(name))(
+      metaKey(queue),
+      queue,
+      this.now(),
+      this.weights,
+      ...args,
+    );
   }
 
   /** The same, with replies as Buffers: for scripts that return payloads. */
   runBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.command(`${commandName(name)}Buffer`)(metaKey(queue), queue, this.now(), this.weights, ...args);
+    return this.command(`${commandName(name)}Buffer`)(
+      metaKey(queue),
+      queue,
+      this.now(),
+      this.weights,
+      ...args,
+    );
   }
 
   private now(): string {

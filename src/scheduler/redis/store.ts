@@ -63,7 +63,8 @@ export class RedisJobStore implements JobStore {
     if (jobs.length === 0) return [];
     const args: ScriptArg[] = [this.dedupWindowMs, jobs.length];
     for (const job of jobs) {
-      const headers = job.headers && Object.keys(job.headers).length ? JSON.stringify(job.headers) : '';
+      const headers =
+        job.headers && Object.keys(job.headers).length ? JSON.stringify(job.headers) : '';
       args.push(job.tenantId, job.tier, job.priority, job.maxAttempts, job.delayMs ?? 0);
       args.push(job.idempotencyKey ?? '', headers, job.payload);
     }
@@ -100,7 +101,11 @@ export class RedisJobStore implements JobStore {
   }
 
   async ack(lease: LeaseRef): Promise<void> {
-    const code = (await this.call('ack', lease.queue, [lease.seq, lease.token, this.retentionMs])) as number;
+    const code = (await this.call('ack', lease.queue, [
+      lease.seq,
+      lease.token,
+      this.retentionMs,
+    ])) as number;
     if (code < 0) throw scriptError(code, 'ack', leaseName(lease));
   }
 
@@ -128,13 +133,20 @@ export class RedisJobStore implements JobStore {
   }
 
   async extend(lease: LeaseRef, visibilityMs: number): Promise<number> {
-    const reply = (await this.call('extend', lease.queue, [lease.seq, lease.token, visibilityMs])) as number;
+    const reply = (await this.call('extend', lease.queue, [
+      lease.seq,
+      lease.token,
+      visibilityMs,
+    ])) as number;
     if (reply < 0) throw scriptError(reply, 'extend', leaseName(lease));
     return reply;
   }
 
   async get(ref: JobRef): Promise<Job> {
-    const hash = (await this.guard('get', this.redis.hgetallBuffer(jobKey(ref.queue, ref.seq)))) as JobHash;
+    const hash = (await this.guard(
+      'get',
+      this.redis.hgetallBuffer(jobKey(ref.queue, ref.seq)),
+    )) as JobHash;
     if (!hash.s) throw scriptError(-1, 'get', formatJobId(ref.queue, ref.seq));
     return jobFromHash(ref.queue, ref.seq, hash);
   }
@@ -147,7 +159,13 @@ export class RedisJobStore implements JobStore {
 
   async stats(queue: string): Promise<QueueStats> {
     const reply = (await this.call('stats', queue, [])) as unknown[];
-    const [now, scheduled, leased, dead, flat] = reply as [number, number, number, number, string[]];
+    const [now, scheduled, leased, dead, flat] = reply as [
+      number,
+      number,
+      number,
+      number,
+      string[],
+    ];
     const counters = new Map<string, number>();
     for (let i = 0; i < flat.length; i += 2) counters.set(flat[i]!, Number(flat[i + 1]));
     const tiers: TierStats[] = [];
@@ -165,7 +183,10 @@ export class RedisJobStore implements JobStore {
 
   async listDead(queue: string, pageSize: number, pageToken: string): Promise<DeadPage> {
     const offset = Number(pageToken || 0);
-    const seqs = await this.guard('list_dead', this.redis.zrange(deadKey(queue), offset, offset + pageSize));
+    const seqs = await this.guard(
+      'list_dead',
+      this.redis.zrange(deadKey(queue), offset, offset + pageSize),
+    );
     const page = seqs.slice(0, pageSize);
     const hashes = await Promise.all(
       page.map((seq) => this.guard('list_dead', this.redis.hgetallBuffer(jobKey(queue, seq)))),
@@ -186,9 +207,19 @@ export class RedisJobStore implements JobStore {
     return (await this.guard('queues', this.redis.smembers(QUEUES_KEY))).sort();
   }
 
-  private tierStats(tier: string, ready: number, oldestMs: number, counters: Map<string, number>): TierStats {
+  private tierStats(
+    tier: string,
+    ready: number,
+    oldestMs: number,
+    counters: Map<string, number>,
+  ): TierStats {
     const c = (name: string): number => counters.get(`${name}:${tier}`) ?? 0;
-    const counts: StateCounts = { pending: ready, scheduled: c('scheduled'), leased: c('leased'), dead: c('dead') };
+    const counts: StateCounts = {
+      pending: ready,
+      scheduled: c('scheduled'),
+      leased: c('leased'),
+      dead: c('dead'),
+    };
     return {
       tier,
       weight: this.options.weights.get(tier) ?? this.fallbackWeight,

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Sets up and runs every check and test: installs what is missing (npm dependencies, Redis from
+# Debian's packages, FerretDB built from the Go module proxy), starts throwaway servers on free
+# ports, then lint, build and the test suites. `npm test` runs this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+
+tmp=$(mktemp -d)
+cleanup() {
+  stop_redis "$tmp/redis"
+  bash scripts/ferretdb.sh stop "$tmp/ferretdb" >/dev/null 2>&1 || true
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+apt_install redis-server redis-tools
+npm_deps
+
+log "lint: eslint, prettier, tsc, buf"
+npx eslint .
+npx prettier --check . --log-level warn
+npx tsc --noEmit -p tsconfig.json
+(cd proto && npx --yes @bufbuild/buf@1.75.0 lint)
+if git rev-parse --verify -q main >/dev/null && git cat-file -e main:proto/buf.yaml 2>/dev/null; then
+  npx --yes @bufbuild/buf@1.75.0 breaking proto --against ".git#branch=main,subdir=proto"
+fi
+bash scripts/gen-proto.sh
+git diff --exit-code --stat -- src/generated || { log "src/generated is stale: run scripts/gen-proto.sh"; exit 1; }
+
+log "build"
+npm run --silent build
+
+port=$(free_port)
+start_redis "$tmp/redis" "$port" --save '' --appendonly no
+export REDIS_URL="redis://127.0.0.1:$port"
+eval "$(bash scripts/ferretdb.sh start "$tmp/ferretdb")"
+log "Redis at $REDIS_URL, FerretDB at $MONGODB_URI"
+
+mapfile -t files < <(find test -name '*.test.ts' | sort)
+node --import tsx --test --test-reporter=spec "${files[@]}"
+
+log "chart: helm lint, template, offline schema validation"
+bash scripts/helm-check.sh
