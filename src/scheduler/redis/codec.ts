@@ -13,8 +13,8 @@ const STATES: Record<string, JobState> = {
   C: 'cancelled',
 };
 
-/** Field order of the job in lease.lua's reply. */
-export const LEASED_FIELDS = ['t', 'r', 'p', 'd', 'h', 'a', 'm', 'e', 'x', 'k'] as const;
+/** Field order of the job in lease.lua's reply, after its payload. */
+export const LEASED_FIELDS = ['t', 'r', 'p', 'h', 'a', 'm', 'e', 'x', 'k'] as const;
 
 function text(hash: JobHash, field: string): string {
   return hash[field]?.toString('utf8') ?? '';
@@ -28,7 +28,12 @@ function optionalInt(hash: JobHash, field: string): number | undefined {
   return hash[field]?.length ? int(hash, field) : undefined;
 }
 
-export function jobFromHash(queue: string, seq: string, hash: JobHash): Job {
+export function jobFromHash(
+  queue: string,
+  seq: string,
+  hash: JobHash,
+  payload: Buffer | null,
+): Job {
   const state = STATES[text(hash, 's')] ?? 'pending';
   const due = optionalInt(hash, 'u');
   const headers = text(hash, 'h');
@@ -39,7 +44,7 @@ export function jobFromHash(queue: string, seq: string, hash: JobHash): Job {
     tenantId: text(hash, 't'),
     tier: text(hash, 'r'),
     priority: int(hash, 'p'),
-    payload: hash.d ?? Buffer.alloc(0),
+    payload: payload ?? Buffer.alloc(0),
     headers: headers ? (JSON.parse(headers) as Record<string, string>) : {},
     attempt: int(hash, 'a'),
     maxAttempts: int(hash, 'm'),

@@ -27,6 +27,10 @@ export function jobKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:j:${seq}`;
 }
 
+export function payloadKey(queue: string, seq: string): string {
+  return `${queuePrefix(queue)}:d:${seq}`;
+}
+
 export function deadKey(queue: string): string {
   return `${queuePrefix(queue)}:dead`;
 }

@@ -18,7 +18,7 @@ import type {
 } from '../job';
 import type { JobStore, NewJob } from '../store';
 import { LEASED_FIELDS, jobFromHash, type JobHash } from './codec';
-import { QUEUES_KEY, deadKey, jobKey } from './keys';
+import { QUEUES_KEY, deadKey, jobKey, payloadKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
 export interface RedisStoreOptions {
@@ -92,7 +92,7 @@ export class RedisJobStore implements JobStore {
       this.retentionMs,
     ])) as Array<number | Buffer>;
     const [wake, n] = reply as [number, number];
-    const stride = 3 + LEASED_FIELDS.length;
+    const stride = 4 + LEASED_FIELDS.length;
     const jobs: LeasedJob[] = [];
     for (let i = 0; i < n; i++) {
       jobs.push(this.leasedJob(queue, reply.slice(2 + i * stride, 2 + (i + 1) * stride)));
@@ -143,12 +143,9 @@ export class RedisJobStore implements JobStore {
   }
 
   async get(ref: JobRef): Promise<Job> {
-    const hash = (await this.guard(
-      'get',
-      this.redis.hgetallBuffer(jobKey(ref.queue, ref.seq)),
-    )) as JobHash;
-    if (!hash.s) throw scriptError(-1, 'get', formatJobId(ref.queue, ref.seq));
-    return jobFromHash(ref.queue, ref.seq, hash);
+    const job = await this.read(ref.queue, ref.seq, 'get');
+    if (!job) throw scriptError(-1, 'get', formatJobId(ref.queue, ref.seq));
+    return job;
   }
 
   async cancel(ref: JobRef): Promise<Job> {
@@ -188,13 +185,8 @@ export class RedisJobStore implements JobStore {
       this.redis.zrange(deadKey(queue), offset, offset + pageSize),
     );
     const page = seqs.slice(0, pageSize);
-    const hashes = await Promise.all(
-      page.map((seq) => this.guard('list_dead', this.redis.hgetallBuffer(jobKey(queue, seq)))),
-    );
-    const jobs = page
-      .map((seq, i) => ({ seq, hash: hashes[i] as JobHash }))
-      .filter(({ hash }) => hash.s !== undefined)
-      .map(({ seq, hash }) => jobFromHash(queue, seq, hash));
+    const read = await Promise.all(page.map((seq) => this.read(queue, seq, 'list_dead')));
+    const jobs = read.filter((job): job is Job => job !== undefined);
     return { jobs, nextPageToken: seqs.length > pageSize ? String(offset + pageSize) : '' };
   }
 
@@ -233,13 +225,22 @@ export class RedisJobStore implements JobStore {
     };
   }
 
+  /** A job's hash and payload (two reads, auto-pipelined); undefined when it does not exist. */
+  private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
+    const [hash, payload] = await Promise.all([
+      this.guard(op, this.redis.hgetallBuffer(jobKey(queue, seq))) as Promise<JobHash>,
+      this.guard(op, this.redis.getBuffer(payloadKey(queue, seq))),
+    ]);
+    return hash.s ? jobFromHash(queue, seq, hash, payload) : undefined;
+  }
+
   private leasedJob(queue: string, row: Array<number | Buffer>): LeasedJob {
-    const [seq, token, deadline] = row as [Buffer, Buffer, number];
+    const [seq, token, deadline, payload] = row as [Buffer, Buffer, number, Buffer];
     const hash: JobHash = { s: Buffer.from('L'), u: Buffer.from(String(deadline)) };
-    LEASED_FIELDS.forEach((field, i) => (hash[field] = row[3 + i] as Buffer));
+    LEASED_FIELDS.forEach((field, i) => (hash[field] = row[4 + i] as Buffer));
     const seqText = seq.toString();
     return {
-      job: jobFromHash(queue, seqText, hash),
+      job: jobFromHash(queue, seqText, hash, payload),
       leaseId: formatLeaseId(queue, seqText, token.toString()),
       leaseExpireTime: deadline,
     };

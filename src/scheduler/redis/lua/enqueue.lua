@@ -19,8 +19,8 @@ for i = 0, tonumber(ARGV[5]) - 1 do
   else
     local seq = rcall('HINCRBY', K.meta, 'seq', 1)
     local job = k_job(seq)
-    rcall('HSET', job, 't', tenant, 'r', tier, 'p', priority, 'd', ARGV[at + 7],
-      'a', 0, 'm', max_attempts, 'e', now)
+    rcall('HSET', job, 't', tenant, 'r', tier, 'p', priority, 'a', 0, 'm', max_attempts, 'e', now)
+    rcall('SET', k_payload(seq), ARGV[at + 7])
     if ARGV[at + 6] ~= '' then rcall('HSET', job, 'h', ARGV[at + 6]) end
     if idem ~= '' then
       rcall('HSET', job, 'k', idem)

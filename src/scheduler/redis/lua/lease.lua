@@ -6,7 +6,7 @@ ARGV[6] lease token prefix                      ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
 ARGV[11] retention (ms)
 Returns {ms until the next due job or lease deadline (-1: none), n, then n times:
-  seq, token, deadline, tenant, tier, priority, payload, headers, attempt, max attempts,
+  seq, token, deadline, payload, tenant, tier, priority, headers, attempt, max attempts,
   enqueue time, last error, idempotency key}
 ]]
 local now = now_ms()
@@ -53,9 +53,10 @@ while leased < count_wanted do
     rcall('HSET', job, 's', 'L', 'l', token, 'u', deadline)
     rcall('ZADD', K.leased, deadline, seq)
     count('leased', tier, 1)
-    local f = rcall('HMGET', job, 't', 'r', 'p', 'd', 'h', 'a', 'm', 'e', 'x', 'k')
+    local f = rcall('HMGET', job, 't', 'r', 'p', 'h', 'a', 'm', 'e', 'x', 'k')
     out[#out + 1] = seq; out[#out + 1] = token; out[#out + 1] = deadline
-    for j = 1, 10 do out[#out + 1] = f[j] or '' end
+    out[#out + 1] = rcall('GET', k_payload(seq)) or ''
+    for j = 1, 9 do out[#out + 1] = f[j] or '' end
     charge(tenants, k_tenants_idle(tier), 'vt:' .. tier, tenant, tfinish, 1,
       rcall('EXISTS', queue) == 1)
     charge(K.tiers, K.tidle, 'vt', tier, finish, tier_stride(tier), rcall('EXISTS', tenants) == 1)

@@ -11,6 +11,7 @@ Failure codes (errors.ts ScriptCode): -1 no such job, -2 lease mismatch, -3 leas
 Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :meta                hash   seq (job counter), vt (tier virtual time), vt:<tier> (tenant vt)
   :j:<seq>             hash   one job, fields below
+  :d:<seq>             string its payload (apart, so the hash stays small and listpack-encoded)
   :tiers / :tidle      zset   active tiers -> pass, idle tiers -> last finish
   :tn:<tier>           zset   active tenants of a tier -> pass
   :tnidle:<tier>       zset   idle tenants of a tier -> last finish
@@ -22,7 +23,7 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :count               hash   <state>:<tier> gauges (scheduled, leased, dead) and
                               <event>:<tier> totals (enqueued, acked, nacked, deadlettered, expired)
   :idem:<key>          string seq of the first job enqueued with that idempotency key
-Job hash fields: t tenant, r tier, p priority, d payload, h headers (JSON), a attempt,
+Job hash fields: t tenant, r tier, p priority, h headers (JSON), a attempt,
 m max attempts, s state (P pending, S scheduled, L leased, D succeeded, X dead, C cancelled),
 e enqueue time, u due time or lease deadline, l lease token, x last error, f finish time,
 k idempotency key.
@@ -51,6 +52,7 @@ local K = {
   count = P .. ':count',
 }
 local function k_job(seq) return P .. ':j:' .. seq end
+local function k_payload(seq) return P .. ':d:' .. seq end
 local function k_tenants(tier) return P .. ':tn:' .. tier end
 local function k_tenants_idle(tier) return P .. ':tnidle:' .. tier end
 local function k_tenant_queue(tier, tenant) return P .. ':q:' .. tier .. ':' .. tenant end
@@ -157,8 +159,9 @@ local function finish(seq, state, now, retention_ms)
   rcall('HDEL', job, 'u', 'l')
   if retention_ms > 0 then
     rcall('PEXPIRE', job, retention_ms)
+    rcall('PEXPIRE', k_payload(seq), retention_ms)
   else
-    rcall('DEL', job)
+    rcall('DEL', job, k_payload(seq))
   end
 end
 

@@ -15,6 +15,7 @@ for _, seq in ipairs(seqs) do
     rcall('ZREM', K.dead, seq)
     count('dead', f[2], -1)
     rcall('PERSIST', job)
+    rcall('PERSIST', k_payload(seq))
     rcall('HSET', job, 'a', 0)
     rcall('HDEL', job, 'f')
     make_ready(seq, f[2], f[3], tonumber(f[4]), now)
