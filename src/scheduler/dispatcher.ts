@@ -6,13 +6,13 @@
  * next due time: no polling loop. Redis errors back off and retry; nothing here throws.
  */
 import { Group, Waiter, type GroupOwner } from './dispatch-group';
-import type { LeaseBatch, LeasedJob, NackInput, NackResult } from './job';
+import type { LeaseBatch, LeasedJob } from './job';
 import type { WakeSignal } from './store';
 
 /** What the dispatcher needs of the domain: the Scheduler fits. */
 export interface LeaseSource {
   lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch>;
-  nack(input: NackInput): Promise<NackResult>;
+  release(leaseId: string): Promise<void>;
 }
 
 export interface DispatcherLog {
@@ -131,14 +131,13 @@ export class Dispatcher {
   }
 
   /**
-   * Jobs leased for consumers that left during the call go straight back (ready now). This
-   * counts an attempt, as any nack does; it is rare, since a group asks only for what it wants.
+   * Jobs leased for consumers that left during the call go straight back, ready now and with
+   * no attempt counted: they were never sent.
    */
   private giveBack(jobs: LeasedJob[]): void {
     for (const { leaseId, job } of jobs) {
-      const input = { leaseId, error: 'returned undelivered', retryDelayMs: 0 };
       Promise.resolve()
-        .then(() => this.source.nack(input))
+        .then(() => this.source.release(leaseId))
         .catch((err: unknown) => this.log.warn({ err, jobId: job.id }, 'give-back failed'));
     }
   }

@@ -110,6 +110,11 @@ export class Scheduler {
     return this.store.nack(lease, clipError(input.error ?? ''), delay, input.noRetry ?? false);
   }
 
+  /** Gives back a job leased for a consumer that left before it was sent: no attempt counted. */
+  async release(leaseId: string): Promise<void> {
+    return this.store.release(parseLeaseId(leaseId));
+  }
+
   async extendLease(leaseId: string, visibilityMs: number): Promise<number> {
     const lease = parseLeaseId(leaseId);
     return this.store.extend(lease, checkDuration('visibility_timeout', visibilityMs, 1));

@@ -32,6 +32,8 @@ export interface JobStore {
     retryDelayMs: number | undefined,
     noRetry: boolean,
   ): Promise<NackResult>;
+  /** Gives a leased job back, ready now, without counting an attempt. */
+  release(lease: LeaseRef): Promise<void>;
   /** Returns the new deadline. */
   extend(lease: LeaseRef, visibilityMs: number): Promise<number>;
   get(job: JobRef): Promise<Job>;

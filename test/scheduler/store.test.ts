@@ -375,3 +375,35 @@ describe('bad input', () => {
     assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
   });
 });
+
+describe('release', () => {
+  it('gives a leased job back ready now, without counting an attempt', async () => {
+    fresh();
+    const { jobId } = await h.scheduler.enqueue(input());
+    const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    await h.scheduler.release(leased.leaseId);
+    await rejects(h.scheduler.ack(leased.leaseId), 'failed_precondition', 'lease_id');
+    const again = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    assert.equal(again.job.id, jobId);
+    assert.equal(again.job.attempt, 1);
+  });
+});
+
+describe('wake signal', () => {
+  it('publishes when a queue gets its first ready job or a new earliest delayed job', async () => {
+    fresh();
+    const sub = h.redis.duplicate();
+    const heard: string[] = [];
+    await sub.subscribe('sched:wake');
+    sub.on('message', (_channel: string, q: string) => heard.push(q));
+    await h.scheduler.enqueue(input({ delayMs: 5000 })); // first delayed: wake
+    await h.scheduler.enqueue(input({ delayMs: 9000 })); // later than the head: silent
+    await h.scheduler.enqueue(input({ delayMs: 1000 })); // new earliest: wake
+    await h.scheduler.enqueue(input()); // first ready: wake
+    await h.scheduler.enqueue(input()); // already ready: silent
+    await h.redis.ping();
+    await new Promise((r) => setTimeout(r, 50));
+    sub.disconnect();
+    assert.deepEqual(heard, [queue, queue, queue]);
+  });
+});

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Dispatcher, type Consumer, type LeaseSource } from '../../src/scheduler/dispatcher';
-import type { LeaseBatch, LeasedJob, NackInput, NackResult } from '../../src/scheduler/job';
+import type { LeaseBatch, LeasedJob } from '../../src/scheduler/job';
 import type { WakeSignal } from '../../src/scheduler/store';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -31,7 +31,7 @@ function job(n: number): LeasedJob {
 class FakeSource implements LeaseSource {
   ready: LeasedJob[] = [];
   calls: Array<{ queue: string; count: number; visibilityMs: number }> = [];
-  nacks: NackInput[] = [];
+  released: string[] = [];
   failures = 0;
   nextWakeInMs: number | undefined;
   private gate: Promise<void> | undefined;
@@ -46,7 +46,7 @@ class FakeSource implements LeaseSource {
     this.gate = new Promise((resolve) => (this.open = resolve));
   }
 
-  release(): void {
+  unhold(): void {
     this.gate = undefined;
     this.open?.();
   }
@@ -64,9 +64,9 @@ class FakeSource implements LeaseSource {
     return { jobs, nextWakeInMs: this.nextWakeInMs };
   }
 
-  nack(input: NackInput): Promise<NackResult> {
-    this.nacks.push(input);
-    return Promise.resolve({ state: 'pending', retryTime: 0 });
+  release(leaseId: string): Promise<void> {
+    this.released.push(leaseId);
+    return Promise.resolve();
   }
 }
 
@@ -110,7 +110,7 @@ describe('Dispatcher', () => {
     source.hold();
     const sinks = Array.from({ length: 10 }, () => new Sink());
     sinks.forEach((sink) => dispatcher.register('q', 30_000, sink).grant(2));
-    source.release();
+    source.unhold();
     await sleep(20);
     assert.deepEqual(
       source.calls.map((c) => c.count),
@@ -126,7 +126,7 @@ describe('Dispatcher', () => {
     source.hold();
     const sinks = [new Sink(), new Sink(), new Sink()];
     sinks.forEach((sink) => dispatcher.register('q', 30_000, sink).grant(5));
-    source.release(); // the first call, for 5, got 1
+    source.unhold(); // the first call, for 5, got 1
     await sleep(10);
     source.add(6);
     dispatcher.notify('q');
@@ -157,7 +157,7 @@ describe('Dispatcher', () => {
     dispatcher.register('q', 30_000, sink).grant(1);
     source.add(1); // enqueued while the (empty-handed) call is in flight
     wake.fire('q');
-    source.release();
+    source.unhold();
     await sleep(20);
     assert.equal(sink.jobs.length, 1);
     assert.equal(source.calls.length, 2);
@@ -216,15 +216,9 @@ describe('Dispatcher', () => {
     const sub = dispatcher.register('q', 30_000, new Sink());
     sub.grant(2);
     sub.close();
-    source.release();
+    source.unhold();
     await sleep(10);
-    assert.deepEqual(
-      source.nacks.map((n) => [n.leaseId, n.retryDelayMs]),
-      [
-        ['q/1/token1xx', 0],
-        ['q/2/token2xx', 0],
-      ],
-    );
+    assert.deepEqual(source.released, ['q/1/token1xx', 'q/2/token2xx']);
     await dispatcher.stop();
   });
 
@@ -238,10 +232,10 @@ describe('Dispatcher', () => {
     const sub = dispatcher.register('q', 30_000, staying);
     sub.grant(2);
     leaving.close();
-    source.release();
+    source.unhold();
     await sleep(10);
     assert.equal(staying.jobs.length, 2);
-    assert.equal(source.nacks.length, 0);
+    assert.equal(source.released.length, 0);
     await dispatcher.stop();
   });
 
@@ -291,7 +285,7 @@ describe('Dispatcher', () => {
     const sub = dispatcher.register('q', 30_000, sink);
     sub.grant(1);
     const stopped = dispatcher.stop();
-    source.release();
+    source.unhold();
     await stopped;
     assert.equal(sink.jobs.length, 1);
     sub.grant(1);

@@ -9,22 +9,21 @@ import type { Cluster, Redis } from 'ioredis';
 import { metaKey } from './keys';
 
 export type RedisClient = Redis | Cluster;
-export type ScriptName =
-  'enqueue' | 'lease' | 'ack' | 'nack' | 'extend' | 'cancel' | 'redrive' | 'stats';
-export type ScriptArg = string | number | Buffer;
-
-const SCRIPT_VERSION = 1;
-const NAMES: ScriptName[] = [
+const NAMES = [
   'enqueue',
   'lease',
   'ack',
   'nack',
+  'release',
   'extend',
   'cancel',
   'redrive',
   'stats',
-];
+] as const;
+export type ScriptName = (typeof NAMES)[number];
+export type ScriptArg = string | number | Buffer;
 
+const SCRIPT_VERSION = 1;
 type Command = (...args: ScriptArg[]) => Promise<unknown>;
 
 function commandName(name: ScriptName): string {

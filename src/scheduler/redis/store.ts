@@ -132,6 +132,11 @@ export class RedisJobStore implements JobStore {
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }
 
+  async release(lease: LeaseRef): Promise<void> {
+    const code = (await this.call('release', lease.queue, [lease.seq, lease.token])) as number;
+    if (code < 0) throw scriptError(code, 'release', leaseName(lease));
+  }
+
   async extend(lease: LeaseRef, visibilityMs: number): Promise<number> {
     const reply = (await this.call('extend', lease.queue, [
       lease.seq,

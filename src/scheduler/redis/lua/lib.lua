@@ -117,6 +117,12 @@ local function prune_idle(idle, vt_field)
 end
 
 local woke = false
+local function wake()
+  if woke then return end
+  woke = true
+  rcall('PUBLISH', WAKE_CHANNEL, Q)
+end
+
 local function make_ready(seq, tier, tenant, priority, now)
   local job = k_job(seq)
   rcall('HSET', job, 's', 'P')
@@ -126,10 +132,7 @@ local function make_ready(seq, tier, tenant, priority, now)
   local was_empty = rcall('EXISTS', K.tiers) == 0
   activate(k_tenants(tier), k_tenants_idle(tier), 'vt:' .. tier, tenant, 1)
   activate(K.tiers, K.tidle, 'vt', tier, tier_stride(tier))
-  if was_empty and not woke then
-    woke = true
-    rcall('PUBLISH', WAKE_CHANNEL, Q)
-  end
+  if was_empty then wake() end
 end
 
 -- Takes a ready job out of the ready structures (cancel). A member left with nothing ready goes
@@ -146,7 +149,10 @@ local function unready(seq, tier, tenant)
   if pass then deactivate(K.tiers, K.tidle, tier, pass) end
 end
 
+-- A new earliest due time wakes consumers too, so idle ones re-arm their timers for it.
 local function schedule(seq, tier, due)
+  local head = rcall('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
+  if not head or due < tonumber(head) then wake() end
   rcall('HSET', k_job(seq), 's', 'S', 'u', due)
   rcall('HDEL', k_job(seq), 'l')
   rcall('ZADD', K.delayed, due, seq)
