@@ -1,0 +1,247 @@
+/**
+ * The server's configuration: one typed object read from environment variables and validated at
+ * start-up. A bad value stops the server with a message that names the variable and the rule it
+ * broke. Only the composition root (main.ts) hands `process.env` to `loadConfig`.
+ */
+import { z } from 'zod';
+import { NAME_PATTERN, TIER_PATTERN } from '../scheduler/validation';
+
+const MIB = 1024 * 1024;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface Config {
+  redis: {
+    /** REDIS_URL (default redis://127.0.0.1:6379); `rediss://` for TLS. Credentials apply to cluster nodes too. */
+    url: string;
+    /** REDIS_CLUSTER_NODES (`host:port,...`): when set, an ioredis Cluster on these seeds. */
+    clusterNodes: Array<{ host: string; port: number }> | undefined;
+    /** REDIS_COMMAND_TIMEOUT_MS (5000): a command without a reply by then fails as UNAVAILABLE. */
+    commandTimeoutMs: number;
+  };
+  grpc: {
+    /** GRPC_PORT (50051); 0 picks a free port, which is logged. */
+    port: number;
+    /** GRPC_MAX_RECEIVE_BYTES (64 MiB): room for an EnqueueBatch of dozens of 1 MiB payloads. */
+    maxReceiveBytes: number;
+    /** GRPC_KEEPALIVE_TIME_MS (30000): the server pings idle connections this often. */
+    keepaliveTimeMs: number;
+    /** GRPC_KEEPALIVE_TIMEOUT_MS (10000): a ping unanswered this long closes the connection. */
+    keepaliveTimeoutMs: number;
+    /** GRPC_MAX_CONNECTION_AGE_MS (1800000): connections are recycled so new replicas get load. */
+    maxConnectionAgeMs: number;
+    /** GRPC_MAX_CONNECTION_AGE_GRACE_MS (60000): how long calls may finish on a recycled connection. */
+    maxConnectionAgeGraceMs: number;
+  };
+  /** METRICS_PORT (9464; 0 picks a free port): HTTP /metrics, /healthz, /readyz. */
+  metricsPort: number;
+  mongo: {
+    /** MONGODB_URI: unset means tiers come from STATIC_TIERS only. */
+    uri: string | undefined;
+    /** MONGODB_DATABASE (scheduler). */
+    database: string;
+    /** MONGODB_COLLECTION (customers): documents `{_id: <tenant>, tier: <tier>}`. */
+    collection: string;
+  };
+  tiers: {
+    /** STATIC_TIERS (`tenant=tier,...`, empty): the embedded tier source. */
+    static: ReadonlyMap<string, string>;
+    /** DEFAULT_TIER (free): tier of an unknown tenant, and the fallback when Mongo is down. */
+    defaultTier: string;
+    /** TIER_WEIGHTS (premium=1000,free=100): each tier's share of a queue's leases. */
+    weights: ReadonlyMap<string, number>;
+  };
+  /** AUTH_TOKENS_FILE: unset means no authentication (logged as a warning). */
+  authTokensFile: string | undefined;
+  /** LOG_LEVEL (info). */
+  logLevel: (typeof LOG_LEVELS)[number];
+  /** SHUTDOWN_GRACE_MS (25000): how long in-flight calls may finish after SIGTERM. */
+  shutdownGraceMs: number;
+  /** MAX_PAYLOAD_BYTES (1048576) and DEFAULT_MAX_ATTEMPTS (5). */
+  limits: { maxPayloadBytes: number; defaultMaxAttempts: number };
+  store: {
+    /** DEDUP_WINDOW_MS (86400000): how long an idempotency key is remembered. */
+    dedupWindowMs: number;
+    /** RETENTION_MS (86400000): how long finished jobs stay readable. */
+    retentionMs: number;
+    /** BACKOFF_BASE_MS (1000) and BACKOFF_CAP_MS (600000): retry backoff. */
+    backoffBaseMs: number;
+    backoffCapMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function int(fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): z.ZodType<number> {
+  const rule = `must be an integer in ${min}..${max}`;
+  return z
+    .string()
+    .default(String(fallback))
+    .refine(
+      (text) => /^[0-9]+$/.test(text.trim()) && Number(text) >= min && Number(text) <= max,
+      rule,
+    )
+    .transform(Number);
+}
+
+function pairs(text: string): Array<[string, string]> {
+  return text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      const at = item.indexOf('=');
+      return [item.slice(0, at), item.slice(at + 1)] as [string, string];
+    });
+}
+
+const pairList = (
+  rule: string,
+  ok: (key: string, value: string) => boolean,
+): z.ZodType<Array<[string, string]>> =>
+  z
+    .string()
+    .refine(
+      (text) => text.split(',').every((item) => item.trim() === '' || item.includes('=')),
+      rule,
+    )
+    .transform(pairs)
+    .refine((list) => list.every(([k, v]) => ok(k, v)), rule);
+
+const hostPort = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
+
+const schema = z.object({
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine(
+      (url) => /^rediss?:\/\/.+/.test(url) && URL.canParse(url),
+      'must be a redis:// or rediss:// URL',
+    ),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .optional()
+    .refine(
+      (v) => v === undefined || v.split(',').every((n) => hostPort.test(n.trim())),
+      'must be host:port,...',
+    ),
+  REDIS_COMMAND_TIMEOUT_MS: int(5000, 1),
+  GRPC_PORT: int(50051, 0, 65535),
+  GRPC_MAX_RECEIVE_BYTES: int(64 * MIB, MIB, 2 ** 31 - 1),
+  GRPC_KEEPALIVE_TIME_MS: int(30_000, 1000),
+  GRPC_KEEPALIVE_TIMEOUT_MS: int(10_000, 1000),
+  GRPC_MAX_CONNECTION_AGE_MS: int(1_800_000, 1000),
+  GRPC_MAX_CONNECTION_AGE_GRACE_MS: int(60_000, 0),
+  METRICS_PORT: int(9464, 0, 65535),
+  MONGODB_URI: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || /^mongodb(\+srv)?:\/\//.test(v), 'must be a mongodb:// URI'),
+  MONGODB_DATABASE: z.string().min(1, 'must not be empty').default('scheduler'),
+  MONGODB_COLLECTION: z.string().min(1, 'must not be empty').default('customers'),
+  STATIC_TIERS: pairList(
+    'must be tenant=tier,... with valid names',
+    (tenant, tier) => NAME_PATTERN.test(tenant) && TIER_PATTERN.test(tier),
+  ).default([]),
+  DEFAULT_TIER: z.string().regex(TIER_PATTERN, 'must match [a-z0-9_-]{1,32}').default('free'),
+  TIER_WEIGHTS: pairList(
+    'must be tier=weight,... with positive integer weights',
+    (tier, weight) => TIER_PATTERN.test(tier) && /^[1-9][0-9]{0,8}$/.test(weight),
+  ).default(pairs('premium=1000,free=100')),
+  AUTH_TOKENS_FILE: z.string().min(1, 'must not be empty').optional(),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default('info'),
+  SHUTDOWN_GRACE_MS: int(25_000, 0),
+  MAX_PAYLOAD_BYTES: int(MIB, 1, 512 * MIB),
+  DEFAULT_MAX_ATTEMPTS: int(5, 1, 1000),
+  DEDUP_WINDOW_MS: int(86_400_000, 1000),
+  RETENTION_MS: int(86_400_000, 1000),
+  BACKOFF_BASE_MS: int(1000, 1),
+  BACKOFF_CAP_MS: int(600_000, 1),
+});
+
+type Env = z.output<typeof schema>;
+
+/** Rules that span variables, checked once each variable is valid on its own. */
+function crossCheck(env: Env): Array<[string, string]> {
+  const weights = new Map(env.TIER_WEIGHTS);
+  const issues: Array<[string, string]> = [];
+  if (!weights.has(env.DEFAULT_TIER))
+    issues.push(['DEFAULT_TIER', 'must be one of the tiers in TIER_WEIGHTS']);
+  const unknown = env.STATIC_TIERS.find(([, tier]) => !weights.has(tier));
+  if (unknown) issues.push(['STATIC_TIERS', `tier ${unknown[1]} is not in TIER_WEIGHTS`]);
+  if (env.BACKOFF_CAP_MS < env.BACKOFF_BASE_MS)
+    issues.push(['BACKOFF_CAP_MS', 'must be at least BACKOFF_BASE_MS']);
+  if (env.GRPC_MAX_RECEIVE_BYTES < env.MAX_PAYLOAD_BYTES + 64 * 1024) {
+    issues.push(['GRPC_MAX_RECEIVE_BYTES', 'must exceed MAX_PAYLOAD_BYTES by at least 64 KiB']);
+  }
+  return issues;
+}
+
+/** Reads the configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const blankless = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = schema.safeParse(blankless);
+  const issues = parsed.success
+    ? crossCheck(parsed.data)
+    : parsed.error.issues.map((i): [string, string] => [
+        String(i.path[0] ?? 'environment'),
+        i.message,
+      ]);
+  if (!parsed.success || issues.length > 0) {
+    const lines = issues.map(([name, rule]) => {
+      const got = env[name] === undefined ? '' : ` (got ${JSON.stringify(redactUrl(env[name]))})`;
+      return `${name}: ${rule}${got}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return toConfig(parsed.data);
+}
+
+function toConfig(e: Env): Config {
+  return {
+    redis: {
+      url: e.REDIS_URL,
+      clusterNodes: e.REDIS_CLUSTER_NODES?.split(',').map((node) => {
+        const [host, port] = node.trim().split(':') as [string, string];
+        return { host, port: Number(port) };
+      }),
+      commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+    },
+    grpc: {
+      port: e.GRPC_PORT,
+      maxReceiveBytes: e.GRPC_MAX_RECEIVE_BYTES,
+      keepaliveTimeMs: e.GRPC_KEEPALIVE_TIME_MS,
+      keepaliveTimeoutMs: e.GRPC_KEEPALIVE_TIMEOUT_MS,
+      maxConnectionAgeMs: e.GRPC_MAX_CONNECTION_AGE_MS,
+      maxConnectionAgeGraceMs: e.GRPC_MAX_CONNECTION_AGE_GRACE_MS,
+    },
+    metricsPort: e.METRICS_PORT,
+    mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE, collection: e.MONGODB_COLLECTION },
+    tiers: {
+      static: new Map(e.STATIC_TIERS),
+      defaultTier: e.DEFAULT_TIER,
+      weights: new Map(e.TIER_WEIGHTS.map(([tier, weight]) => [tier, Number(weight)])),
+    },
+    authTokensFile: e.AUTH_TOKENS_FILE,
+    logLevel: e.LOG_LEVEL,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    limits: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS },
+    store: {
+      dedupWindowMs: e.DEDUP_WINDOW_MS,
+      retentionMs: e.RETENTION_MS,
+      backoffBaseMs: e.BACKOFF_BASE_MS,
+      backoffCapMs: e.BACKOFF_CAP_MS,
+    },
+  };
+}
+
+/** Hides the password of a URL (Redis, Mongo) for logs and error messages. */
+export function redactUrl(text: string | undefined): string {
+  if (text === undefined) return '';
+  return text.replace(/(\/\/[^:/@]*:)[^@/]*@/, '$1***@');
+}

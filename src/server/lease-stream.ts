@@ -1,0 +1,218 @@
+/**
+ * The Lease bidi stream. The first message names the queue (and visibility timeout); every
+ * message may grant credits and carry inline acks and nacks. Jobs come from the Dispatcher, which
+ * never hands a stream more than its credits, so a stream never has more un-acked jobs out than
+ * it was granted. A failed inline settle is reported in `settle_errors`; the stream goes on.
+ */
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import type { LeaseNack__Output } from '../generated/scheduler/v1/LeaseNack';
+import type { LeaseRequest__Output } from '../generated/scheduler/v1/LeaseRequest';
+import type { LeaseResponse } from '../generated/scheduler/v1/LeaseResponse';
+import type { SettleResult } from '../generated/scheduler/v1/SettleResult';
+import type { Consumer, Dispatcher, Subscription } from '../scheduler/dispatcher';
+import { isSchedulerError } from '../scheduler/errors';
+import type { LeasedJob } from '../scheduler/job';
+import type { Scheduler } from '../scheduler/scheduler';
+import { checkDuration, checkName } from '../scheduler/validation';
+import { durationMs, leasedJobBytes, toProtoLeasedJob } from './convert';
+import type { Metrics } from './metrics';
+import { statusName, toWireError, type WireError } from './status';
+
+type LeaseCall = ServerDuplexStream<LeaseRequest__Output, LeaseResponse>;
+
+export const DEFAULT_VISIBILITY_MS = 30_000;
+/** grpc clients refuse messages over 4 MiB by default: jobs are packed into messages below it. */
+export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
+
+export interface LeaseDeps {
+  scheduler: Pick<Scheduler, 'ack' | 'nack'>;
+  dispatcher: Dispatcher;
+  metrics: Metrics;
+  log: Logger;
+}
+
+/** Every open Lease stream of a server, so shutdown can end them. */
+export class LeaseStreams {
+  private readonly sessions = new Set<LeaseSession>();
+  private draining = false;
+
+  constructor(private readonly deps: LeaseDeps) {}
+
+  readonly handle = (call: LeaseCall): void => {
+    const session = new LeaseSession(call, this.deps, () => this.sessions.delete(session));
+    if (this.draining) void session.end(SHUTTING_DOWN);
+    else this.sessions.add(session);
+  };
+
+  /** Ends every stream with UNAVAILABLE so workers reconnect to another replica. */
+  async closeAll(): Promise<void> {
+    this.draining = true;
+    await Promise.all([...this.sessions].map((s) => s.end(SHUTTING_DOWN)));
+  }
+}
+
+const SHUTTING_DOWN: WireError = {
+  code: status.UNAVAILABLE,
+  details: 'server is shutting down: reconnect (to another replica)',
+};
+
+class LeaseSession implements Consumer {
+  private sub: Subscription | undefined;
+  private queue = '';
+  /** No more jobs or settles are taken. */
+  private closed = false;
+  /** The call is over: nothing more may be written. */
+  private ended = false;
+  private readonly settling = new Set<Promise<void>>();
+  private readonly stopTimer: (code: string) => void;
+
+  constructor(
+    private readonly call: LeaseCall,
+    private readonly deps: LeaseDeps,
+    private readonly onClosed: () => void,
+  ) {
+    this.stopTimer = deps.metrics.timeRpc('Lease');
+    deps.metrics.leaseStreams.inc();
+    call.on('data', (req: LeaseRequest__Output) => this.onMessage(req));
+    call.on('end', () => void this.end()); // the worker half-closed: finish with OK
+    call.on('cancelled', () => this.abandon('CANCELLED'));
+    call.on('error', () => this.abandon('CANCELLED'));
+    call.on('drain', () => this.sub?.resume());
+  }
+
+  /** Ends the stream after pending settles: OK, or the given status. */
+  async end(error?: WireError): Promise<void> {
+    if (this.closed) return;
+    this.close(statusName(error?.code ?? status.OK));
+    await Promise.allSettled([...this.settling]);
+    if (this.ended) return;
+    this.ended = true;
+    if (error) this.call.emit('error', error);
+    else this.call.end();
+  }
+
+  deliver(jobs: LeasedJob[]): void {
+    for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES)) {
+      const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
+      if (!open) this.sub?.pause(); // resumed on 'drain'
+    }
+    for (const { job } of jobs)
+      this.deps.metrics.jobsLeased.inc({
+        queue: this.deps.metrics.queue(job.queue),
+        tier: job.tier,
+      });
+  }
+
+  private onMessage(req: LeaseRequest__Output): void {
+    if (this.closed) return;
+    if (!this.sub && !this.open(req)) return;
+    if (req.queue !== '' && req.queue !== this.queue) {
+      void this.end({
+        code: status.INVALID_ARGUMENT,
+        details: 'queue: cannot change on an open stream',
+      });
+      return;
+    }
+    this.settle(req.acks, req.nacks);
+    if (req.credits > 0) this.sub?.grant(req.credits);
+  }
+
+  private open(req: LeaseRequest__Output): boolean {
+    try {
+      this.queue = checkName('queue', req.queue);
+      const visibility = durationMs(req.visibilityTimeout) ?? DEFAULT_VISIBILITY_MS;
+      const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
+      this.sub = this.deps.dispatcher.register(this.queue, visibilityMs, this);
+      this.deps.log.debug(
+        { queue: this.queue, visibilityMs, peer: this.call.getPeer() },
+        'lease stream open',
+      );
+      return true;
+    } catch (err) {
+      void this.end(toWireError(err, { method: 'Lease', log: this.deps.log }));
+      return false;
+    }
+  }
+
+  private settle(acks: string[], nacks: LeaseNack__Output[]): void {
+    if (acks.length === 0 && nacks.length === 0) return;
+    const results = [...acks.map((id) => this.ack(id)), ...nacks.map((n) => this.nack(n))];
+    const done = Promise.all(results).then((outcomes) => {
+      const settleErrors = outcomes.filter((o): o is SettleResult => o !== undefined);
+      if (settleErrors.length > 0 && !this.ended) this.call.write({ settleErrors });
+    });
+    this.settling.add(done);
+    void done.finally(() => this.settling.delete(done));
+  }
+
+  private async ack(leaseId: string): Promise<SettleResult | undefined> {
+    try {
+      await this.deps.scheduler.ack(leaseId);
+      this.deps.metrics.jobsAcked.inc({ queue: this.deps.metrics.queue(queueOf(leaseId)) });
+      return undefined;
+    } catch (err) {
+      return this.settleError(leaseId, err);
+    }
+  }
+
+  private async nack(n: LeaseNack__Output): Promise<SettleResult | undefined> {
+    try {
+      const retryDelayMs = durationMs(n.retryDelay);
+      await this.deps.scheduler.nack({
+        leaseId: n.leaseId,
+        error: n.error,
+        retryDelayMs,
+        noRetry: n.noRetry,
+      });
+      this.deps.metrics.jobsNacked.inc({ queue: this.deps.metrics.queue(queueOf(n.leaseId)) });
+      return undefined;
+    } catch (err) {
+      return this.settleError(n.leaseId, err);
+    }
+  }
+
+  private settleError(leaseId: string, err: unknown): SettleResult {
+    const wire = toWireError(err, { method: 'Lease', log: this.deps.log });
+    const field = isSchedulerError(err) ? (err.field ?? '') : '';
+    return { leaseId, error: { code: wire.code, message: wire.details, field } };
+  }
+
+  /** The worker went away: jobs it holds stay leased and return after their visibility timeout. */
+  private abandon(code: string): void {
+    this.ended = true;
+    if (!this.closed) this.close(code);
+  }
+
+  private close(code: string): void {
+    this.closed = true;
+    this.sub?.close();
+    this.onClosed();
+    this.stopTimer(code);
+    this.deps.metrics.leaseStreams.dec();
+    this.deps.log.debug({ queue: this.queue, code }, 'lease stream closed');
+  }
+}
+
+function queueOf(leaseId: string): string {
+  return leaseId.slice(0, leaseId.indexOf('/'));
+}
+
+/** Splits jobs into runs whose encoded size stays under `limit` (one oversized job goes alone). */
+export function packBySize(jobs: LeasedJob[], limit: number): LeasedJob[][] {
+  const chunks: LeasedJob[][] = [];
+  let current: LeasedJob[] = [];
+  let bytes = 0;
+  for (const job of jobs) {
+    const size = leasedJobBytes(job);
+    if (current.length > 0 && bytes + size > limit) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(job);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

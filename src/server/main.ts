@@ -1,0 +1,187 @@
+/**
+ * The composition root: the only module that reads process.env. It builds config, logger, Redis,
+ * the domain, the dispatcher and the servers, and wires signals. `startServer` is what tests use
+ * to run real servers in-process on port 0.
+ */
+import type { Server } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { Dispatcher } from '../scheduler/dispatcher';
+import { RedisJobStore } from '../scheduler/redis/store';
+import { RedisWakeSignal } from '../scheduler/redis/wake';
+import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../scheduler/scheduler';
+import type { TierResolver } from '../scheduler/tiers/resolver';
+import { createMongoTierResolver } from '../scheduler/tiers/mongo';
+import { StaticTierResolver } from '../scheduler/tiers/static';
+import { loadConfig, redactUrl, type Config } from './config';
+import {
+  bind,
+  createGrpcServer,
+  HEALTH_SERVICE,
+  SCHEDULER_SERVICE,
+  shutdownGrpc,
+} from './grpc-server';
+import { unaryHandlers } from './handlers';
+import { HealthService } from './health';
+import { startHttpServer, type HttpServer } from './http';
+import { LeaseStreams } from './lease-stream';
+import { createLogger } from './logger';
+import { Metrics } from './metrics';
+import { RedisMonitor } from './readiness';
+import { closeRedis, createRedis, waitForReady } from './redis';
+
+export interface ServerHandle {
+  /** The bound gRPC port (useful with GRPC_PORT=0). */
+  port: number;
+  metricsPort: number;
+  /** Graceful stop; safe to call more than once. */
+  stop(): Promise<void>;
+}
+
+const REDIS_PROBE_MS = 2000;
+const STARTUP_REDIS_WAIT_MS = 5000;
+
+/** Everything one server instance runs. */
+interface App {
+  redis: ReturnType<typeof createRedis>;
+  tiers: TierResolver;
+  metrics: Metrics;
+  health: HealthService;
+  wake: RedisWakeSignal;
+  dispatcher: Dispatcher;
+  streams: LeaseStreams;
+  server: Server;
+  monitor: RedisMonitor;
+  /** Shared with the health callback: once stopping, Redis coming back does not mean SERVING. */
+  state: { stopping: boolean };
+}
+
+/**
+ * Tier source: MongoDB when MONGODB_URI is set (cached, behind a circuit breaker; it connects in
+ * the background, so a Mongo outage never blocks start-up), else the static map.
+ */
+function createTierResolver(config: Config, log: Logger): TierResolver {
+  const { uri, database, collection } = config.mongo;
+  const { defaultTier, weights } = config.tiers;
+  if (uri === undefined) return new StaticTierResolver(config.tiers.static, defaultTier);
+  log.info({ mongo: redactUrl(uri), database, collection }, 'tiers from MongoDB');
+  const logger = log.child({ component: 'tier_resolver' });
+  return createMongoTierResolver({
+    uri,
+    database,
+    collection,
+    defaultTier,
+    knownTiers: weights.keys(),
+    logger,
+  });
+}
+
+function createScheduler(config: Config, redis: App['redis'], tiers: TierResolver): Scheduler {
+  const store = new RedisJobStore(redis, {
+    weights: config.tiers.weights,
+    backoff: { baseMs: config.store.backoffBaseMs, capMs: config.store.backoffCapMs },
+    dedupWindowMs: config.store.dedupWindowMs,
+    retentionMs: config.store.retentionMs,
+  });
+  return new Scheduler(store, tiers, { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits });
+}
+
+/** Authentication is a later issue: say plainly that calls are not checked either way. */
+function warnAboutAuth(config: Config, log: Logger): void {
+  if (!config.authTokensFile) {
+    log.warn('AUTH_TOKENS_FILE is not set: every caller is allowed (no authentication)');
+  } else {
+    log.warn({ file: config.authTokensFile }, 'AUTH_TOKENS_FILE is set but not enforced yet');
+  }
+}
+
+function buildApp(config: Config, log: Logger, redis: App['redis'], tiers: TierResolver): App {
+  const scheduler = createScheduler(config, redis, tiers);
+  const metrics = new Metrics();
+  const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
+  const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
+  const dispatcher = new Dispatcher(scheduler, [wake], log);
+  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log });
+  const handlers = {
+    ...unaryHandlers({ scheduler, dispatcher, metrics, log }),
+    Lease: streams.handle,
+  };
+  const server = createGrpcServer(config.grpc, handlers, health);
+  const state = { stopping: false };
+  const monitor = new RedisMonitor(redis, REDIS_PROBE_MS, log, (up) => {
+    metrics.redisUp.set(up ? 1 : 0);
+    if (!state.stopping) health.set(up ? 'SERVING' : 'NOT_SERVING');
+  });
+  return { redis, tiers, metrics, health, wake, dispatcher, streams, server, monitor, state };
+}
+
+/** NOT_SERVING first, then no new leases, streams ended, calls drained, connections closed. */
+async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger): Promise<void> {
+  app.state.stopping = true;
+  log.info({ graceMs }, 'shutting down');
+  app.health.set('NOT_SERVING');
+  await app.dispatcher.stop();
+  await app.streams.closeAll();
+  app.health.close();
+  if (!(await shutdownGrpc(app.server, graceMs)))
+    log.warn('grace period over: cancelled the calls still running');
+  app.monitor.stop();
+  await Promise.all([app.wake.stop(), http.close(), app.tiers.close()]);
+  await closeRedis(app.redis);
+  log.info('shut down');
+}
+
+export async function startServer(config: Config, log: Logger): Promise<ServerHandle> {
+  const redisUrl = redactUrl(config.redis.url);
+  log.info({ redis: redisUrl, tiers: Object.fromEntries(config.tiers.weights) }, 'starting');
+  warnAboutAuth(config, log);
+  const tiers = createTierResolver(config, log);
+  const redis = createRedis(config.redis);
+  redis.on('error', (err: Error) => log.debug({ err }, 'redis connection error'));
+  const redisReady = await waitForReady(redis, STARTUP_REDIS_WAIT_MS);
+  if (!redisReady) log.warn({ redis: redisUrl }, 'redis not reachable yet: starting NOT_SERVING');
+  const app = buildApp(config, log, redis, tiers);
+  // With Redis down the subscription completes in the background once it is back.
+  const subscribed = app.wake.start();
+  if (redisReady) await subscribed;
+  else subscribed.catch((err: unknown) => log.error({ err }, 'wake subscription failed'));
+  app.dispatcher.start();
+  await app.monitor.start();
+  const port = await bind(app.server, config.grpc.port);
+  const ready = (): boolean => !app.state.stopping && app.monitor.isUp;
+  const http = await startHttpServer(config.metricsPort, app.metrics, ready, log);
+  log.info({ port, metricsPort: http.port }, 'scheduler listening');
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopped ??= stopApp(app, http, config.shutdownGraceMs, log));
+  return { port, metricsPort: http.port, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
+  const log = createLogger(config.logLevel);
+  const handle = await startServer(config, log);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    log.info({ signal }, 'signal received');
+    handle.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

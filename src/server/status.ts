@@ -1,0 +1,103 @@
+/**
+ * The one place where failures become gRPC statuses. Domain errors map by code; Redis trouble that
+ * escaped the store is UNAVAILABLE (or RESOURCE_EXHAUSTED when Redis is out of memory); anything
+ * else is a bug and becomes INTERNAL with a request id, its details going to the log only.
+ * Never UNKNOWN.
+ */
+import { randomUUID } from 'node:crypto';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { isSchedulerError, type ErrorCode, type SchedulerError } from '../scheduler/errors';
+import { badRequestDetails } from './error-details';
+
+export const STATUS_OF: Readonly<Record<ErrorCode, status>> = {
+  invalid_argument: status.INVALID_ARGUMENT,
+  not_found: status.NOT_FOUND,
+  failed_precondition: status.FAILED_PRECONDITION,
+  resource_exhausted: status.RESOURCE_EXHAUSTED,
+  unavailable: status.UNAVAILABLE,
+  unauthenticated: status.UNAUTHENTICATED,
+  permission_denied: status.PERMISSION_DENIED,
+};
+
+/** Trailer naming the request field at fault, for clients that do not decode rich details. */
+export const FIELD_TRAILER = 'scheduler-field';
+
+/** What a failure looks like on the wire: a grpc-js ServiceError without the stack. */
+export type WireError = Partial<ServiceError> & { code: status; details: string };
+
+/** Connection-level failures: Redis is down, unreachable, failing over or too slow. */
+const CONNECTION_MESSAGES = [
+  'Connection is closed',
+  "Stream isn't writeable",
+  'Command timed out',
+  'Reached the max retries per request limit',
+  'None of startup nodes is available',
+  'Failed to refresh slots cache',
+  'Cluster is disconnected',
+];
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+]);
+/** Redis replies that mean "not now": loading, failing over, a script running too long. */
+const TRANSIENT_REPLIES = /^(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
+
+export function isRedisUnavailable(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code && NETWORK_CODES.has(code)) return true;
+  if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
+  if (err.name === 'ReplyError') return TRANSIENT_REPLIES.test(err.message);
+  return CONNECTION_MESSAGES.some((m) => err.message.includes(m));
+}
+
+function fromDomain(err: SchedulerError): WireError {
+  const metadata = new Metadata();
+  if (err.field) {
+    metadata.set(FIELD_TRAILER, err.field);
+    if (err.code === 'invalid_argument') {
+      metadata.set(
+        'grpc-status-details-bin',
+        badRequestDetails(STATUS_OF[err.code], err.message, err.field),
+      );
+    }
+  }
+  return { code: STATUS_OF[err.code], details: err.message, metadata };
+}
+
+export interface ErrorContext {
+  method: string;
+  log: Logger;
+}
+
+/** Maps any failure to the status the caller sees, logging what the caller must not see. */
+export function toWireError(err: unknown, ctx: ErrorContext): WireError {
+  if (isSchedulerError(err)) {
+    if (err.code === 'unavailable')
+      ctx.log.warn({ method: ctx.method, err: err.cause ?? err }, 'redis unavailable');
+    return fromDomain(err);
+  }
+  if (isRedisUnavailable(err)) {
+    ctx.log.warn({ method: ctx.method, err }, 'redis unavailable');
+    return { code: status.UNAVAILABLE, details: 'Redis is unavailable; retry with backoff' };
+  }
+  if (err instanceof Error && err.name === 'ReplyError' && err.message.startsWith('OOM')) {
+    return {
+      code: status.RESOURCE_EXHAUSTED,
+      details: 'Redis is out of memory: the queue is full',
+    };
+  }
+  const requestId = randomUUID();
+  ctx.log.error({ method: ctx.method, requestId, err }, 'internal error');
+  return { code: status.INTERNAL, details: `internal error (request id ${requestId})` };
+}
+
+/** The status name for metrics labels, e.g. INVALID_ARGUMENT. */
+export function statusName(code: status): string {
+  return status[code] ?? 'UNKNOWN';
+}

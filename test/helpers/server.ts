@@ -1,0 +1,153 @@
+/**
+ * Real scheduler servers for tests: in-process on port 0 through startServer, reached with a real
+ * grpc-js client built from the proto. Plus a small Lease worker that records what it receives.
+ */
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import pino from 'pino';
+import type { ProtoGrpcType } from '../../src/generated/scheduler';
+import type { LeaseRequest } from '../../src/generated/scheduler/v1/LeaseRequest';
+import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
+import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
+import type { SchedulerServiceClient } from '../../src/generated/scheduler/v1/SchedulerService';
+import type { SettleResult__Output } from '../../src/generated/scheduler/v1/SettleResult';
+import { loadConfig } from '../../src/server/config';
+import { startServer, type ServerHandle } from '../../src/server/main';
+import { loadSchedulerPackage } from '../../src/server/proto';
+
+export type Client = SchedulerServiceClient;
+
+export interface TestServer extends ServerHandle {
+  client: Client;
+  address: string;
+}
+
+/** Starts a server on `redisUrl` with extra environment (e.g. STATIC_TIERS) and a client to it. */
+export async function startTestServer(
+  redisUrl: string,
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const config = loadConfig({
+    GRPC_PORT: '0',
+    METRICS_PORT: '0',
+    SHUTDOWN_GRACE_MS: '5000',
+    ...env,
+    REDIS_URL: redisUrl,
+  });
+  const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const handle = await startServer(config, log);
+  const address = `127.0.0.1:${handle.port}`;
+  const client = connect(address);
+  return {
+    ...handle,
+    client,
+    address,
+    stop: async () => {
+      client.close();
+      await handle.stop();
+    },
+  };
+}
+
+/** A client whose unary calls fail with DEADLINE_EXCEEDED after 10 s rather than hang a test. */
+export function connect(address: string): Client {
+  const proto = grpc.loadPackageDefinition(loadSchedulerPackage()) as unknown as ProtoGrpcType;
+  return new proto.scheduler.v1.SchedulerService(address, grpc.credentials.createInsecure(), {
+    callInvocationTransformer: withUnaryDeadline,
+  });
+}
+
+export function withUnaryDeadline(
+  props: grpc.CallProperties<unknown, unknown>,
+): grpc.CallProperties<unknown, unknown> {
+  const { requestStream, responseStream } = props.methodDefinition;
+  if (requestStream || responseStream || props.callOptions.deadline) return props;
+  return { ...props, callOptions: { ...props.callOptions, deadline: Date.now() + 10_000 } };
+}
+
+/** Promisifies one unary call: `await unary<Res>((cb) => client.getJob(req, cb))`. */
+export function unary<Res>(start: (callback: grpc.requestCallback<Res>) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    start((err, res) => (err ? reject(err) : resolve(res as Res)));
+  });
+}
+
+/** The error a call fails with; fails the test if it succeeds. */
+export async function rpcError(pending: Promise<unknown>): Promise<grpc.ServiceError> {
+  try {
+    await pending;
+  } catch (err) {
+    return err as grpc.ServiceError;
+  }
+  throw new Error('expected the call to fail');
+}
+
+export function seconds(ms: number): { seconds: number; nanos: number } {
+  return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
+}
+
+/** A Lease stream that records jobs, settle errors and the final status. */
+export class TestWorker {
+  readonly jobs: LeasedJob__Output[] = [];
+  readonly settleErrors: SettleResult__Output[] = [];
+  readonly messages: LeaseResponse__Output[] = [];
+  readonly status: Promise<grpc.StatusObject>;
+  private readonly stream: grpc.ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
+  private readonly changed = new EventEmitter();
+
+  constructor(client: Client, first: LeaseRequest) {
+    this.stream = client.lease();
+    this.stream.on('data', (msg: LeaseResponse__Output) => {
+      this.messages.push(msg);
+      this.jobs.push(...msg.jobs);
+      this.settleErrors.push(...msg.settleErrors);
+      this.changed.emit('change');
+    });
+    this.stream.on('error', () => undefined); // the status promise reports it
+    this.status = new Promise((resolve) => this.stream.on('status', resolve));
+    this.stream.write(first);
+  }
+
+  send(req: LeaseRequest): void {
+    this.stream.write(req);
+  }
+
+  /** Waits until at least `n` jobs arrived in all; returns them all. */
+  async waitForJobs(n: number, timeoutMs = 5000): Promise<LeasedJob__Output[]> {
+    await this.until(() => this.jobs.length >= n, timeoutMs, `${n} jobs (got ${this.jobs.length})`);
+    return this.jobs;
+  }
+
+  async waitForSettleErrors(n: number, timeoutMs = 5000): Promise<SettleResult__Output[]> {
+    await this.until(() => this.settleErrors.length >= n, timeoutMs, `${n} settle errors`);
+    return this.settleErrors;
+  }
+
+  /** Half-closes: the server ends the stream with OK. */
+  end(): void {
+    this.stream.end();
+  }
+
+  cancel(): void {
+    this.stream.cancel();
+  }
+
+  private until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    if (done()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        if (!done()) return;
+        clearTimeout(timer);
+        this.changed.off('change', check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.changed.off('change', check);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, timeoutMs);
+      this.changed.on('change', check);
+    });
+  }
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig, redactUrl } from '../../src/server/config';
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults to an empty environment', () => {
+    const c = loadConfig({});
+    assert.equal(c.redis.url, 'redis://127.0.0.1:6379');
+    assert.equal(c.redis.clusterNodes, undefined);
+    assert.equal(c.grpc.port, 50051);
+    assert.equal(c.grpc.maxReceiveBytes, 64 * 1024 * 1024);
+    assert.equal(c.metricsPort, 9464);
+    assert.equal(c.mongo.uri, undefined);
+    assert.equal(c.mongo.database, 'scheduler');
+    assert.equal(c.mongo.collection, 'customers');
+    assert.deepEqual(
+      [...c.tiers.weights],
+      [
+        ['premium', 1000],
+        ['free', 100],
+      ],
+    );
+    assert.equal(c.tiers.defaultTier, 'free');
+    assert.equal(c.tiers.static.size, 0);
+    assert.equal(c.authTokensFile, undefined);
+    assert.equal(c.logLevel, 'info');
+    assert.equal(c.shutdownGraceMs, 25_000);
+    assert.deepEqual(c.limits, { maxPayloadBytes: 1_048_576, defaultMaxAttempts: 5 });
+    assert.deepEqual(c.store, {
+      dedupWindowMs: 86_400_000,
+      retentionMs: 86_400_000,
+      backoffBaseMs: 1000,
+      backoffCapMs: 600_000,
+    });
+  });
+
+  it('reads tiers, cluster nodes and ports', () => {
+    const c = loadConfig({
+      STATIC_TIERS: 'acme=premium, globex=free',
+      TIER_WEIGHTS: 'premium=1000,free=100,gold=5000',
+      DEFAULT_TIER: 'gold',
+      REDIS_CLUSTER_NODES: 'r1:7000,r2:7001',
+      GRPC_PORT: '0',
+    });
+    assert.equal(c.tiers.static.get('acme'), 'premium');
+    assert.equal(c.tiers.static.get('globex'), 'free');
+    assert.equal(c.tiers.weights.get('gold'), 5000);
+    assert.deepEqual(c.redis.clusterNodes, [
+      { host: 'r1', port: 7000 },
+      { host: 'r2', port: 7001 },
+    ]);
+    assert.equal(c.grpc.port, 0);
+  });
+
+  it('treats an empty variable as unset', () => {
+    assert.equal(loadConfig({ GRPC_PORT: '' }).grpc.port, 50051);
+  });
+
+  it('names the variable and the rule of every bad value', () => {
+    const message = configError({ GRPC_PORT: '70000', LOG_LEVEL: 'loud', METRICS_PORT: 'x' });
+    assert.match(message, /GRPC_PORT: must be an integer in 0\.\.65535 \(got "70000"\)/);
+    assert.match(message, /LOG_LEVEL: must be one of/);
+    assert.match(message, /METRICS_PORT: must be an integer/);
+  });
+
+  it('rejects weights that are not positive integers', () => {
+    assert.match(
+      configError({ TIER_WEIGHTS: 'premium=0,free=100' }),
+      /TIER_WEIGHTS: must be tier=weight/,
+    );
+    assert.match(configError({ TIER_WEIGHTS: 'premium=1.5,free=1' }), /TIER_WEIGHTS/);
+  });
+
+  it('requires DEFAULT_TIER and the static tiers to have weights', () => {
+    assert.match(
+      configError({ DEFAULT_TIER: 'gold' }),
+      /DEFAULT_TIER: must be one of the tiers in TIER_WEIGHTS/,
+    );
+    assert.match(
+      configError({ STATIC_TIERS: 'acme=gold' }),
+      /STATIC_TIERS: tier gold is not in TIER_WEIGHTS/,
+    );
+  });
+
+  it('rejects malformed lists and URLs without echoing passwords', () => {
+    assert.match(configError({ STATIC_TIERS: 'acme' }), /STATIC_TIERS: must be tenant=tier/);
+    assert.match(
+      configError({ REDIS_CLUSTER_NODES: 'r1' }),
+      /REDIS_CLUSTER_NODES: must be host:port/,
+    );
+    const message = configError({ REDIS_URL: 'http://user:hunter2@host' });
+    assert.match(message, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/);
+    assert.doesNotMatch(message, /hunter2/);
+  });
+
+  it('keeps the receive limit above the payload limit', () => {
+    const message = configError({
+      MAX_PAYLOAD_BYTES: String(8 * 1024 * 1024),
+      GRPC_MAX_RECEIVE_BYTES: String(4 * 1024 * 1024),
+    });
+    assert.match(message, /GRPC_MAX_RECEIVE_BYTES: must exceed MAX_PAYLOAD_BYTES/);
+  });
+});
+
+describe('redactUrl', () => {
+  it('hides the password and keeps the rest', () => {
+    assert.equal(
+      redactUrl('redis://default:s3cret@redis:6379/0'),
+      'redis://default:***@redis:6379/0',
+    );
+    assert.equal(redactUrl('redis://redis:6379'), 'redis://redis:6379');
+  });
+});

@@ -1,0 +1,186 @@
+/** The Lease stream through a real server: flow control, fairness, inline settles, redelivery. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { status } from '@grpc/grpc-js';
+import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
+import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
+import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
+import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import {
+  TestWorker,
+  seconds,
+  sleep,
+  startTestServer,
+  unary,
+  type Client,
+  type TestServer,
+} from '../helpers/server';
+
+let redis: TestRedis;
+let server: TestServer;
+let client: Client;
+
+before(async () => {
+  redis = await startRedis();
+  // A short backoff so an expired lease is back quickly.
+  server = await startTestServer(redis.url, {
+    STATIC_TIERS: 'acme=premium',
+    BACKOFF_BASE_MS: '20',
+    BACKOFF_CAP_MS: '50',
+  });
+  client = server.client;
+});
+
+after(async () => {
+  await server.stop();
+  await redis.stop();
+});
+
+async function enqueueMany(
+  queue: string,
+  n: number,
+  item: Partial<EnqueueRequest> = {},
+): Promise<string[]> {
+  const requests = Array.from({ length: n }, (_, i) => ({
+    queue,
+    tenantId: 'acme',
+    payload: Buffer.from(`job ${i}`),
+    ...item,
+  }));
+  const res = await unary<EnqueueBatchResponse__Output>((cb) =>
+    client.enqueueBatch({ requests }, cb),
+  );
+  return res.results.map((r) => r.job!.jobId);
+}
+
+const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
+  unary((cb) => client.getJob({ jobId }, cb));
+
+describe('Lease stream', () => {
+  it('ends with INVALID_ARGUMENT when the first message names no valid queue', async () => {
+    const noQueue = new TestWorker(client, { credits: 1 });
+    const s1 = await noQueue.status;
+    assert.equal(s1.code, status.INVALID_ARGUMENT);
+    assert.equal(s1.details, 'queue: must not be empty');
+    const badTimeout = new TestWorker(client, {
+      queue: uniqueName(),
+      visibilityTimeout: { seconds: -5 },
+    });
+    const s2 = await badTimeout.status;
+    assert.equal(s2.code, status.INVALID_ARGUMENT);
+    assert.match(s2.details, /^visibility_timeout:/);
+  });
+
+  it('refuses to switch queues on an open stream', async () => {
+    const worker = new TestWorker(client, { queue: uniqueName(), credits: 1 });
+    worker.send({ queue: uniqueName() });
+    const s = await worker.status;
+    assert.equal(s.code, status.INVALID_ARGUMENT);
+    assert.match(s.details, /^queue:/);
+  });
+
+  it('sends no more jobs than credits granted; acks do not give credits back', async () => {
+    const queue = uniqueName();
+    await enqueueMany(queue, 5);
+    const worker = new TestWorker(client, { queue, credits: 2 });
+    const first = await worker.waitForJobs(2);
+    await sleep(300);
+    assert.equal(worker.jobs.length, 2);
+    worker.send({ acks: first.map((j) => j.leaseId) });
+    await sleep(300);
+    assert.equal(worker.jobs.length, 2, 'an ack is not a credit');
+    worker.send({ credits: 1 });
+    await worker.waitForJobs(3);
+    await sleep(200);
+    assert.equal(worker.jobs.length, 3);
+    worker.end();
+    assert.equal((await worker.status).code, status.OK);
+  });
+
+  it('shares a queue 10:1 between premium and free tenants', async () => {
+    const queue = uniqueName();
+    await enqueueMany(queue, 150, { tenantId: 'free-tenant' });
+    await enqueueMany(queue, 150, { tenantId: 'acme' });
+    // 110 leases while both tiers have plenty ready: 100 premium, 10 free.
+    const worker = new TestWorker(client, { queue, credits: 110 });
+    const jobs = await worker.waitForJobs(110);
+    const tiers = jobs.map((j) => j.job!.tier);
+    for (let start = 0; start + 11 <= tiers.length; start += 11) {
+      const free = tiers.slice(start, start + 11).filter((t) => t === 'free').length;
+      assert.ok(free >= 0 && free <= 2, `window at ${start} has ${free} free jobs`);
+    }
+    const free = tiers.filter((t) => t === 'free').length;
+    assert.ok(Math.abs(free - 10) <= 1, `${free} free of 110`);
+    worker.end();
+  });
+
+  it('settles inline: good acks succeed, bad ones come back in settle_errors and the stream goes on', async () => {
+    const queue = uniqueName();
+    const ids = await enqueueMany(queue, 3);
+    const worker = new TestWorker(client, { queue, credits: 3 });
+    const jobs = await worker.waitForJobs(3);
+    const [a, b, c] = jobs.map((j) => j.leaseId) as [string, string, string];
+    worker.send({
+      acks: [a, b, 'garbage'],
+      nacks: [{ leaseId: c, error: 'try later', retryDelay: seconds(0) }],
+    });
+    const [settleError] = await worker.waitForSettleErrors(1);
+    assert.deepEqual(settleError, {
+      leaseId: 'garbage',
+      error: {
+        code: status.INVALID_ARGUMENT,
+        message: 'lease_id: malformed lease id "garbage"',
+        field: 'lease_id',
+      },
+    });
+    worker.send({ acks: [a] }); // already acked: stale
+    const stale = (await worker.waitForSettleErrors(2))[1]!;
+    assert.equal(stale.leaseId, a);
+    assert.equal(stale.error!.code, status.FAILED_PRECONDITION);
+    assert.equal((await getJob(ids[0]!)).job!.state, 'JOB_STATE_SUCCEEDED');
+    assert.equal((await getJob(ids[1]!)).job!.state, 'JOB_STATE_SUCCEEDED');
+    worker.send({ credits: 1 }); // the nacked job is ready again: the stream still delivers
+    const [, , , again] = await worker.waitForJobs(4);
+    assert.equal(again!.job!.id, ids[2]);
+    assert.equal(again!.job!.attempt, 2);
+    assert.equal(again!.job!.lastError, 'try later');
+    worker.end();
+  });
+
+  it('delivers an unacked job again after its visibility timeout, with a new lease id', async () => {
+    const queue = uniqueName();
+    const [jobId] = await enqueueMany(queue, 1);
+    const worker = new TestWorker(client, { queue, credits: 2, visibilityTimeout: seconds(300) });
+    const [first] = await worker.waitForJobs(1);
+    assert.equal(first!.job!.attempt, 1);
+    const started = Date.now();
+    const [, second] = await worker.waitForJobs(2, 5000);
+    assert.ok(Date.now() - started >= 250, 'not before the lease expired');
+    assert.equal(second!.job!.id, jobId);
+    assert.equal(second!.job!.attempt, 2);
+    assert.notEqual(second!.leaseId, first!.leaseId);
+    worker.end();
+  });
+
+  it('splits large jobs over messages that clients accept (under 4 MiB each)', async () => {
+    const queue = uniqueName();
+    await enqueueMany(queue, 6, { payload: Buffer.alloc(1_000_000, 7) });
+    const worker = new TestWorker(client, { queue, credits: 6 });
+    const jobs = await worker.waitForJobs(6);
+    assert.ok(jobs.every((j) => j.job!.payload.length === 1_000_000));
+    assert.ok(worker.messages.length >= 2);
+    worker.end();
+    assert.equal((await worker.status).code, status.OK);
+  });
+
+  it('keeps jobs sent to a stream that goes away leased until they expire', async () => {
+    const queue = uniqueName();
+    const [jobId] = await enqueueMany(queue, 1);
+    const worker = new TestWorker(client, { queue, credits: 1 });
+    await worker.waitForJobs(1);
+    worker.cancel();
+    await worker.status;
+    await sleep(50);
+    assert.equal((await getJob(jobId!)).job!.state, 'JOB_STATE_LEASED');
+  });
+});

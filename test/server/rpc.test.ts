@@ -1,0 +1,276 @@
+/** Every unary RPC through a real server and client: success paths and their status codes. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { status, type ServiceError } from '@grpc/grpc-js';
+import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
+import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
+import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
+import type { ExtendLeaseResponse__Output } from '../../src/generated/scheduler/v1/ExtendLeaseResponse';
+import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
+import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
+import type { ListDeadJobsResponse__Output } from '../../src/generated/scheduler/v1/ListDeadJobsResponse';
+import type { NackResponse__Output } from '../../src/generated/scheduler/v1/NackResponse';
+import type { RedriveDeadJobsResponse__Output } from '../../src/generated/scheduler/v1/RedriveDeadJobsResponse';
+import { decodeFieldViolations } from '../../src/server/error-details';
+import { FIELD_TRAILER } from '../../src/server/status';
+import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import {
+  TestWorker,
+  rpcError,
+  seconds,
+  startTestServer,
+  unary,
+  type Client,
+  type TestServer,
+} from '../helpers/server';
+
+let redis: TestRedis;
+let server: TestServer;
+let client: Client;
+
+before(async () => {
+  redis = await startRedis();
+  server = await startTestServer(redis.url, {
+    STATIC_TIERS: 'acme=premium',
+    MAX_PAYLOAD_BYTES: '1024',
+  });
+  client = server.client;
+});
+
+after(async () => {
+  await server.stop();
+  await redis.stop();
+});
+
+const enqueue = (req: EnqueueRequest): Promise<EnqueueResponse__Output> =>
+  unary((cb) => client.enqueue({ tenantId: 'acme', payload: Buffer.from('p'), ...req }, cb));
+const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
+  unary((cb) => client.getJob({ jobId }, cb));
+
+/** Leases one job through a stream, then leaves the stream: the lease stays out. */
+async function leaseOne(queue: string, visibilityMs = 30_000): Promise<LeasedJob__Output> {
+  const worker = new TestWorker(client, {
+    queue,
+    credits: 1,
+    visibilityTimeout: seconds(visibilityMs),
+  });
+  const [leased] = await worker.waitForJobs(1);
+  worker.end();
+  await worker.status;
+  return leased!;
+}
+
+/** The status, and the field at fault: in the trailer, and leading the message of a bad input. */
+function assertField(err: ServiceError, code: status, field: string): void {
+  assert.equal(err.code, code, err.details);
+  if (code === status.INVALID_ARGUMENT) assert.ok(err.details.startsWith(`${field}:`), err.details);
+  assert.deepEqual(err.metadata.get(FIELD_TRAILER), [field]);
+}
+
+describe('Enqueue', () => {
+  it('enqueues with the tenant’s tier and reports duplicates by idempotency key', async () => {
+    const queue = uniqueName();
+    const first = await enqueue({ queue, idempotencyKey: 'k1' });
+    assert.match(first.jobId, new RegExp(`^${queue}/\\d+$`));
+    assert.equal(first.tier, 'premium');
+    assert.equal(first.duplicate, false);
+    const again = await enqueue({ queue, idempotencyKey: 'k1' });
+    assert.deepEqual(again, { ...first, duplicate: true });
+    assert.equal((await enqueue({ queue, tenantId: 'stranger' })).tier, 'free');
+  });
+
+  it('rejects a bad field with INVALID_ARGUMENT naming it, also as google.rpc.BadRequest', async () => {
+    const err = await rpcError(enqueue({ queue: uniqueName(), tenantId: '' }));
+    assertField(err, status.INVALID_ARGUMENT, 'tenant_id');
+    const [details] = err.metadata.get('grpc-status-details-bin');
+    assert.deepEqual(decodeFieldViolations(details as Buffer), [
+      { field: 'tenant_id', description: 'tenant_id: must not be empty' },
+    ]);
+    assertField(await rpcError(enqueue({ queue: 'no spaces' })), status.INVALID_ARGUMENT, 'queue');
+    assertField(
+      await rpcError(enqueue({ queue: uniqueName(), priority: 10 })),
+      status.INVALID_ARGUMENT,
+      'priority',
+    );
+    const big = enqueue({ queue: uniqueName(), payload: Buffer.alloc(2000) });
+    assertField(await rpcError(big), status.INVALID_ARGUMENT, 'payload');
+    const negative = enqueue({ queue: uniqueName(), delay: { seconds: -1 } });
+    assertField(await rpcError(negative), status.INVALID_ARGUMENT, 'delay');
+  });
+});
+
+describe('EnqueueBatch', () => {
+  it('gives each item its own result; a bad item fails alone', async () => {
+    const queue = uniqueName();
+    const requests = [
+      { queue, tenantId: 'acme', payload: Buffer.from('a') },
+      { queue, tenantId: '', payload: Buffer.from('b') },
+      { queue, tenantId: 'other', payload: Buffer.from('c') },
+    ];
+    const res = await unary<EnqueueBatchResponse__Output>((cb) =>
+      client.enqueueBatch({ requests }, cb),
+    );
+    assert.deepEqual(
+      res.results.map((r) => r.result),
+      ['job', 'error', 'job'],
+    );
+    assert.equal(res.results[0]!.job!.tier, 'premium');
+    assert.deepEqual(res.results[1]!.error, {
+      code: status.INVALID_ARGUMENT,
+      message: 'requests[1].tenant_id: must not be empty',
+      field: 'requests[1].tenant_id',
+    });
+    assert.equal(res.results[2]!.job!.tier, 'free');
+  });
+});
+
+describe('GetJob', () => {
+  it('returns the job as enqueued', async () => {
+    const queue = uniqueName();
+    const { jobId } = await enqueue({
+      queue,
+      priority: 7,
+      headers: { traceparent: 't-1' },
+      payload: Buffer.from('hello'),
+    });
+    const { job } = await getJob(jobId);
+    assert.equal(job!.id, jobId);
+    assert.equal(job!.state, 'JOB_STATE_PENDING');
+    assert.equal(job!.priority, 7);
+    assert.equal(job!.payload.toString(), 'hello');
+    assert.deepEqual(job!.headers, { traceparent: 't-1' });
+    assert.equal(job!.maxAttempts, 5);
+    assert.ok(Math.abs(Number(job!.enqueueTime!.seconds) * 1000 - Date.now()) < 60_000);
+  });
+
+  it('answers NOT_FOUND for an unknown job and INVALID_ARGUMENT for a malformed id', async () => {
+    assert.equal((await rpcError(getJob(`${uniqueName()}/12345`))).code, status.NOT_FOUND);
+    assertField(await rpcError(getJob('not-an-id')), status.INVALID_ARGUMENT, 'job_id');
+  });
+});
+
+describe('Ack, Nack and ExtendLease', () => {
+  it('acks a lease once; the same lease again is FAILED_PRECONDITION', async () => {
+    const queue = uniqueName();
+    const { jobId } = await enqueue({ queue });
+    const leased = await leaseOne(queue);
+    assert.equal(leased.job!.id, jobId);
+    await unary((cb) => client.ack({ leaseId: leased.leaseId }, cb));
+    assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_SUCCEEDED');
+    const stale = await rpcError(unary((cb) => client.ack({ leaseId: leased.leaseId }, cb)));
+    assertField(stale, status.FAILED_PRECONDITION, 'lease_id');
+    assertField(
+      await rpcError(unary((cb) => client.ack({ leaseId: 'x' }, cb))),
+      status.INVALID_ARGUMENT,
+      'lease_id',
+    );
+  });
+
+  it('nacks to a retry, or to the dead-letter set with no_retry', async () => {
+    const queue = uniqueName();
+    await enqueue({ queue });
+    const first = await leaseOne(queue);
+    const retried = await unary<NackResponse__Output>((cb) =>
+      client.nack({ leaseId: first.leaseId, error: 'flaky', retryDelay: seconds(60_000) }, cb),
+    );
+    assert.equal(retried.state, 'JOB_STATE_SCHEDULED');
+    assert.ok(Number(retried.retryTime!.seconds) * 1000 > Date.now() + 50_000);
+    const { jobId } = await enqueue({ queue });
+    const second = await leaseOne(queue);
+    assert.equal(second.job!.id, jobId);
+    const dead = await unary<NackResponse__Output>((cb) =>
+      client.nack({ leaseId: second.leaseId, noRetry: true }, cb),
+    );
+    assert.equal(dead.state, 'JOB_STATE_DEAD');
+    assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_DEAD');
+  });
+
+  it('extends a lease; a stale lease cannot be extended', async () => {
+    const queue = uniqueName();
+    await enqueue({ queue });
+    const leased = await leaseOne(queue, 10_000);
+    const extended = await unary<ExtendLeaseResponse__Output>((cb) =>
+      client.extendLease({ leaseId: leased.leaseId, visibilityTimeout: seconds(120_000) }, cb),
+    );
+    const before = Number(leased.leaseExpireTime!.seconds);
+    assert.ok(Number(extended.leaseExpireTime!.seconds) >= before + 100);
+    await unary((cb) => client.ack({ leaseId: leased.leaseId }, cb));
+    const stale = await rpcError(
+      unary((cb) => client.extendLease({ leaseId: leased.leaseId }, cb)),
+    );
+    assert.equal(stale.code, status.FAILED_PRECONDITION);
+  });
+});
+
+describe('CancelJob', () => {
+  it('cancels a pending job; a leased one is FAILED_PRECONDITION; an unknown one NOT_FOUND', async () => {
+    const queue = uniqueName();
+    const { jobId } = await enqueue({ queue });
+    const cancelled = await unary<GetJobResponse__Output>((cb) => client.cancelJob({ jobId }, cb));
+    assert.equal(cancelled.job!.state, 'JOB_STATE_CANCELLED');
+    const { jobId: busy } = await enqueue({ queue });
+    await leaseOne(queue);
+    assert.equal(
+      (await rpcError(unary((cb) => client.cancelJob({ jobId: busy }, cb)))).code,
+      status.FAILED_PRECONDITION,
+    );
+    const unknown = await rpcError(unary((cb) => client.cancelJob({ jobId: `${queue}/999` }, cb)));
+    assert.equal(unknown.code, status.NOT_FOUND);
+  });
+});
+
+describe('GetQueueStats', () => {
+  it('counts jobs per state and per tier', async () => {
+    const queue = uniqueName();
+    await enqueue({ queue });
+    await enqueue({ queue, tenantId: 'someone' });
+    await enqueue({ queue, delay: seconds(60_000) });
+    const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+      client.getQueueStats({ queue }, cb),
+    );
+    assert.equal(stats.queue, queue);
+    assert.deepEqual(stats.counts, { pending: '2', scheduled: '1', leased: '0', dead: '0' });
+    const tiers = Object.fromEntries(stats.tiers.map((t) => [t.tier, t]));
+    assert.equal(tiers.premium!.weight, 1000);
+    assert.equal(tiers.premium!.enqueuedTotal, '2');
+    assert.equal(tiers.free!.counts!.pending, '1');
+    assertField(
+      await rpcError(unary((cb) => client.getQueueStats({ queue: '' }, cb))),
+      status.INVALID_ARGUMENT,
+      'queue',
+    );
+  });
+});
+
+describe('ListDeadJobs and RedriveDeadJobs', () => {
+  it('lists dead jobs and brings them back', async () => {
+    const queue = uniqueName();
+    const { jobId } = await enqueue({ queue });
+    const leased = await leaseOne(queue);
+    await unary((cb) =>
+      client.nack({ leaseId: leased.leaseId, error: 'bad input', noRetry: true }, cb),
+    );
+    const page = await unary<ListDeadJobsResponse__Output>((cb) =>
+      client.listDeadJobs({ queue }, cb),
+    );
+    assert.deepEqual(
+      page.jobs.map((j) => [j.id, j.lastError]),
+      [[jobId, 'bad input']],
+    );
+    assert.equal(page.nextPageToken, '');
+    const redriven = await unary<RedriveDeadJobsResponse__Output>((cb) =>
+      client.redriveDeadJobs({ queue, jobIds: [jobId] }, cb),
+    );
+    assert.equal(redriven.redrivenCount, '1');
+    assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_PENDING');
+  });
+
+  it('rejects a bad page token and a job of another queue', async () => {
+    const queue = uniqueName();
+    const list = unary((cb) => client.listDeadJobs({ queue, pageToken: 'zzz' }, cb));
+    assertField(await rpcError(list), status.INVALID_ARGUMENT, 'page_token');
+    const redrive = unary((cb) => client.redriveDeadJobs({ queue, jobIds: ['other/1'] }, cb));
+    assertField(await rpcError(redrive), status.INVALID_ARGUMENT, 'job_ids[0]');
+  });
+});
