@@ -34,7 +34,9 @@ npm run --silent build
 port=$(free_port)
 start_redis "$tmp/redis" "$port" --save '' --appendonly no
 export REDIS_URL="redis://127.0.0.1:$port"
-eval "$(bash scripts/ferretdb.sh start "$tmp/ferretdb")"
+bash scripts/ferretdb.sh build >/dev/null # built once from the Go module proxy, then cached
+ferret_env=$(bash scripts/ferretdb.sh start "$tmp/ferretdb") # apart from eval: set -e sees a failure
+eval "$ferret_env"
 log "Redis at $REDIS_URL, FerretDB at $MONGODB_URI"
 
 mapfile -t files < <(find test -name '*.test.ts' | sort)
