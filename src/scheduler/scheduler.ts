@@ -128,6 +128,11 @@ export class Scheduler {
     return this.store.cancel(parseJobId(jobId));
   }
 
+  /** Names of the queues that have had jobs, sorted. */
+  queues(): Promise<string[]> {
+    return this.store.queues();
+  }
+
   async stats(queue: string): Promise<QueueStats> {
     return this.store.stats(checkName('queue', queue));
   }

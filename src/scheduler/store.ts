@@ -40,6 +40,8 @@ export interface JobStore {
   cancel(job: JobRef): Promise<Job>;
   stats(queue: string): Promise<QueueStats>;
   listDead(queue: string, pageSize: number, pageToken: string): Promise<DeadPage>;
+  /** Names of the queues that have had jobs, sorted. */
+  queues(): Promise<string[]>;
   /** Brings dead jobs back to ready: the given ones, or the oldest up to `limit`. */
   redrive(queue: string, seqs: string[], limit: number): Promise<number>;
 }

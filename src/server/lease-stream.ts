@@ -60,6 +60,7 @@ const SHUTTING_DOWN: WireError = {
 class LeaseSession implements Consumer {
   private sub: Subscription | undefined;
   private queue = '';
+  private visibilityMs = DEFAULT_VISIBILITY_MS;
   /** No more jobs or settles are taken. */
   private closed = false;
   /** The call is over: nothing more may be written. */
@@ -97,11 +98,7 @@ class LeaseSession implements Consumer {
       const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
       if (!open) this.sub?.pause(); // resumed on 'drain'
     }
-    for (const { job } of jobs)
-      this.deps.metrics.jobsLeased.inc({
-        queue: this.deps.metrics.queue(job.queue),
-        tier: job.tier,
-      });
+    this.deps.metrics.observeLeased(jobs, this.visibilityMs);
   }
 
   private onMessage(req: LeaseRequest__Output): void {
@@ -123,6 +120,7 @@ class LeaseSession implements Consumer {
       this.queue = checkName('queue', req.queue);
       const visibility = durationMs(req.visibilityTimeout) ?? DEFAULT_VISIBILITY_MS;
       const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
+      this.visibilityMs = visibilityMs;
       this.sub = this.deps.dispatcher.register(this.queue, visibilityMs, this);
       this.deps.log.debug(
         { queue: this.queue, visibilityMs, peer: this.call.getPeer() },

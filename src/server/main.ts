@@ -59,7 +59,7 @@ interface App {
  * Tier source: MongoDB when MONGODB_URI is set (cached, behind a circuit breaker; it connects in
  * the background, so a Mongo outage never blocks start-up), else the static map.
  */
-function createTierResolver(config: Config, log: Logger): TierResolver {
+function createTierResolver(config: Config, log: Logger, metrics: Metrics): TierResolver {
   const { uri, database, collection } = config.mongo;
   const { defaultTier, weights } = config.tiers;
   if (uri === undefined) return new StaticTierResolver(config.tiers.static, defaultTier);
@@ -72,6 +72,7 @@ function createTierResolver(config: Config, log: Logger): TierResolver {
     defaultTier,
     knownTiers: weights.keys(),
     logger,
+    onEvent: metrics.tierObserver(),
   });
 }
 
@@ -94,9 +95,16 @@ function warnAboutAuth(config: Config, log: Logger): void {
   }
 }
 
-function buildApp(config: Config, log: Logger, redis: App['redis'], tiers: TierResolver): App {
+function buildApp(
+  config: Config,
+  log: Logger,
+  redis: App['redis'],
+  tiers: TierResolver,
+  metrics: Metrics,
+): App {
   const scheduler = createScheduler(config, redis, tiers);
-  const metrics = new Metrics();
+  metrics.watchQueues(scheduler);
+  redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
@@ -134,12 +142,13 @@ export async function startServer(config: Config, log: Logger): Promise<ServerHa
   const redisUrl = redactUrl(config.redis.url);
   log.info({ redis: redisUrl, tiers: Object.fromEntries(config.tiers.weights) }, 'starting');
   warnAboutAuth(config, log);
-  const tiers = createTierResolver(config, log);
+  const metrics = new Metrics();
+  const tiers = createTierResolver(config, log, metrics);
   const redis = createRedis(config.redis);
   redis.on('error', (err: Error) => log.debug({ err }, 'redis connection error'));
   const redisReady = await waitForReady(redis, STARTUP_REDIS_WAIT_MS);
   if (!redisReady) log.warn({ redis: redisUrl }, 'redis not reachable yet: starting NOT_SERVING');
-  const app = buildApp(config, log, redis, tiers);
+  const app = buildApp(config, log, redis, tiers, metrics);
   // With Redis down the subscription completes in the background once it is back.
   const subscribed = app.wake.start();
   if (redisReady) await subscribed;

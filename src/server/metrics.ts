@@ -4,6 +4,16 @@
  * queue names cannot blow up the series count (the overflow is counted under `_other`).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LeasedJob, QueueStats } from '../scheduler/job';
+import type { BreakerState, TierObserver } from '../scheduler/tiers/events';
+
+const BREAKER_STATES: BreakerState[] = ['closed', 'half_open', 'open'];
+
+/** Where queue depths come from at scrape time: the Scheduler fits. */
+export interface QueueStatsSource {
+  queues(): Promise<string[]>;
+  stats(queue: string): Promise<QueueStats>;
+}
 
 /** Distinct queue label values kept before new queues are folded into OTHER. */
 export const MAX_QUEUE_LABELS = 200;
@@ -48,6 +58,42 @@ export class Metrics {
     help: '1 while Redis answers, else 0',
     registers: [this.registry],
   });
+  readonly leaseWait = new Histogram({
+    name: 'scheduler_lease_wait_seconds',
+    help: 'Time from enqueue (or due time) to first lease, by tier',
+    labelNames: ['tier'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 1800, 3600],
+    registers: [this.registry],
+  });
+  readonly redisErrors = new Counter({
+    name: 'scheduler_redis_errors_total',
+    help: 'Errors reported by the Redis connection',
+    registers: [this.registry],
+  });
+  readonly tierLookups = new Counter({
+    name: 'scheduler_tier_lookups_total',
+    help: 'Tier queries to MongoDB by outcome (rejected: the breaker was open)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly tierCache = new Counter({
+    name: 'scheduler_tier_cache_requests_total',
+    help: 'Tier cache lookups by result (hit or miss); the hit ratio is hit / (hit + miss)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly tierFallbacks = new Counter({
+    name: 'scheduler_tier_fallbacks_total',
+    help: 'Tenants given a stale or default tier because MongoDB did not answer, by reason',
+    labelNames: ['reason', 'source'] as const,
+    registers: [this.registry],
+  });
+  readonly tierBreaker = new Gauge({
+    name: 'scheduler_tier_breaker_state',
+    help: 'State of the MongoDB circuit breaker: 1 for the current state, 0 for the others',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
   private readonly queues = new Set<string>();
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
@@ -60,6 +106,77 @@ export class Metrics {
     if (this.queues.size >= MAX_QUEUE_LABELS) return OTHER;
     this.queues.add(queue);
     return queue;
+  }
+
+  /** Feeds the tier resolver's events into the tier metrics. */
+  tierObserver(): TierObserver {
+    this.setBreaker('closed');
+    return (event) => {
+      if (event.type === 'cache_hit') this.tierCache.inc({ result: 'hit' }, event.count);
+      else if (event.type === 'cache_miss') this.tierCache.inc({ result: 'miss' }, event.count);
+      else if (event.type === 'lookup') this.tierLookups.inc({ outcome: event.outcome });
+      else if (event.type === 'fallback')
+        this.tierFallbacks.inc({ reason: event.reason, source: event.source }, event.count);
+      else if (event.type === 'breaker_state') this.setBreaker(event.state);
+    };
+  }
+
+  private setBreaker(current: BreakerState): void {
+    for (const state of BREAKER_STATES) this.tierBreaker.set({ state }, state === current ? 1 : 0);
+  }
+
+  /**
+   * Counts jobs sent on a stream. The wait is measured on Redis's clock: the lease started at
+   * its deadline minus the visibility timeout. Only first deliveries count: a retry's wait
+   * includes its backoff, which is not queueing.
+   */
+  observeLeased(jobs: LeasedJob[], visibilityMs: number): void {
+    for (const { job, leaseExpireTime } of jobs) {
+      this.jobsLeased.inc({ queue: this.queue(job.queue), tier: job.tier });
+      const ready = job.scheduledTime ?? job.enqueueTime;
+      if (job.attempt === 1)
+        this.leaseWait.observe(
+          { tier: job.tier },
+          Math.max(0, leaseExpireTime - visibilityMs - ready) / 1000,
+        );
+    }
+  }
+
+  /**
+   * Queue depth by state and tier and the age of the oldest ready job, read from Redis when
+   * Prometheus scrapes (one stats script per known queue, capped like the queue label).
+   */
+  watchQueues(source: QueueStatsSource): void {
+    // prom-client collects all metrics concurrently: both gauges share one read per scrape.
+    let reading: Promise<void> | undefined;
+    const read = async (): Promise<void> => {
+      const queues = (await source.queues()).slice(0, MAX_QUEUE_LABELS);
+      const all = await Promise.all(queues.map((q) => source.stats(q)));
+      depth.reset();
+      oldest.reset();
+      for (const stats of all) {
+        for (const tier of stats.tiers) {
+          const labels = { queue: stats.queue, tier: tier.tier };
+          for (const [state, n] of Object.entries(tier.counts)) depth.set({ ...labels, state }, n);
+          oldest.set(labels, tier.oldestReadyAgeMs / 1000);
+        }
+      }
+    };
+    const collect = (): Promise<void> => (reading ??= read().finally(() => (reading = undefined)));
+    const depth = new Gauge({
+      name: 'scheduler_queue_jobs',
+      help: 'Jobs in each state, by queue and tier, read at scrape time',
+      labelNames: ['queue', 'tier', 'state'] as const,
+      registers: [this.registry],
+      collect,
+    });
+    const oldest = new Gauge({
+      name: 'scheduler_queue_oldest_ready_age_seconds',
+      help: 'Age of the oldest ready job, by queue and tier, read at scrape time',
+      labelNames: ['queue', 'tier'] as const,
+      registers: [this.registry],
+      collect,
+    });
   }
 
   /** Starts timing a call; the returned function records it with its final status name. */
