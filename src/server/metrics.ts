@@ -151,13 +151,15 @@ export class Metrics {
     let reading: Promise<void> | undefined;
     const read = async (): Promise<void> => {
       const queues = (await source.queues()).slice(0, MAX_QUEUE_LABELS);
-      const all = await Promise.all(queues.map((q) => source.stats(q)));
+      const all: QueueStats[] = await Promise.all(queues.map((q) => source.stats(q)));
       depth.reset();
       oldest.reset();
       for (const stats of all) {
         for (const tier of stats.tiers) {
           const labels = { queue: stats.queue, tier: tier.tier };
-          for (const [state, n] of Object.entries(tier.counts)) depth.set({ ...labels, state }, n);
+          for (const [state, n] of Object.entries(tier.counts) as Array<[string, number]>) {
+            depth.set({ ...labels, state }, n);
+          }
           oldest.set(labels, tier.oldestReadyAgeMs / 1000);
         }
       }
