@@ -26,6 +26,8 @@ import type { LeaseResponse as _scheduler_v1_LeaseResponse, LeaseResponse__Outpu
 import type { LeasedJob as _scheduler_v1_LeasedJob, LeasedJob__Output as _scheduler_v1_LeasedJob__Output } from './scheduler/v1/LeasedJob';
 import type { ListDeadJobsRequest as _scheduler_v1_ListDeadJobsRequest, ListDeadJobsRequest__Output as _scheduler_v1_ListDeadJobsRequest__Output } from './scheduler/v1/ListDeadJobsRequest';
 import type { ListDeadJobsResponse as _scheduler_v1_ListDeadJobsResponse, ListDeadJobsResponse__Output as _scheduler_v1_ListDeadJobsResponse__Output } from './scheduler/v1/ListDeadJobsResponse';
+import type { ListJobsRequest as _scheduler_v1_ListJobsRequest, ListJobsRequest__Output as _scheduler_v1_ListJobsRequest__Output } from './scheduler/v1/ListJobsRequest';
+import type { ListJobsResponse as _scheduler_v1_ListJobsResponse, ListJobsResponse__Output as _scheduler_v1_ListJobsResponse__Output } from './scheduler/v1/ListJobsResponse';
 import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _scheduler_v1_NackRequest__Output } from './scheduler/v1/NackRequest';
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from './scheduler/v1/NackResponse';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from './scheduler/v1/RedriveDeadJobsRequest';
@@ -72,6 +74,8 @@ export interface ProtoGrpcType {
       LeasedJob: MessageTypeDefinition<_scheduler_v1_LeasedJob, _scheduler_v1_LeasedJob__Output>
       ListDeadJobsRequest: MessageTypeDefinition<_scheduler_v1_ListDeadJobsRequest, _scheduler_v1_ListDeadJobsRequest__Output>
       ListDeadJobsResponse: MessageTypeDefinition<_scheduler_v1_ListDeadJobsResponse, _scheduler_v1_ListDeadJobsResponse__Output>
+      ListJobsRequest: MessageTypeDefinition<_scheduler_v1_ListJobsRequest, _scheduler_v1_ListJobsRequest__Output>
+      ListJobsResponse: MessageTypeDefinition<_scheduler_v1_ListJobsResponse, _scheduler_v1_ListJobsResponse__Output>
       NackRequest: MessageTypeDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackRequest__Output>
       NackResponse: MessageTypeDefinition<_scheduler_v1_NackResponse, _scheduler_v1_NackResponse__Output>
       RedriveDeadJobsRequest: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsRequest__Output>

@@ -2,19 +2,20 @@
  * The domain service: validates input, resolves tiers and calls the store. The transport (gRPC,
  * CLI, tests) talks to this class only.
  */
-import { SchedulerError, isSchedulerError } from './errors';
+import { SchedulerError, invalidArgument, isSchedulerError } from './errors';
 import { parseJobId, parseLeaseId } from './ids';
 import type {
   DeadPage,
   EnqueueInput,
   EnqueueResult,
   Job,
+  JobState,
   LeaseBatch,
   NackInput,
   NackResult,
   QueueStats,
 } from './job';
-import type { JobStore, NewJob } from './store';
+import type { JobStore, ListableState, NewJob } from './store';
 import type { TierResolver } from './tiers/resolver';
 import {
   checkCount,
@@ -22,8 +23,11 @@ import {
   checkEnqueue,
   checkName,
   clipError,
+  TIER_PATTERN,
   type Limits,
 } from './validation';
+
+const LISTABLE: ListableState[] = ['pending', 'scheduled', 'leased', 'dead'];
 
 export interface SchedulerOptions extends Limits {
   defaultMaxAttempts: number;
@@ -138,14 +142,34 @@ export class Scheduler {
   }
 
   async listDead(queue: string, pageSize = 100, pageToken = ''): Promise<DeadPage> {
+    return this.listJobs(queue, 'dead', { pageSize, pageToken });
+  }
+
+  /** Jobs in one state without changing them; `peek` is the pending list. */
+  async listJobs(
+    queue: string,
+    state: JobState,
+    page: { tier?: string; pageSize?: number; pageToken?: string } = {},
+  ): Promise<DeadPage> {
     checkName('queue', queue);
-    checkCount('page_size', pageSize, 1, 1000);
-    if (pageToken !== '' && !/^[0-9]{1,9}$/.test(pageToken)) {
-      throw new SchedulerError('invalid_argument', 'page_token: not a token this server issued', {
-        field: 'page_token',
-      });
+    if (!LISTABLE.includes(state as ListableState)) {
+      throw invalidArgument('state', `must be one of ${LISTABLE.join(', ')}`);
     }
-    return this.store.listDead(queue, pageSize, pageToken);
+    if (page.tier && state !== 'pending') throw invalidArgument('tier', 'only for pending jobs');
+    if (page.tier && !TIER_PATTERN.test(page.tier))
+      throw invalidArgument('tier', 'not a tier name');
+    const pageSize = checkCount('page_size', page.pageSize ?? 100, 1, 1000);
+    const pageToken = page.pageToken ?? '';
+    if (pageToken !== '' && !/^[0-9]{1,9}$/.test(pageToken)) {
+      throw invalidArgument('page_token', 'not a token this server issued');
+    }
+    return this.store.listJobs({
+      queue,
+      state: state as ListableState,
+      tier: page.tier,
+      pageSize,
+      pageToken,
+    });
   }
 
   async redrive(queue: string, jobIds: string[] = [], limit = 1000): Promise<number> {

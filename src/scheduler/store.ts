@@ -39,11 +39,24 @@ export interface JobStore {
   get(job: JobRef): Promise<Job>;
   cancel(job: JobRef): Promise<Job>;
   stats(queue: string): Promise<QueueStats>;
-  listDead(queue: string, pageSize: number, pageToken: string): Promise<DeadPage>;
+  /** Jobs in one state, by the order of its sorted set; pending without a tier: all tiers merged. */
+  listJobs(query: ListQuery): Promise<DeadPage>;
   /** Names of the queues that have had jobs, sorted. */
   queues(): Promise<string[]>;
   /** Brings dead jobs back to ready: the given ones, or the oldest up to `limit`. */
   redrive(queue: string, seqs: string[], limit: number): Promise<number>;
+}
+
+export type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
+
+export interface ListQuery {
+  queue: string;
+  state: ListableState;
+  /** Pending only: one tier's jobs. */
+  tier?: string;
+  pageSize: number;
+  /** An offset, as text; '' for the first page. */
+  pageToken: string;
 }
 
 /** Tells waiting consumers that a queue may have ready jobs (across replicas). */

@@ -39,6 +39,14 @@ export function toProtoState(state: JobState): JobState__Output {
   return `JOB_STATE_${state.toUpperCase()}` as JobState__Output;
 }
 
+/** JOB_STATE_PENDING -> pending; UNSPECIFIED becomes '' (which the domain rejects, naming the field). */
+export function fromProtoState(state: JobState__Output): JobState {
+  return state
+    .replace(/^JOB_STATE_/, '')
+    .toLowerCase()
+    .replace('unspecified', '') as JobState;
+}
+
 export function toEnqueueInput(req: EnqueueRequest__Output): EnqueueInput {
   return {
     queue: req.queue,

@@ -15,6 +15,7 @@ import {
   durationMs,
   toEnqueueInput,
   toNackResponse,
+  fromProtoState,
   toProtoJob,
   toStatsResponse,
   toTimestamp,
@@ -42,6 +43,7 @@ type UnaryHandlers = Pick<
   | 'CancelJob'
   | 'GetQueueStats'
   | 'ListDeadJobs'
+  | 'ListJobs'
   | 'RedriveDeadJobs'
 >;
 
@@ -102,6 +104,14 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     ),
     ListDeadJobs: unary('ListDeadJobs', async (req) => {
       const page = await scheduler.listDead(req.queue, req.pageSize || 100, req.pageToken);
+      return { jobs: page.jobs.map(toProtoJob), nextPageToken: page.nextPageToken };
+    }),
+    ListJobs: unary('ListJobs', async (req) => {
+      const page = await scheduler.listJobs(req.queue, fromProtoState(req.state), {
+        tier: req.tier,
+        pageSize: req.pageSize || 100,
+        pageToken: req.pageToken,
+      });
       return { jobs: page.jobs.map(toProtoJob), nextPageToken: page.nextPageToken };
     }),
     RedriveDeadJobs: unary('RedriveDeadJobs', async (req) => ({

@@ -407,3 +407,56 @@ describe('wake signal', () => {
     assert.deepEqual(heard, [queue, queue, queue]);
   });
 });
+
+describe('listing jobs', () => {
+  it('lists pending jobs oldest ready first across tiers, and each other state, page by page', async () => {
+    fresh();
+    const ids: string[] = [];
+    for (const tenantId of ['acme', 'someone', 'acme', 'someone', 'acme']) {
+      ids.push((await h.scheduler.enqueue(input({ tenantId }))).jobId);
+      h.clock.now += 10;
+    }
+    const first = await h.scheduler.listJobs(queue, 'pending', { pageSize: 2 });
+    assert.deepEqual(
+      first.jobs.map((j) => j.id),
+      ids.slice(0, 2),
+    );
+    const second = await h.scheduler.listJobs(queue, 'pending', {
+      pageSize: 2,
+      pageToken: first.nextPageToken,
+    });
+    const third = await h.scheduler.listJobs(queue, 'pending', {
+      pageSize: 2,
+      pageToken: second.nextPageToken,
+    });
+    assert.deepEqual(
+      [...second.jobs, ...third.jobs].map((j) => j.id),
+      ids.slice(2),
+    );
+    assert.equal(third.nextPageToken, '');
+    const premium = await h.scheduler.listJobs(queue, 'pending', { tier: 'premium' });
+    assert.deepEqual(
+      premium.jobs.map((j) => j.id),
+      [ids[0], ids[2], ids[4]],
+    );
+
+    const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    assert.deepEqual(
+      (await h.scheduler.listJobs(queue, 'leased')).jobs.map((j) => j.id),
+      [leased.job.id],
+    );
+    await h.scheduler.enqueue(input({ delayMs: 50 }));
+    assert.equal((await h.scheduler.listJobs(queue, 'scheduled')).jobs.length, 1);
+    await rejects(h.scheduler.listJobs(queue, 'succeeded'), 'invalid_argument', 'state');
+    await rejects(
+      h.scheduler.listJobs(queue, 'leased', { tier: 'free' }),
+      'invalid_argument',
+      'tier',
+    );
+    await rejects(
+      h.scheduler.listJobs(queue, 'dead', { pageToken: 'x' }),
+      'invalid_argument',
+      'page_token',
+    );
+  });
+});

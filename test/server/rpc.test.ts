@@ -274,3 +274,20 @@ describe('ListDeadJobs and RedriveDeadJobs', () => {
     assertField(await rpcError(redrive), status.INVALID_ARGUMENT, 'job_ids[0]');
   });
 });
+
+describe('ListJobs', () => {
+  it('peeks at pending jobs without leasing them, and names a bad state', async () => {
+    const queue = uniqueName();
+    const { jobId } = await enqueue({ queue });
+    const peek = await unary<ListDeadJobsResponse__Output>((cb) =>
+      client.listJobs({ queue, state: 'JOB_STATE_PENDING' }, cb),
+    );
+    assert.deepEqual(
+      peek.jobs.map((j) => [j.id, j.state, j.tier]),
+      [[jobId, 'JOB_STATE_PENDING', 'premium']],
+    );
+    assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_PENDING');
+    const bad = unary((cb) => client.listJobs({ queue }, cb));
+    assertField(await rpcError(bad), status.INVALID_ARGUMENT, 'state');
+  });
+});

@@ -4,6 +4,8 @@
  * the per-job and per-tenant keys from the same prefix (lua/lib.lua mirrors these builders).
  */
 
+import type { ListableState } from '../store';
+
 /** Pub/sub channel on which scripts announce that a queue went from empty to non-empty. */
 export const WAKE_CHANNEL = 'sched:wake';
 
@@ -31,6 +33,8 @@ export function payloadKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:d:${seq}`;
 }
 
-export function deadKey(queue: string): string {
-  return `${queuePrefix(queue)}:dead`;
+/** The sorted set holding a queue's jobs in one listable state (see lua/lib.lua). */
+export function stateKey(queue: string, state: ListableState, tier = ''): string {
+  const name = { pending: `ready:${tier}`, scheduled: 'delayed', leased: 'leased', dead: 'dead' };
+  return `${queuePrefix(queue)}:${name[state]}`;
 }

@@ -16,9 +16,9 @@ import type {
   StateCounts,
   TierStats,
 } from '../job';
-import type { JobStore, NewJob } from '../store';
+import type { JobStore, ListQuery, NewJob } from '../store';
 import { LEASED_FIELDS, jobFromHash, type JobHash } from './codec';
-import { QUEUES_KEY, deadKey, jobKey, payloadKey } from './keys';
+import { QUEUES_KEY, jobKey, payloadKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
 export interface RedisStoreOptions {
@@ -183,16 +183,32 @@ export class RedisJobStore implements JobStore {
     };
   }
 
-  async listDead(queue: string, pageSize: number, pageToken: string): Promise<DeadPage> {
-    const offset = Number(pageToken || 0);
-    const seqs = await this.guard(
-      'list_dead',
-      this.redis.zrange(deadKey(queue), offset, offset + pageSize),
+  async listJobs(query: ListQuery): Promise<DeadPage> {
+    const { queue, state, pageSize } = query;
+    const offset = Number(query.pageToken || 0);
+    const tiers =
+      state === 'pending' && !query.tier ? [...this.options.weights.keys()] : [query.tier];
+    // Each set is read up to the end of the page (plus one, to know whether more follow); with
+    // several tiers the heads are merged by score, so a deep page costs its depth.
+    const heads = await Promise.all(
+      tiers.map((tier) =>
+        this.guard(
+          'list_jobs',
+          this.redis.zrange(stateKey(queue, state, tier), 0, offset + pageSize, 'WITHSCORES'),
+        ),
+      ),
     );
-    const page = seqs.slice(0, pageSize);
-    const read = await Promise.all(page.map((seq) => this.read(queue, seq, 'list_dead')));
+    const entries = heads.flatMap((flat) =>
+      flat.flatMap((seq, i) => (i % 2 === 0 ? [{ seq, score: Number(flat[i + 1]) }] : [])),
+    );
+    entries.sort((a, b) => a.score - b.score);
+    const page = entries.slice(offset, offset + pageSize).map((e) => e.seq);
+    const read = await Promise.all(page.map((seq) => this.read(queue, seq, 'list_jobs')));
     const jobs = read.filter((job): job is Job => job !== undefined);
-    return { jobs, nextPageToken: seqs.length > pageSize ? String(offset + pageSize) : '' };
+    return {
+      jobs,
+      nextPageToken: entries.length > offset + pageSize ? String(offset + pageSize) : '',
+    };
   }
 
   async redrive(queue: string, seqs: string[], limit: number): Promise<number> {

@@ -20,6 +20,8 @@ import type { LeaseRequest as _scheduler_v1_LeaseRequest, LeaseRequest__Output a
 import type { LeaseResponse as _scheduler_v1_LeaseResponse, LeaseResponse__Output as _scheduler_v1_LeaseResponse__Output } from '../../scheduler/v1/LeaseResponse';
 import type { ListDeadJobsRequest as _scheduler_v1_ListDeadJobsRequest, ListDeadJobsRequest__Output as _scheduler_v1_ListDeadJobsRequest__Output } from '../../scheduler/v1/ListDeadJobsRequest';
 import type { ListDeadJobsResponse as _scheduler_v1_ListDeadJobsResponse, ListDeadJobsResponse__Output as _scheduler_v1_ListDeadJobsResponse__Output } from '../../scheduler/v1/ListDeadJobsResponse';
+import type { ListJobsRequest as _scheduler_v1_ListJobsRequest, ListJobsRequest__Output as _scheduler_v1_ListJobsRequest__Output } from '../../scheduler/v1/ListJobsRequest';
+import type { ListJobsResponse as _scheduler_v1_ListJobsResponse, ListJobsResponse__Output as _scheduler_v1_ListJobsResponse__Output } from '../../scheduler/v1/ListJobsResponse';
 import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _scheduler_v1_NackRequest__Output } from '../../scheduler/v1/NackRequest';
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from '../../scheduler/v1/NackResponse';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from '../../scheduler/v1/RedriveDeadJobsRequest';
@@ -103,6 +105,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   listDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   listDeadJobs(argument: _scheduler_v1_ListDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_ListDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   
+  ListJobs(argument: _scheduler_v1_ListJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  ListJobs(argument: _scheduler_v1_ListJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  ListJobs(argument: _scheduler_v1_ListJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  ListJobs(argument: _scheduler_v1_ListJobsRequest, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _scheduler_v1_ListJobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _scheduler_v1_ListJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _scheduler_v1_ListJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  listJobs(argument: _scheduler_v1_ListJobsRequest, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
+  
   Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
   Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
   Nack(argument: _scheduler_v1_NackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
@@ -142,6 +153,8 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   
   ListDeadJobs: grpc.handleUnaryCall<_scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse>;
   
+  ListJobs: grpc.handleUnaryCall<_scheduler_v1_ListJobsRequest__Output, _scheduler_v1_ListJobsResponse>;
+  
   Nack: grpc.handleUnaryCall<_scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse>;
   
   RedriveDeadJobs: grpc.handleUnaryCall<_scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse>;
@@ -158,6 +171,7 @@ export interface SchedulerServiceDefinition extends grpc.ServiceDefinition {
   GetQueueStats: MethodDefinition<_scheduler_v1_GetQueueStatsRequest, _scheduler_v1_GetQueueStatsResponse, _scheduler_v1_GetQueueStatsRequest__Output, _scheduler_v1_GetQueueStatsResponse__Output>
   Lease: MethodDefinition<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse, _scheduler_v1_LeaseRequest__Output, _scheduler_v1_LeaseResponse__Output>
   ListDeadJobs: MethodDefinition<_scheduler_v1_ListDeadJobsRequest, _scheduler_v1_ListDeadJobsResponse, _scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse__Output>
+  ListJobs: MethodDefinition<_scheduler_v1_ListJobsRequest, _scheduler_v1_ListJobsResponse, _scheduler_v1_ListJobsRequest__Output, _scheduler_v1_ListJobsResponse__Output>
   Nack: MethodDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackResponse, _scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse__Output>
   RedriveDeadJobs: MethodDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse__Output>
 }
