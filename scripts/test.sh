@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_install redis-server redis-tools
+apt_install redis-server redis-tools openssl
 npm_deps
 
 log "lint: eslint, prettier, tsc, buf"

@@ -18,6 +18,8 @@ export interface SchedulerErrorOptions {
   /** The input field at fault, e.g. `tenant_id`. */
   field?: string;
   cause?: unknown;
+  /** When retrying makes sense again, in ms from now (rate limits). */
+  retryAfterMs?: number;
 }
 
 export class SchedulerError extends Error {
@@ -25,12 +27,14 @@ export class SchedulerError extends Error {
   readonly code: ErrorCode;
   readonly op: string | undefined;
   readonly field: string | undefined;
+  readonly retryAfterMs: number | undefined;
 
   constructor(code: ErrorCode, message: string, options: SchedulerErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.op = options.op;
     this.field = options.field;
+    this.retryAfterMs = options.retryAfterMs;
   }
 }
 

@@ -15,6 +15,7 @@ import type {
   NackResult,
   QueueStats,
 } from './job';
+import { UNLIMITED, rateLimited, type RateLimiter } from './rate-limit';
 import type { JobStore, ListableState, NewJob } from './store';
 import type { TierResolver } from './tiers/resolver';
 import {
@@ -43,15 +44,24 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   maxLeaseCount: 1000,
 };
 
+/**
+ * A per-item gate for a batch (the transport's authorization): an error rejects that item alone.
+ * `index` is the item's position, for messages that name it.
+ */
+export type AdmitItem = (input: EnqueueInput, index: number) => SchedulerError | undefined;
+
 export class Scheduler {
   constructor(
     private readonly store: JobStore,
     private readonly tiers: TierResolver,
     private readonly options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS,
+    private readonly limiter: RateLimiter = UNLIMITED,
   ) {}
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     checkEnqueue(input, this.options);
+    const { granted, retryAfterMs } = await this.limiter.take(input.tenantId, 1);
+    if (granted < 1) throw rateLimited(input.tenantId, retryAfterMs);
     const tier = await this.tiers.resolve(input.tenantId);
     const [result] = await this.store.enqueue(input.queue, [this.newJob(input, tier)]);
     if (!result)
@@ -61,23 +71,31 @@ export class Scheduler {
 
   /**
    * Each item gets its own result: a SchedulerError for an item that failed validation, without
-   * failing the others. Items of one queue are written in one atomic script call.
+   * failing the others: invalid, refused by `admit`, or over its tenant's rate (a tenant's
+   * first items in request order get its remaining budget). Items of one queue are written in
+   * one atomic script call.
    */
-  async enqueueBatch(inputs: EnqueueInput[]): Promise<Array<EnqueueResult | SchedulerError>> {
+  async enqueueBatch(
+    inputs: EnqueueInput[],
+    admit?: AdmitItem,
+  ): Promise<Array<EnqueueResult | SchedulerError>> {
     checkCount('requests', inputs.length, 0, this.options.maxBatchSize);
     const results: Array<EnqueueResult | SchedulerError> = new Array<
       EnqueueResult | SchedulerError
     >(inputs.length);
-    const valid: number[] = [];
+    const checked: number[] = [];
     inputs.forEach((input, i) => {
       try {
         checkEnqueue(input, this.options, `requests[${i}].`);
-        valid.push(i);
+        const refused = admit?.(input, i);
+        if (refused) results[i] = refused;
+        else checked.push(i);
       } catch (err) {
         if (!isSchedulerError(err)) throw err;
         results[i] = err;
       }
     });
+    const valid = await this.withinRate(inputs, checked, results);
     const tiers = await this.tiers.resolveMany([...new Set(valid.map((i) => inputs[i]!.tenantId))]);
     const byQueue = new Map<string, number[]>();
     for (const i of valid) {
@@ -186,6 +204,29 @@ export class Scheduler {
       return ref.seq;
     });
     return this.store.redrive(queue, seqs, limit);
+  }
+
+  /** Takes each tenant's tokens for its items at once; the items past its budget fail. */
+  private async withinRate(
+    inputs: EnqueueInput[],
+    indexes: number[],
+    results: Array<EnqueueResult | SchedulerError>,
+  ): Promise<number[]> {
+    const byTenant = new Map<string, number[]>();
+    for (const i of indexes) {
+      const tenant = inputs[i]!.tenantId;
+      const items = byTenant.get(tenant);
+      if (items) items.push(i);
+      else byTenant.set(tenant, [i]);
+    }
+    const admitted = await Promise.all(
+      [...byTenant].map(async ([tenant, items]) => {
+        const { granted, retryAfterMs } = await this.limiter.take(tenant, items.length);
+        for (const i of items.slice(granted)) results[i] = rateLimited(tenant, retryAfterMs);
+        return items.slice(0, granted);
+      }),
+    );
+    return admitted.flat().sort((a, b) => a - b);
   }
 
   private newJob(input: EnqueueInput, tier: string): NewJob {

@@ -17,6 +17,10 @@ export interface Config {
     clusterNodes: Array<{ host: string; port: number }> | undefined;
     /** REDIS_COMMAND_TIMEOUT_MS (5000): a command without a reply by then fails as UNAVAILABLE. */
     commandTimeoutMs: number;
+    /** REDIS_PASSWORD: overrides the URL's password (so it can come from a secret); never logged. */
+    password: string | undefined;
+    /** REDIS_TLS_CA_FILE: PEM CA that signed Redis's certificate (TLS on, as with rediss://). */
+    tlsCaFile: string | undefined;
   };
   grpc: {
     /** GRPC_PORT (50051); 0 picks a free port, which is logged. */
@@ -31,6 +35,11 @@ export interface Config {
     maxConnectionAgeMs: number;
     /** GRPC_MAX_CONNECTION_AGE_GRACE_MS (60000): how long calls may finish on a recycled connection. */
     maxConnectionAgeGraceMs: number;
+    /**
+     * TLS_CERT_FILE and TLS_KEY_FILE (PEM; both or neither): unset means plaintext. TLS_CA_FILE:
+     * when set, clients must present a certificate signed by it (mTLS).
+     */
+    tls: { certFile: string; keyFile: string; caFile: string | undefined } | undefined;
   };
   /** METRICS_PORT (9464; 0 picks a free port): HTTP /metrics, /healthz, /readyz. */
   metricsPort: number;
@@ -49,7 +58,14 @@ export interface Config {
     defaultTier: string;
     /** TIER_WEIGHTS (premium=1000,free=100): each tier's share of a queue's leases. */
     weights: ReadonlyMap<string, number>;
+    /** TIER_CONCURRENCY (`tier=n,...`, empty): most jobs of a tier leased at once per queue. */
+    concurrency: ReadonlyMap<string, number>;
   };
+  /**
+   * TENANT_RATE_LIMIT (`<n>/s`, `/m` or `/h`; unset: no limit) and TENANT_RATE_BURST (default n):
+   * each tenant's enqueue budget, shared by every replica.
+   */
+  rateLimit: { perSecond: number; burst: number } | undefined;
   /** AUTH_TOKENS_FILE: unset means no authentication (logged as a warning). */
   authTokensFile: string | undefined;
   /** LOG_LEVEL (info). */
@@ -110,6 +126,12 @@ const pairList = (
     .refine((list) => list.every(([k, v]) => ok(k, v)), rule);
 
 const hostPort = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
+const RATE = /^([1-9][0-9]{0,8})\/(s|m|h)$/;
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
+const file = z.string().min(1, 'must not be empty').optional();
+
+/** Variables whose values never appear in an error message. */
+const SECRETS = new Set(['REDIS_PASSWORD']);
 
 const schema = z.object({
   REDIS_URL: z
@@ -127,12 +149,17 @@ const schema = z.object({
       'must be host:port,...',
     ),
   REDIS_COMMAND_TIMEOUT_MS: int(5000, 1),
+  REDIS_PASSWORD: z.string().optional(),
+  REDIS_TLS_CA_FILE: file,
   GRPC_PORT: int(50051, 0, 65535),
   GRPC_MAX_RECEIVE_BYTES: int(64 * MIB, MIB, 2 ** 31 - 1),
   GRPC_KEEPALIVE_TIME_MS: int(30_000, 1000),
   GRPC_KEEPALIVE_TIMEOUT_MS: int(10_000, 1000),
   GRPC_MAX_CONNECTION_AGE_MS: int(1_800_000, 1000),
   GRPC_MAX_CONNECTION_AGE_GRACE_MS: int(60_000, 0),
+  TLS_CERT_FILE: file,
+  TLS_KEY_FILE: file,
+  TLS_CA_FILE: file,
   METRICS_PORT: int(9464, 0, 65535),
   MONGODB_URI: z
     .string()
@@ -149,6 +176,15 @@ const schema = z.object({
     'must be tier=weight,... with positive integer weights',
     (tier, weight) => TIER_PATTERN.test(tier) && /^[1-9][0-9]{0,8}$/.test(weight),
   ).default(pairs('premium=1000,free=100')),
+  TIER_CONCURRENCY: pairList(
+    'must be tier=n,... with positive integer caps',
+    (tier, cap) => TIER_PATTERN.test(tier) && /^[1-9][0-9]{0,8}$/.test(cap),
+  ).default([]),
+  TENANT_RATE_LIMIT: z
+    .string()
+    .regex(RATE, 'must be <n>/s, <n>/m or <n>/h with a positive integer n')
+    .optional(),
+  TENANT_RATE_BURST: int(0, 1).optional(),
   AUTH_TOKENS_FILE: z.string().min(1, 'must not be empty').optional(),
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
@@ -177,6 +213,21 @@ function crossCheck(env: Env): Array<[string, string]> {
   if (env.GRPC_MAX_RECEIVE_BYTES < env.MAX_PAYLOAD_BYTES + 64 * 1024) {
     issues.push(['GRPC_MAX_RECEIVE_BYTES', 'must exceed MAX_PAYLOAD_BYTES by at least 64 KiB']);
   }
+  const uncapped = env.TIER_CONCURRENCY.find(([tier]) => !weights.has(tier));
+  if (uncapped) issues.push(['TIER_CONCURRENCY', `tier ${uncapped[0]} is not in TIER_WEIGHTS`]);
+  return [...issues, ...securityChecks(env)];
+}
+
+function securityChecks(env: Env): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
+  if ((env.TLS_CERT_FILE === undefined) !== (env.TLS_KEY_FILE === undefined)) {
+    const missing = env.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
+    issues.push([missing, 'TLS_CERT_FILE and TLS_KEY_FILE must be set together']);
+  }
+  if (env.TLS_CA_FILE !== undefined && env.TLS_CERT_FILE === undefined)
+    issues.push(['TLS_CA_FILE', 'client certificates (mTLS) need TLS_CERT_FILE and TLS_KEY_FILE']);
+  if (env.TENANT_RATE_BURST !== undefined && env.TENANT_RATE_LIMIT === undefined)
+    issues.push(['TENANT_RATE_BURST', 'needs TENANT_RATE_LIMIT']);
   return issues;
 }
 
@@ -194,7 +245,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       ]);
   if (!parsed.success || issues.length > 0) {
     const lines = issues.map(([name, rule]) => {
-      const got = env[name] === undefined ? '' : ` (got ${JSON.stringify(redactUrl(env[name]))})`;
+      const hidden = env[name] === undefined || SECRETS.has(name);
+      const got = hidden ? '' : ` (got ${JSON.stringify(redactUrl(env[name]))})`;
       return `${name}: ${rule}${got}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
@@ -211,6 +263,8 @@ function toConfig(e: Env): Config {
         return { host, port: Number(port) };
       }),
       commandTimeoutMs: e.REDIS_COMMAND_TIMEOUT_MS,
+      password: e.REDIS_PASSWORD,
+      tlsCaFile: e.REDIS_TLS_CA_FILE,
     },
     grpc: {
       port: e.GRPC_PORT,
@@ -219,6 +273,10 @@ function toConfig(e: Env): Config {
       keepaliveTimeoutMs: e.GRPC_KEEPALIVE_TIMEOUT_MS,
       maxConnectionAgeMs: e.GRPC_MAX_CONNECTION_AGE_MS,
       maxConnectionAgeGraceMs: e.GRPC_MAX_CONNECTION_AGE_GRACE_MS,
+      tls:
+        e.TLS_CERT_FILE && e.TLS_KEY_FILE
+          ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE, caFile: e.TLS_CA_FILE }
+          : undefined,
     },
     metricsPort: e.METRICS_PORT,
     mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE, collection: e.MONGODB_COLLECTION },
@@ -226,7 +284,9 @@ function toConfig(e: Env): Config {
       static: new Map(e.STATIC_TIERS),
       defaultTier: e.DEFAULT_TIER,
       weights: new Map(e.TIER_WEIGHTS.map(([tier, weight]) => [tier, Number(weight)])),
+      concurrency: new Map(e.TIER_CONCURRENCY.map(([tier, cap]) => [tier, Number(cap)])),
     },
+    rateLimit: rateLimit(e),
     authTokensFile: e.AUTH_TOKENS_FILE,
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
@@ -238,6 +298,13 @@ function toConfig(e: Env): Config {
       backoffCapMs: e.BACKOFF_CAP_MS,
     },
   };
+}
+
+function rateLimit(e: Env): Config['rateLimit'] {
+  const match = e.TENANT_RATE_LIMIT && RATE.exec(e.TENANT_RATE_LIMIT);
+  if (!match) return undefined;
+  const n = Number(match[1]);
+  return { perSecond: n / UNIT_SECONDS[match[2]!]!, burst: e.TENANT_RATE_BURST ?? n };
 }
 
 /** Hides the password of a URL (Redis, Mongo) for logs and error messages. */

@@ -1,7 +1,8 @@
 /**
  * Rich error details in the standard `grpc-status-details-bin` trailer: a google.rpc.Status whose
- * details hold a google.rpc.BadRequest naming the field at fault. Go's status.FromError,
- * Python's grpc_status.rpc_status and Java's StatusProto read it without extra setup.
+ * details hold a google.rpc.BadRequest naming the field at fault, or a google.rpc.RetryInfo
+ * saying when to retry (rate limits). Go's status.FromError, Python's grpc_status.rpc_status and
+ * Java's StatusProto read it without extra setup.
  */
 import * as protobuf from 'protobufjs';
 
@@ -14,6 +15,9 @@ const root = protobuf.Root.fromJSON({
             Any: {
               fields: { type_url: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } },
             },
+            Duration: {
+              fields: { seconds: { type: 'int64', id: 1 }, nanos: { type: 'int32', id: 2 } },
+            },
           },
         },
         rpc: {
@@ -24,6 +28,9 @@ const root = protobuf.Root.fromJSON({
                 message: { type: 'string', id: 2 },
                 details: { rule: 'repeated', type: 'google.protobuf.Any', id: 3 },
               },
+            },
+            RetryInfo: {
+              fields: { retry_delay: { type: 'google.protobuf.Duration', id: 1 } },
             },
             BadRequest: {
               fields: { field_violations: { rule: 'repeated', type: 'FieldViolation', id: 1 } },
@@ -45,7 +52,9 @@ const root = protobuf.Root.fromJSON({
 
 const StatusType = root.lookupType('google.rpc.Status');
 const BadRequestType = root.lookupType('google.rpc.BadRequest');
+const RetryInfoType = root.lookupType('google.rpc.RetryInfo');
 export const BAD_REQUEST_TYPE_URL = 'type.googleapis.com/google.rpc.BadRequest';
+export const RETRY_INFO_TYPE_URL = 'type.googleapis.com/google.rpc.RetryInfo';
 
 export interface FieldViolation {
   field: string;
@@ -77,4 +86,30 @@ export function decodeFieldViolations(trailer: Buffer): FieldViolation[] {
       };
       return bad.field_violations ?? [];
     });
+}
+
+export function retryInfoDetails(code: number, message: string, retryAfterMs: number): Buffer {
+  const retryInfo = RetryInfoType.encode({
+    retry_delay: { seconds: Math.floor(retryAfterMs / 1000), nanos: (retryAfterMs % 1000) * 1e6 },
+  }).finish();
+  const body = StatusType.encode({
+    code,
+    message,
+    details: [{ type_url: RETRY_INFO_TYPE_URL, value: retryInfo }],
+  }).finish();
+  return Buffer.from(body);
+}
+
+/** Reads the RetryInfo delay back out of a trailer, in ms (for clients and tests). */
+export function decodeRetryDelayMs(trailer: Buffer): number | undefined {
+  const decoded = StatusType.toObject(StatusType.decode(trailer)) as {
+    details?: Array<{ type_url: string; value: Uint8Array }>;
+  };
+  const any = (decoded.details ?? []).find((d) => d.type_url === RETRY_INFO_TYPE_URL);
+  if (!any) return undefined;
+  const info = RetryInfoType.toObject(RetryInfoType.decode(any.value), { longs: Number }) as {
+    retry_delay?: { seconds?: number; nanos?: number };
+  };
+  const delay = info.retry_delay ?? {};
+  return (delay.seconds ?? 0) * 1000 + Math.round((delay.nanos ?? 0) / 1e6);
 }

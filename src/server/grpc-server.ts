@@ -48,9 +48,13 @@ export function createGrpcServer(
 }
 
 /** Binds on all interfaces; port 0 picks a free one. Resolves to the bound port. */
-export function bind(server: Server, port: number): Promise<number> {
+export function bind(
+  server: Server,
+  port: number,
+  credentials: ServerCredentials = ServerCredentials.createInsecure(),
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(`0.0.0.0:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
+    server.bindAsync(`0.0.0.0:${port}`, credentials, (err, bound) =>
       err ? reject(err) : resolve(bound),
     );
   });

@@ -1,14 +1,17 @@
 /**
  * The unary RPCs of SchedulerService: each converts proto to domain, makes one Scheduler call and
- * converts back. Errors and timing are handled once, in `unary`. Enqueues also wake this
- * replica's waiting Lease streams at once (other replicas hear it through Redis pub/sub).
+ * converts back. Authentication, the method's scope, errors and timing are handled once, in
+ * `unary`; each handler checks the queue (and tenant) its request touches against the caller's
+ * grant. Enqueues also wake this replica's waiting Lease streams at once (other replicas hear it
+ * through Redis pub/sub).
  */
-import type { handleUnaryCall } from '@grpc/grpc-js';
+import { status, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { EnqueueBatchResult } from '../generated/scheduler/v1/EnqueueBatchResult';
 import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/SchedulerService';
 import type { Dispatcher } from '../scheduler/dispatcher';
 import type { SchedulerError } from '../scheduler/errors';
+import { parseJobId, parseLeaseId } from '../scheduler/ids';
 import type { EnqueueResult } from '../scheduler/job';
 import type { Scheduler } from '../scheduler/scheduler';
 import {
@@ -20,6 +23,8 @@ import {
   toStatsResponse,
   toTimestamp,
 } from './convert';
+import type { Authenticator } from './auth/authenticator';
+import type { Grant } from './auth/grant';
 import { DEFAULT_VISIBILITY_MS } from './lease-stream';
 import type { Metrics } from './metrics';
 import { STATUS_OF, statusName, toWireError } from './status';
@@ -29,6 +34,7 @@ export interface HandlerDeps {
   dispatcher: Pick<Dispatcher, 'notify'>;
   metrics: Metrics;
   log: Logger;
+  auth: Authenticator;
 }
 
 /** Every RPC but Lease (listed: the generated interface's index signature defeats Omit). */
@@ -51,17 +57,27 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
   const { scheduler } = deps;
   const unary = <Req, Res>(
     method: string,
-    run: (req: Req) => Promise<Res>,
+    run: (req: Req, grant: Grant) => Promise<Res>,
   ): handleUnaryCall<Req, Res> => wrapUnary(method, deps, run);
   const queueOf = (id: string): string => deps.metrics.queue(id.slice(0, id.indexOf('/')));
+  /** Lease ids carry their queue: a worker may only settle jobs of queues it was granted. */
+  const leaseQueue = (grant: Grant, leaseId: string): void =>
+    grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
   return {
-    Enqueue: unary('Enqueue', async (req) => {
+    Enqueue: unary('Enqueue', async (req, grant) => {
+      grant.requireQueue(req.queue);
+      grant.requireTenant(req.tenantId);
       const result = await scheduler.enqueue(toEnqueueInput(req));
       enqueued(deps, req.queue, [result]);
       return result;
     }),
-    EnqueueBatch: unary('EnqueueBatch', async (req) => {
-      const results = await scheduler.enqueueBatch(req.requests.map(toEnqueueInput));
+    EnqueueBatch: unary('EnqueueBatch', async (req, grant) => {
+      const results = await scheduler.enqueueBatch(
+        req.requests.map(toEnqueueInput),
+        (input, i) =>
+          grant.queueDenied(input.queue, `requests[${i}].queue`) ??
+          grant.tenantDenied(input.tenantId, `requests[${i}].tenant_id`),
+      );
       const byQueue = new Map<string, EnqueueResult[]>();
       results.forEach((r, i) => {
         if (r instanceof Error) return;
@@ -71,12 +87,14 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
       for (const [queue, ok] of byQueue) enqueued(deps, queue, ok);
       return { results: results.map(toBatchResult) };
     }),
-    Ack: unary('Ack', async (req) => {
+    Ack: unary('Ack', async (req, grant) => {
+      leaseQueue(grant, req.leaseId);
       await scheduler.ack(req.leaseId);
       deps.metrics.jobsAcked.inc({ queue: queueOf(req.leaseId) });
       return {};
     }),
-    Nack: unary('Nack', async (req) => {
+    Nack: unary('Nack', async (req, grant) => {
+      leaseQueue(grant, req.leaseId);
       const retryDelayMs = durationMs(req.retryDelay);
       const result = await scheduler.nack({
         leaseId: req.leaseId,
@@ -87,26 +105,38 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
       deps.metrics.jobsNacked.inc({ queue: queueOf(req.leaseId) });
       return toNackResponse(result);
     }),
-    ExtendLease: unary('ExtendLease', async (req) => {
+    ExtendLease: unary('ExtendLease', async (req, grant) => {
+      leaseQueue(grant, req.leaseId);
       const visibilityMs = durationMs(req.visibilityTimeout) ?? DEFAULT_VISIBILITY_MS;
       return {
         leaseExpireTime: toTimestamp(await scheduler.extendLease(req.leaseId, visibilityMs)),
       };
     }),
-    GetJob: unary('GetJob', async (req) => ({
-      job: toProtoJob(await scheduler.getJob(req.jobId)),
-    })),
-    CancelJob: unary('CancelJob', async (req) => ({
-      job: toProtoJob(await scheduler.cancelJob(req.jobId)),
-    })),
-    GetQueueStats: unary('GetQueueStats', async (req) =>
-      toStatsResponse(await scheduler.stats(req.queue)),
-    ),
-    ListDeadJobs: unary('ListDeadJobs', async (req) => {
+    GetJob: unary('GetJob', async (req, grant) => {
+      grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
+      const job = await scheduler.getJob(req.jobId);
+      grant.requireTenant(job.tenantId, 'job_id');
+      return { job: toProtoJob(job) };
+    }),
+    CancelJob: unary('CancelJob', async (req, grant) => {
+      grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
+      // A job's tenant never changes, so checking it before cancelling is race-free.
+      if (!grant.allTenants) grant.requireTenant((await scheduler.getJob(req.jobId)).tenantId);
+      return { job: toProtoJob(await scheduler.cancelJob(req.jobId)) };
+    }),
+    GetQueueStats: unary('GetQueueStats', async (req, grant) => {
+      grant.requireQueue(req.queue);
+      return toStatsResponse(await scheduler.stats(req.queue));
+    }),
+    ListDeadJobs: unary('ListDeadJobs', async (req, grant) => {
+      grant.requireQueue(req.queue);
+      grant.requireAllTenants('ListDeadJobs', req.queue);
       const page = await scheduler.listDead(req.queue, req.pageSize || 100, req.pageToken);
       return { jobs: page.jobs.map(toProtoJob), nextPageToken: page.nextPageToken };
     }),
-    ListJobs: unary('ListJobs', async (req) => {
+    ListJobs: unary('ListJobs', async (req, grant) => {
+      grant.requireQueue(req.queue);
+      grant.requireAllTenants('ListJobs', req.queue);
       const page = await scheduler.listJobs(req.queue, fromProtoState(req.state), {
         tier: req.tier,
         pageSize: req.pageSize || 100,
@@ -114,33 +144,50 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
       });
       return { jobs: page.jobs.map(toProtoJob), nextPageToken: page.nextPageToken };
     }),
-    RedriveDeadJobs: unary('RedriveDeadJobs', async (req) => ({
-      redrivenCount: await scheduler.redrive(req.queue, req.jobIds, req.limit || 1000),
-    })),
+    RedriveDeadJobs: unary('RedriveDeadJobs', async (req, grant) => {
+      grant.requireQueue(req.queue);
+      grant.requireAllTenants('RedriveDeadJobs', req.queue);
+      return { redrivenCount: await scheduler.redrive(req.queue, req.jobIds, req.limit || 1000) };
+    }),
   };
 }
 
-/** Times the call, and maps a failure to its status (see status.ts). */
+/** Authorizes and times the call, and maps a failure to its status (see status.ts). */
 function wrapUnary<Req, Res>(
   method: string,
   deps: HandlerDeps,
-  run: (req: Req) => Promise<Res>,
+  run: (req: Req, grant: Grant) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const stop = deps.metrics.timeRpc(method);
-    run(call.request).then(
-      (response) => {
-        stop('OK');
-        callback(null, response);
-      },
-      (err: unknown) => {
-        const wire = toWireError(err, { method, log: deps.log });
-        stop(statusName(wire.code));
-        callback(wire);
-      },
-    );
+    let caller: string | undefined;
+    Promise.resolve()
+      .then(() => {
+        const grant = deps.auth.authorize(call.metadata, method);
+        caller = grant.name;
+        return run(call.request, grant);
+      })
+      .then(
+        (response) => {
+          stop('OK');
+          callback(null, response);
+        },
+        (err: unknown) => {
+          const wire = toWireError(err, { method, log: deps.log });
+          if (REFUSED.has(wire.code))
+            deps.log.info(
+              { method, caller, peer: call.getPeer(), reason: wire.details },
+              'refused',
+            );
+          stop(statusName(wire.code));
+          callback(wire);
+        },
+      );
   };
 }
+
+/** Refusals are logged (never with the token): they are what an operator audits. */
+export const REFUSED = new Set([status.UNAUTHENTICATED, status.PERMISSION_DENIED]);
 
 /** New jobs may be ready: wake this replica's streams on the queue, and count them. */
 function enqueued(deps: HandlerDeps, queue: string, results: EnqueueResult[]): void {

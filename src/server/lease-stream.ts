@@ -12,9 +12,12 @@ import type { LeaseResponse } from '../generated/scheduler/v1/LeaseResponse';
 import type { SettleResult } from '../generated/scheduler/v1/SettleResult';
 import type { Consumer, Dispatcher, Subscription } from '../scheduler/dispatcher';
 import { isSchedulerError } from '../scheduler/errors';
+import { parseLeaseId } from '../scheduler/ids';
 import type { LeasedJob } from '../scheduler/job';
 import type { Scheduler } from '../scheduler/scheduler';
 import { checkDuration, checkName } from '../scheduler/validation';
+import type { Authenticator } from './auth/authenticator';
+import { Grant } from './auth/grant';
 import { durationMs, leasedJobBytes, toProtoLeasedJob } from './convert';
 import type { Metrics } from './metrics';
 import { statusName, toWireError, type WireError } from './status';
@@ -30,6 +33,7 @@ export interface LeaseDeps {
   dispatcher: Dispatcher;
   metrics: Metrics;
   log: Logger;
+  auth: Authenticator;
 }
 
 /** Every open Lease stream of a server, so shutdown can end them. */
@@ -40,8 +44,20 @@ export class LeaseStreams {
   constructor(private readonly deps: LeaseDeps) {}
 
   readonly handle = (call: LeaseCall): void => {
-    const session = new LeaseSession(call, this.deps, () => this.sessions.delete(session));
-    if (this.draining) void session.end(SHUTTING_DOWN);
+    let grant = Grant.ALL;
+    let refused: WireError | undefined;
+    try {
+      grant = this.deps.auth.authorize(call.metadata, 'Lease');
+    } catch (err) {
+      refused = toWireError(err, { method: 'Lease', log: this.deps.log });
+      this.deps.log.info(
+        { method: 'Lease', peer: call.getPeer(), reason: refused.details },
+        'refused',
+      );
+    }
+    const session = new LeaseSession(call, this.deps, grant, () => this.sessions.delete(session));
+    if (refused) void session.end(refused);
+    else if (this.draining) void session.end(SHUTTING_DOWN);
     else this.sessions.add(session);
   };
 
@@ -71,6 +87,7 @@ class LeaseSession implements Consumer {
   constructor(
     private readonly call: LeaseCall,
     private readonly deps: LeaseDeps,
+    private readonly grant: Grant,
     private readonly onClosed: () => void,
   ) {
     this.stopTimer = deps.metrics.timeRpc('Lease');
@@ -118,6 +135,7 @@ class LeaseSession implements Consumer {
   private open(req: LeaseRequest__Output): boolean {
     try {
       this.queue = checkName('queue', req.queue);
+      this.grant.requireQueue(this.queue);
       const visibility = durationMs(req.visibilityTimeout) ?? DEFAULT_VISIBILITY_MS;
       const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
       this.visibilityMs = visibilityMs;
@@ -146,6 +164,7 @@ class LeaseSession implements Consumer {
 
   private async ack(leaseId: string): Promise<SettleResult | undefined> {
     try {
+      this.grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
       await this.deps.scheduler.ack(leaseId);
       this.deps.metrics.jobsAcked.inc({ queue: this.deps.metrics.queue(queueOf(leaseId)) });
       return undefined;
@@ -156,6 +175,7 @@ class LeaseSession implements Consumer {
 
   private async nack(n: LeaseNack__Output): Promise<SettleResult | undefined> {
     try {
+      this.grant.requireQueue(parseLeaseId(n.leaseId).queue, 'lease_id');
       const retryDelayMs = durationMs(n.retryDelay);
       await this.deps.scheduler.nack({
         leaseId: n.leaseId,

@@ -6,13 +6,14 @@
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { Dispatcher } from '../scheduler/dispatcher';
+import { RedisRateLimiter } from '../scheduler/redis/rate-limiter';
 import { RedisJobStore } from '../scheduler/redis/store';
 import { RedisWakeSignal } from '../scheduler/redis/wake';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../scheduler/scheduler';
 import type { TierResolver } from '../scheduler/tiers/resolver';
 import { createMongoTierResolver } from '../scheduler/tiers/mongo';
 import { StaticTierResolver } from '../scheduler/tiers/static';
-import { loadConfig, redactUrl, type Config } from './config';
+import { ConfigError, loadConfig, redactUrl, type Config } from './config';
 import {
   bind,
   createGrpcServer,
@@ -28,6 +29,7 @@ import { createLogger } from './logger';
 import { Metrics } from './metrics';
 import { RedisMonitor } from './readiness';
 import { closeRedis, createRedis, waitForReady } from './redis';
+import { loadSecurity, type Security } from './security';
 
 export interface ServerHandle {
   /** The bound gRPC port (useful with GRPC_PORT=0). */
@@ -82,17 +84,11 @@ function createScheduler(config: Config, redis: App['redis'], tiers: TierResolve
     backoff: { baseMs: config.store.backoffBaseMs, capMs: config.store.backoffCapMs },
     dedupWindowMs: config.store.dedupWindowMs,
     retentionMs: config.store.retentionMs,
+    tierCaps: config.tiers.concurrency,
   });
-  return new Scheduler(store, tiers, { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits });
-}
-
-/** Authentication is a later issue: say plainly that calls are not checked either way. */
-function warnAboutAuth(config: Config, log: Logger): void {
-  if (!config.authTokensFile) {
-    log.warn('AUTH_TOKENS_FILE is not set: every caller is allowed (no authentication)');
-  } else {
-    log.warn({ file: config.authTokensFile }, 'AUTH_TOKENS_FILE is set but not enforced yet');
-  }
+  const limiter = config.rateLimit && new RedisRateLimiter(redis, config.rateLimit);
+  const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits };
+  return new Scheduler(store, tiers, options, limiter);
 }
 
 function buildApp(
@@ -101,6 +97,7 @@ function buildApp(
   redis: App['redis'],
   tiers: TierResolver,
   metrics: Metrics,
+  { auth }: Security,
 ): App {
   const scheduler = createScheduler(config, redis, tiers);
   metrics.watchQueues(scheduler);
@@ -108,9 +105,9 @@ function buildApp(
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
-  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log });
+  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth });
   const handlers = {
-    ...unaryHandlers({ scheduler, dispatcher, metrics, log }),
+    ...unaryHandlers({ scheduler, dispatcher, metrics, log, auth }),
     Lease: streams.handle,
   };
   const server = createGrpcServer(config.grpc, handlers, health);
@@ -141,21 +138,25 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
 export async function startServer(config: Config, log: Logger): Promise<ServerHandle> {
   const redisUrl = redactUrl(config.redis.url);
   log.info({ redis: redisUrl, tiers: Object.fromEntries(config.tiers.weights) }, 'starting');
-  warnAboutAuth(config, log);
+  const security = loadSecurity(config, log);
   const metrics = new Metrics();
+  const redis = createRedis(config.redis); // first: it may throw (REDIS_TLS_CA_FILE unreadable)
   const tiers = createTierResolver(config, log, metrics);
-  const redis = createRedis(config.redis);
-  redis.on('error', (err: Error) => log.debug({ err }, 'redis connection error'));
+  redis.on('error', (err: Error) => {
+    // Bad credentials will not fix themselves: say so where operators look (the error holds no secret).
+    if (/^(WRONGPASS|NOAUTH)/.test(err.message)) log.warn({ err }, 'redis refused the credentials');
+    else log.debug({ err }, 'redis connection error');
+  });
   const redisReady = await waitForReady(redis, STARTUP_REDIS_WAIT_MS);
   if (!redisReady) log.warn({ redis: redisUrl }, 'redis not reachable yet: starting NOT_SERVING');
-  const app = buildApp(config, log, redis, tiers, metrics);
+  const app = buildApp(config, log, redis, tiers, metrics, security);
   // With Redis down the subscription completes in the background once it is back.
   const subscribed = app.wake.start();
   if (redisReady) await subscribed;
   else subscribed.catch((err: unknown) => log.error({ err }, 'wake subscription failed'));
   app.dispatcher.start();
   await app.monitor.start();
-  const port = await bind(app.server, config.grpc.port);
+  const port = await bind(app.server, config.grpc.port, security.credentials);
   const ready = (): boolean => !app.state.stopping && app.monitor.isUp;
   const http = await startHttpServer(config.metricsPort, app.metrics, ready, log);
   log.info({ port, metricsPort: http.port }, 'scheduler listening');
@@ -191,6 +192,7 @@ async function main(): Promise<void> {
 if (require.main === module) {
   main().catch((err: unknown) => {
     process.stderr.write(`start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    // A bad file named by a variable (tokens, TLS) is bad configuration, like a bad variable.
+    process.exit(err instanceof ConfigError ? 2 : 1);
   });
 }

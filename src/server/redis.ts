@@ -6,6 +6,7 @@
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { Config } from './config';
+import { readPem } from './tls';
 
 const CONNECT_TIMEOUT_MS = 5000;
 
@@ -14,6 +15,11 @@ function commonOptions(config: Config['redis']): RedisOptions {
     enableAutoPipelining: true,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // A command in flight when the connection drops may have run: never send it again after the
+    // reconnect (a resent enqueue makes a second job, a resent ack reports FAILED_PRECONDITION
+    // for an ack that worked). It fails instead, at the latest by the command timeout, and the
+    // caller sees UNAVAILABLE: an honest "unknown". See test/reliability/blip.test.ts.
+    autoResendUnfulfilledCommands: false,
     commandTimeout: config.commandTimeoutMs,
     connectTimeout: CONNECT_TIMEOUT_MS,
     connectionName: 'priority-scheduler',
@@ -22,24 +28,34 @@ function commonOptions(config: Config['redis']): RedisOptions {
   };
 }
 
-/** Credentials and TLS from REDIS_URL, for cluster nodes (which are given as host:port). */
-function urlOptions(url: string): RedisOptions {
-  const parsed = new URL(url);
-  return {
-    username: decodeURIComponent(parsed.username) || undefined,
-    password: decodeURIComponent(parsed.password) || undefined,
-    tls: parsed.protocol === 'rediss:' ? {} : undefined,
-  };
+/**
+ * Credentials and TLS, taken out of REDIS_URL so that REDIS_PASSWORD can override the URL's
+ * password (ioredis lets a URL's credentials win over options) and so cluster nodes, given as
+ * host:port, get them too. TLS: `rediss://`, or REDIS_TLS_CA_FILE for a private CA.
+ */
+export function securityOptions(config: Config['redis']): {
+  bareUrl: string;
+  options: RedisOptions;
+} {
+  const parsed = new URL(config.url);
+  const username = decodeURIComponent(parsed.username) || undefined;
+  const password = config.password ?? (decodeURIComponent(parsed.password) || undefined);
+  parsed.username = '';
+  parsed.password = '';
+  const ca = config.tlsCaFile ? readPem(config.tlsCaFile, 'REDIS_TLS_CA_FILE') : undefined;
+  const tls = parsed.protocol === 'rediss:' || ca ? { ...(ca && { ca }) } : undefined;
+  return { bareUrl: parsed.toString(), options: { username, password, tls } };
 }
 
 export function createRedis(config: Config['redis']): Redis | Cluster {
-  if (!config.clusterNodes) return new Redis(config.url, commonOptions(config));
+  const { bareUrl, options } = securityOptions(config);
+  if (!config.clusterNodes) return new Redis(bareUrl, { ...commonOptions(config), ...options });
   const { enableAutoPipelining, enableOfflineQueue, ...perNode } = commonOptions(config);
   return new Cluster(config.clusterNodes, {
     enableAutoPipelining,
     enableOfflineQueue,
     clusterRetryStrategy: (times) => Math.min(100 * 2 ** (times - 1), 2000),
-    redisOptions: { ...perNode, ...urlOptions(config.url) },
+    redisOptions: { ...perNode, ...options },
   });
 }
 

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { isSchedulerError, type ErrorCode, type SchedulerError } from '../scheduler/errors';
-import { badRequestDetails } from './error-details';
+import { badRequestDetails, retryInfoDetails } from './error-details';
 
 export const STATUS_OF: Readonly<Record<ErrorCode, status>> = {
   invalid_argument: status.INVALID_ARGUMENT,
@@ -22,6 +22,8 @@ export const STATUS_OF: Readonly<Record<ErrorCode, status>> = {
 
 /** Trailer naming the request field at fault, for clients that do not decode rich details. */
 export const FIELD_TRAILER = 'scheduler-field';
+/** Trailer saying when a rate-limited call may succeed, for clients that do not decode details. */
+export const RETRY_AFTER_TRAILER = 'retry-after-ms';
 
 /** What a failure looks like on the wire: a grpc-js ServiceError without the stack. */
 export type WireError = Partial<ServiceError> & { code: status; details: string };
@@ -66,6 +68,13 @@ function fromDomain(err: SchedulerError): WireError {
         badRequestDetails(STATUS_OF[err.code], err.message, err.field),
       );
     }
+  }
+  if (err.retryAfterMs !== undefined) {
+    metadata.set(RETRY_AFTER_TRAILER, String(err.retryAfterMs));
+    metadata.set(
+      'grpc-status-details-bin',
+      retryInfoDetails(STATUS_OF[err.code], err.message, err.retryAfterMs),
+    );
   }
   return { code: STATUS_OF[err.code], details: err.message, metadata };
 }

@@ -38,3 +38,11 @@ export function stateKey(queue: string, state: ListableState, tier = ''): string
   const name = { pending: `ready:${tier}`, scheduled: 'delayed', leased: 'leased', dead: 'dead' };
   return `${queuePrefix(queue)}:${name[state]}`;
 }
+
+/**
+ * A tenant's enqueue rate budget (lua/rate_limit.lua). Tagged by tenant, not queue: the budget
+ * spans every queue, and tenants spread over a Redis Cluster.
+ */
+export function rateLimitKey(tenant: string): string {
+  return `sched:rl:{${tenant}}`;
+}

@@ -40,13 +40,15 @@ export class Scripts {
   /**
    * @param weights tier -> weight, passed to every script (ARGV[3]) for the fair share.
    * @param pinnedNow test-only: a fixed clock (epoch ms) instead of Redis's `TIME`.
+   * @param caps tier -> most jobs leased at once per queue; joins the weights as `tier=w:cap`.
    */
   constructor(
     private readonly client: RedisClient,
     weights: ReadonlyMap<string, number>,
     private readonly pinnedNow?: () => number,
+    caps: ReadonlyMap<string, number> = new Map(),
   ) {
-    this.weights = [...weights].map(([tier, weight]) => `${tier}=${weight}`).join(',');
+    this.weights = encodeTiers(weights, caps);
     const lib = source('lib');
     for (const name of NAMES) {
       client.defineCommand(commandName(name), { numberOfKeys: 1, lua: `${lib}\n${source(name)}` });
@@ -84,4 +86,19 @@ export class Scripts {
     if (!fn) throw new Error(`script ${name} is not defined`);
     return fn.bind(this.client);
   }
+}
+
+/** ARGV[3] of every script (see lua/lib.lua): `tier=weight[:cap],...`. */
+export function encodeTiers(
+  weights: ReadonlyMap<string, number>,
+  caps: ReadonlyMap<string, number>,
+): string {
+  const fallback = Math.min(...weights.values());
+  const tiers = new Set([...weights.keys(), ...caps.keys()]);
+  return [...tiers]
+    .map((tier) => {
+      const cap = caps.get(tier);
+      return `${tier}=${weights.get(tier) ?? fallback}${cap === undefined ? '' : `:${cap}`}`;
+    })
+    .join(',');
 }

@@ -32,6 +32,8 @@ export interface RedisStoreOptions {
   retentionMs?: number;
   /** Delayed jobs and expired leases moved per lease call. Default 1000. */
   maxMovesPerLease?: number;
+  /** Tier -> most jobs of that tier leased at once in one queue (unlisted: no cap). */
+  tierCaps?: ReadonlyMap<string, number>;
   /** Test-only: pin the clock (epoch ms) instead of Redis's `TIME`. */
   pinnedNow?: () => number;
 }
@@ -51,7 +53,7 @@ export class RedisJobStore implements JobStore {
     private readonly redis: RedisClient,
     private readonly options: RedisStoreOptions,
   ) {
-    this.scripts = new Scripts(redis, options.weights, options.pinnedNow);
+    this.scripts = new Scripts(redis, options.weights, options.pinnedNow, options.tierCaps);
     this.fallbackWeight = Math.min(...options.weights.values());
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
     this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;

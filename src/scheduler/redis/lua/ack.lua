@@ -9,6 +9,7 @@ local tier, code = check_lease(seq, ARGV[5], now)
 if not tier then return code end
 rcall('ZREM', K.leased, seq)
 count('leased', tier, -1)
+freed_slot(tier)
 count('acked', tier, 1)
 finish(seq, 'D', now, tonumber(ARGV[6]))
 return 1

@@ -1,5 +1,7 @@
 --[[ lease.lua: moves due delayed jobs and expired leases back (a bounded number per call), then
-leases up to `count` ready jobs by the fairness policy.
+leases up to `count` ready jobs by the fairness policy. A tier with a concurrency cap (ARGV[3])
+that has that many jobs leased in this queue is skipped for this call but stays active, so it is
+served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
 KEYS[1] meta key        ARGV[1] queue           ARGV[2] pinned time or ''
 ARGV[3] tier weights    ARGV[4] count           ARGV[5] visibility (ms)
 ARGV[6] lease token prefix                      ARGV[7] max moves
@@ -32,12 +34,30 @@ for i, seq in ipairs(rcall('ZRANGEBYSCORE', K.leased, '-inf', '(' .. now, 'LIMIT
   retry_or_bury(seq, now, 'lease expired', -1, false, policy)
 end
 
+-- Leased jobs per capped tier, and the tiers at their cap (skipped below).
+local in_flight, capped = {}, {}
+for tier, cap in pairs(caps) do
+  in_flight[tier] = tonumber(rcall('HGET', K.count, 'leased:' .. tier) or '0')
+  if in_flight[tier] >= cap then capped[tier] = true end
+end
+
+-- The active tier with the lowest finish tag that is below its cap. Tiers are few: a scan of the
+-- set is cheap, and only needed while some tier is capped.
+local function pick_tier()
+  if next(capped) == nil then return pick(K.tiers) end
+  local all = rcall('ZRANGE', K.tiers, 0, -1, 'WITHSCORES')
+  for i = 1, #all, 2 do
+    if not capped[all[i]] then return all[i], tonumber(all[i + 1]) end
+  end
+  return nil
+end
+
 local out = { -1, 0 }
 local touched = {}
 local deadline = now + visibility
 local leased = 0
 while leased < count_wanted do
-  local tier, finish = pick(K.tiers)
+  local tier, finish = pick_tier()
   if not tier then break end
   local tenants = k_tenants(tier)
   local tenant, tfinish = pick(tenants)
@@ -53,6 +73,10 @@ while leased < count_wanted do
     rcall('HSET', job, 's', 'L', 'l', token, 'u', deadline)
     rcall('ZADD', K.leased, deadline, seq)
     count('leased', tier, 1)
+    if caps[tier] then
+      in_flight[tier] = in_flight[tier] + 1
+      if in_flight[tier] >= caps[tier] then capped[tier] = true end
+    end
     local f = rcall('HMGET', job, 't', 'r', 'p', 'h', 'a', 'm', 'e', 'x', 'k')
     out[#out + 1] = seq; out[#out + 1] = token; out[#out + 1] = deadline
     out[#out + 1] = rcall('GET', k_payload(seq)) or ''
@@ -69,6 +93,17 @@ while leased < count_wanted do
   touched[tier] = true
 end
 out[2] = leased
+
+-- A capped tier takes no share while it waits for a slot, so it must not bank credit either (it
+-- would crowd the others out once uncapped): like a tier back from idle, it competes from the
+-- current virtual time.
+local vt = tonumber(rcall('HGET', K.meta, 'vt') or '0')
+for tier in pairs(capped) do
+  local pass = rcall('ZSCORE', K.tiers, tier)
+  if pass and tonumber(pass) < vt + tier_stride(tier) then
+    rcall('ZADD', K.tiers, vt + tier_stride(tier), tier)
+  end
+end
 
 for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
 prune_idle(K.tidle, 'vt')

@@ -4,7 +4,8 @@ Conventions of every script:
   KEYS[1]  sched:{<queue>}:meta   (routes the call to the queue's Cluster slot)
   ARGV[1]  queue name
   ARGV[2]  pinned time in ms, or '' for Redis's own clock (tests only pin it)
-  ARGV[3]  tier weights, `tier=weight,...`; an unlisted tier gets the smallest weight
+  ARGV[3]  tier weights and concurrency caps, `tier=weight[:cap],...`; an unlisted tier gets the
+           smallest weight; a tier without a cap has no limit on its leased jobs in the queue
 Failure codes (errors.ts ScriptCode): -1 no such job, -2 lease mismatch, -3 lease expired,
 -4 wrong state.
 
@@ -33,7 +34,9 @@ member is scored by the virtual finish tag of its next lease; the lowest is serv
 tag grows by its stride: STRIDE / weight for a tier, 1 for a tenant (round robin). The level's
 virtual time is the start tag of the last lease served. A member that becomes active starts at
 max(virtual time, its last finish): no banked credit, and no gain from going idle. Ties go to the
-member whose name sorts first.
+member whose name sorts first. A tier at its concurrency cap (`leased:<tier>` in :count) is
+skipped by lease.lua but stays active; its tag is kept at or above vt + its stride meanwhile, so
+it banks no credit either.
 ]]
 local rcall = redis.call
 local Q = ARGV[1]
@@ -65,10 +68,11 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
-local weights, min_weight = {}, math.huge
-for tier, w in string.gmatch(ARGV[3], '([^,=]+)=(%d+)') do
+local weights, caps, min_weight = {}, {}, math.huge
+for tier, w, cap in string.gmatch(ARGV[3], '([^,=]+)=(%d+):?(%d*)') do
   weights[tier] = tonumber(w)
   min_weight = math.min(min_weight, tonumber(w))
+  if cap ~= '' then caps[tier] = tonumber(cap) end
 end
 local function tier_stride(tier) return STRIDE / (weights[tier] or min_weight) end
 
@@ -121,6 +125,15 @@ local function wake()
   if woke then return end
   woke = true
   rcall('PUBLISH', WAKE_CHANNEL, Q)
+end
+
+-- A leased job of `tier` was settled or given back. If that freed a slot under the tier's cap
+-- while it has ready jobs, waiting consumers must look again: nothing else would wake them.
+local function freed_slot(tier)
+  local cap = caps[tier]
+  if not cap then return end
+  local leased = tonumber(rcall('HGET', K.count, 'leased:' .. tier) or '0')
+  if leased == cap - 1 and rcall('ZSCORE', K.tiers, tier) then wake() end
 end
 
 local function make_ready(seq, tier, tenant, priority, now)

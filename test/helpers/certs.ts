@@ -1,0 +1,98 @@
+/**
+ * Throwaway certificates for TLS tests, made with the `openssl` command line (Debian's `openssl`
+ * package) in a temp dir: a CA, a server certificate for 127.0.0.1 and localhost, a client
+ * certificate, and a client certificate from another CA (one the server must not trust).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface Certs {
+  dir: string;
+  caCert: string;
+  serverCert: string;
+  serverKey: string;
+  clientCert: string;
+  clientKey: string;
+  /** Signed by a CA the server does not know. */
+  strangerCert: string;
+  strangerKey: string;
+  remove(): void;
+}
+
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+}
+
+const KEY = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+
+function makeCa(dir: string, name: string): void {
+  openssl(
+    dir,
+    ['req', '-x509', ...KEY, '-days', '2', '-subj', `/CN=${name}`].concat([
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.crt`,
+    ]),
+  );
+}
+
+/** A key and a certificate signed by `ca`, with the given X.509 v3 extensions. */
+function makeLeaf(dir: string, name: string, ca: string, extensions: string): void {
+  writeFileSync(join(dir, `${name}.ext`), extensions);
+  openssl(dir, [
+    'req',
+    ...KEY,
+    '-subj',
+    `/CN=${name}`,
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+  ]);
+  openssl(dir, [
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.crt`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
+  ]);
+}
+
+export function makeCerts(): Certs {
+  const dir = mkdtempSync(join(tmpdir(), 'sched-certs-'));
+  makeCa(dir, 'ca');
+  makeCa(dir, 'other-ca');
+  makeLeaf(
+    dir,
+    'server',
+    'ca',
+    'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n',
+  );
+  makeLeaf(dir, 'client', 'ca', 'extendedKeyUsage=clientAuth\n');
+  makeLeaf(dir, 'stranger', 'other-ca', 'extendedKeyUsage=clientAuth\n');
+  const at = (file: string): string => join(dir, file);
+  return {
+    dir,
+    caCert: at('ca.crt'),
+    serverCert: at('server.crt'),
+    serverKey: at('server.key'),
+    clientCert: at('client.crt'),
+    clientKey: at('client.key'),
+    strangerCert: at('stranger.crt'),
+    strangerKey: at('stranger.key'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}

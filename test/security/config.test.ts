@@ -1,0 +1,80 @@
+/** The security and limit variables of loadConfig: defaults, formats and cross-checks. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from '../../src/server/config';
+import { encodeTiers } from '../../src/scheduler/redis/scripts';
+
+function configError(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    assert.ok(err instanceof ConfigError);
+    return err.message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('security and limit settings', () => {
+  it('are all off by default', () => {
+    const c = loadConfig({});
+    assert.equal(c.grpc.tls, undefined);
+    assert.equal(c.authTokensFile, undefined);
+    assert.equal(c.redis.password, undefined);
+    assert.equal(c.redis.tlsCaFile, undefined);
+    assert.equal(c.rateLimit, undefined);
+    assert.equal(c.tiers.concurrency.size, 0);
+  });
+
+  it('reads TLS files, the rate limit with its burst, and tier caps', () => {
+    const c = loadConfig({
+      TLS_CERT_FILE: '/tls/tls.crt',
+      TLS_KEY_FILE: '/tls/tls.key',
+      TLS_CA_FILE: '/tls/ca.crt',
+      TENANT_RATE_LIMIT: '120/m',
+      TENANT_RATE_BURST: '10',
+      TIER_CONCURRENCY: 'free=50',
+    });
+    assert.deepEqual(c.grpc.tls, {
+      certFile: '/tls/tls.crt',
+      keyFile: '/tls/tls.key',
+      caFile: '/tls/ca.crt',
+    });
+    assert.deepEqual(c.rateLimit, { perSecond: 2, burst: 10 });
+    assert.deepEqual([...c.tiers.concurrency], [['free', 50]]);
+    assert.deepEqual(loadConfig({ TENANT_RATE_LIMIT: '100/s' }).rateLimit, {
+      perSecond: 100,
+      burst: 100,
+    });
+    assert.deepEqual(loadConfig({ TENANT_RATE_LIMIT: '3600/h' }).rateLimit?.perSecond, 1);
+  });
+
+  it('names each bad variable and its rule', () => {
+    const message = configError({
+      TENANT_RATE_LIMIT: '100/day',
+      TIER_CONCURRENCY: 'free=0',
+    });
+    assert.match(message, /TENANT_RATE_LIMIT: must be <n>\/s, <n>\/m or <n>\/h/);
+    assert.match(message, /TIER_CONCURRENCY: must be tier=n,... with positive integer caps/);
+    assert.match(
+      configError({ TIER_CONCURRENCY: 'gold=5' }),
+      /TIER_CONCURRENCY: tier gold is not in TIER_WEIGHTS/,
+    );
+    assert.match(
+      configError({ TENANT_RATE_BURST: '5' }),
+      /TENANT_RATE_BURST: needs TENANT_RATE_LIMIT/,
+    );
+    assert.match(
+      configError({ TLS_KEY_FILE: '/k' }),
+      /TLS_CERT_FILE: TLS_CERT_FILE and TLS_KEY_FILE/,
+    );
+  });
+
+  it('passes caps to the scripts beside the weights', () => {
+    const weights = new Map([
+      ['premium', 1000],
+      ['free', 100],
+    ]);
+    assert.equal(encodeTiers(weights, new Map()), 'premium=1000,free=100');
+    assert.equal(encodeTiers(weights, new Map([['free', 50]])), 'premium=1000,free=100:50');
+  });
+});

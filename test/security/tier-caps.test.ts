@@ -1,0 +1,164 @@
+/**
+ * Per-tier concurrency caps (TIER_CONCURRENCY), enforced inside lease.lua: a tier at its cap is
+ * skipped but stays active, other tiers keep flowing, and an ack that frees a slot wakes the
+ * waiting consumers. First on the store with a pinned clock, then through a real server.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, describe, it } from 'node:test';
+import { parseLeaseId } from '../../src/scheduler/ids';
+import { WAKE_CHANNEL, queuePrefix } from '../../src/scheduler/redis/keys';
+import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import {
+  TestWorker,
+  seconds,
+  sleep,
+  startTestServer,
+  unary,
+  type TestServer,
+} from '../helpers/server';
+import { T0, checkInvariant, harness, type Harness } from '../scheduler/harness';
+import { job } from '../scheduler/workload';
+
+describe('lease.lua with a cap of 2 on free', () => {
+  let h: Harness;
+  let queue: string;
+  before(async () => {
+    h = await harness({ store: { tierCaps: new Map([['free', 2]]) } });
+  });
+  after(() => h.close());
+  afterEach(async () => {
+    assert.deepEqual(await checkInvariant(h.redis, queue), [], 'every job is in exactly one state');
+  });
+
+  const fill = async (tier: string, n: number): Promise<void> => {
+    await h.store.enqueue(
+      queue,
+      Array.from({ length: n }, (_, i) => job(`${tier}-t${i % 3}`, tier)),
+    );
+  };
+  const leaseTiers = async (n: number): Promise<string[]> =>
+    (await h.store.lease(queue, n, 30_000)).jobs.map((l) => l.job.tier);
+
+  it('leases at most 2 free jobs until one is acked, without deactivating the tier', async () => {
+    queue = uniqueName();
+    h.clock.now = T0;
+    await fill('free', 10);
+    const first = await h.store.lease(queue, 10, 30_000);
+    assert.equal(first.jobs.length, 2);
+    assert.equal(await h.redis.hget(`${queuePrefix(queue)}:count`, 'leased:free'), '2');
+    assert.notEqual(
+      await h.redis.zscore(`${queuePrefix(queue)}:tiers`, 'free'),
+      null,
+      'still active',
+    );
+    assert.deepEqual(await leaseTiers(10), [], 'nothing more while at the cap');
+    await h.store.ack(parseLeaseId(first.jobs[0]!.leaseId));
+    assert.deepEqual(await leaseTiers(10), ['free'], 'one slot freed, one job');
+    assert.deepEqual(await leaseTiers(10), []);
+  });
+
+  it('keeps serving premium while free is at its cap', async () => {
+    queue = uniqueName();
+    h.clock.now = T0;
+    await fill('free', 10);
+    const free = (await h.store.lease(queue, 10, 30_000)).jobs;
+    assert.equal(free.length, 2);
+    await fill('premium', 100);
+    assert.deepEqual(await leaseTiers(40), Array<string>(40).fill('premium'));
+    for (const l of free) await h.store.ack(parseLeaseId(l.leaseId));
+    // Uncapped, free competes from the current virtual time: its usual 1 in 11, no catching up
+    // for the time it spent at its cap.
+    const next = await leaseTiers(11);
+    assert.equal(next.filter((t) => t === 'free').length, 1, next.join());
+  });
+
+  it('counts a slot free again when a lease expires or a job is nacked', async () => {
+    queue = uniqueName();
+    h.clock.now = T0;
+    await fill('free', 10);
+    const [a] = (await h.store.lease(queue, 10, 1000)).jobs;
+    await h.store.nack(parseLeaseId(a!.leaseId), 'boom', 60_000, false);
+    assert.deepEqual(await leaseTiers(10), ['free'], 'the nack freed a slot');
+    h.clock.now = T0 + 30_001; // every lease so far has expired
+    assert.deepEqual(await leaseTiers(10), ['free', 'free']);
+  });
+
+  it('wakes waiting consumers when an ack frees a slot of a capped tier with work', async () => {
+    queue = uniqueName();
+    h.clock.now = T0;
+    await fill('free', 3);
+    const leased = (await h.store.lease(queue, 10, 30_000)).jobs;
+    const sub = h.redis.duplicate();
+    const woken: string[] = [];
+    sub.on('message', (_channel: string, q: string) => woken.push(q));
+    await sub.subscribe(WAKE_CHANNEL);
+    try {
+      await h.store.ack(parseLeaseId(leased[0]!.leaseId));
+      await waitUntil(() => woken.includes(queue));
+    } finally {
+      sub.disconnect();
+    }
+  });
+});
+
+describe('TIER_CONCURRENCY through the server', () => {
+  let redis: TestRedis;
+  let server: TestServer;
+  before(async () => {
+    redis = await startRedis();
+    server = await startTestServer(redis.url, {
+      STATIC_TIERS: 'acme=premium',
+      TIER_CONCURRENCY: 'free=2',
+    });
+  });
+  after(async () => {
+    await server.stop();
+    await redis.stop();
+  });
+
+  const enqueue = (queue: string, tenantId: string, n: number): Promise<unknown> =>
+    Promise.all(
+      Array.from({ length: n }, () =>
+        unary((cb) => server.client.enqueue({ queue, tenantId, payload: Buffer.from('p') }, cb)),
+      ),
+    );
+
+  it('streams exactly 2 free jobs to 10 credits until one is acked; premium keeps flowing', async () => {
+    const queue = uniqueName();
+    await enqueue(queue, 'globex', 10);
+    const worker = new TestWorker(server.client, {
+      queue,
+      credits: 10,
+      visibilityTimeout: seconds(30_000),
+    });
+    await worker.waitForJobs(2);
+    await sleep(300);
+    assert.equal(worker.jobs.length, 2, 'no third free job while two are out');
+
+    await enqueue(queue, 'acme', 5);
+    const jobs = await worker.waitForJobs(7);
+    assert.deepEqual(
+      jobs.map((j) => j.job?.tier),
+      ['free', 'free', 'premium', 'premium', 'premium', 'premium', 'premium'],
+    );
+
+    const started = Date.now();
+    worker.send({ acks: [jobs[0]!.leaseId] });
+    const [, , , , , , , third] = await worker.waitForJobs(8);
+    assert.equal(third?.job?.tier, 'free');
+    // Woken by the ack (the dispatcher's idle safety net is 2 s).
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    await sleep(200);
+    assert.equal(worker.jobs.length, 8, 'back at the cap');
+    worker.end();
+    await worker.status;
+  });
+});
+
+async function waitUntil(done: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await sleep(10);
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * TLS and mutual TLS on the gRPC port, with certificates made by openssl for this run: a TLS
+ * client gets through, a plaintext one does not; with TLS_CA_FILE a client must present a
+ * certificate from that CA. Unusable files stop start-up naming the variable.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
+import { ConfigError, loadConfig } from '../../src/server/config';
+import { makeCerts, type Certs } from '../helpers/certs';
+import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import { rpcError, unary, type Client } from '../helpers/server';
+import { healthStatus, schedulerClient, startLogged, type LoggedServer } from './clients';
+
+let certs: Certs;
+let redis: TestRedis;
+
+before(async () => {
+  certs = makeCerts();
+  redis = await startRedis();
+});
+
+after(async () => {
+  await redis.stop();
+  certs.remove();
+});
+
+const pem = (file: string): Buffer => readFileSync(file);
+
+function tlsCredentials(withClientCert: 'none' | 'client' | 'stranger'): grpc.ChannelCredentials {
+  const ca = pem(certs.caCert);
+  if (withClientCert === 'none') return grpc.credentials.createSsl(ca);
+  const [cert, key] =
+    withClientCert === 'client'
+      ? [certs.clientCert, certs.clientKey]
+      : [certs.strangerCert, certs.strangerKey];
+  return grpc.credentials.createSsl(ca, pem(key), pem(cert));
+}
+
+async function enqueueWith(
+  server: LoggedServer,
+  credentials: grpc.ChannelCredentials,
+): Promise<EnqueueResponse__Output> {
+  const client: Client = schedulerClient(server.address, { credentials });
+  try {
+    return await unary<EnqueueResponse__Output>((cb) =>
+      client.enqueue(
+        { queue: uniqueName(), tenantId: 'acme', payload: Buffer.from('p') },
+        new grpc.Metadata(),
+        { deadline: Date.now() + 3000 },
+        cb,
+      ),
+    );
+  } finally {
+    client.close();
+  }
+}
+
+describe('TLS', () => {
+  let server: LoggedServer;
+  before(async () => {
+    server = await startLogged(redis.url, {
+      TLS_CERT_FILE: certs.serverCert,
+      TLS_KEY_FILE: certs.serverKey,
+    });
+  });
+  after(() => server.stop());
+
+  it('serves a client that trusts the CA, scheduler and health alike', async () => {
+    const res = await enqueueWith(server, tlsCredentials('none'));
+    assert.equal(res.duplicate, false);
+    assert.equal(await healthStatus(server.address, tlsCredentials('none')), 'SERVING');
+    assert.ok(server.lines.some((l) => l.includes('"grpcTls":"tls"')));
+  });
+
+  it('refuses a plaintext client: UNAVAILABLE, nothing enqueued', async () => {
+    const err = await rpcError(enqueueWith(server, grpc.credentials.createInsecure()));
+    assert.equal(err.code, grpc.status.UNAVAILABLE, err.details);
+  });
+
+  it('refuses a client that does not trust the server’s CA', async () => {
+    const err = await rpcError(enqueueWith(server, grpc.credentials.createSsl()));
+    assert.equal(err.code, grpc.status.UNAVAILABLE, err.details);
+  });
+});
+
+describe('mutual TLS', () => {
+  let server: LoggedServer;
+  before(async () => {
+    server = await startLogged(redis.url, {
+      TLS_CERT_FILE: certs.serverCert,
+      TLS_KEY_FILE: certs.serverKey,
+      TLS_CA_FILE: certs.caCert,
+    });
+  });
+  after(() => server.stop());
+
+  it('serves a client presenting a certificate from TLS_CA_FILE', async () => {
+    const res = await enqueueWith(server, tlsCredentials('client'));
+    assert.equal(res.duplicate, false);
+    assert.ok(server.lines.some((l) => l.includes('"grpcTls":"mtls"')));
+  });
+
+  it('refuses a TLS client without a certificate', async () => {
+    const err = await rpcError(enqueueWith(server, tlsCredentials('none')));
+    assert.equal(err.code, grpc.status.UNAVAILABLE, err.details);
+  });
+
+  it('refuses a client certificate from another CA', async () => {
+    const err = await rpcError(enqueueWith(server, tlsCredentials('stranger')));
+    assert.equal(err.code, grpc.status.UNAVAILABLE, err.details);
+  });
+});
+
+describe('TLS configuration', () => {
+  it('needs TLS_CERT_FILE and TLS_KEY_FILE together, and both for TLS_CA_FILE', () => {
+    assert.throws(
+      () => loadConfig({ TLS_CERT_FILE: certs.serverCert }),
+      /TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE must be set together/,
+    );
+    assert.throws(
+      () => loadConfig({ TLS_CA_FILE: certs.caCert }),
+      /TLS_CA_FILE: client certificates \(mTLS\) need TLS_CERT_FILE and TLS_KEY_FILE/,
+    );
+  });
+
+  it('stops start-up on an unreadable file or a key that does not match, naming the variable', async () => {
+    await assert.rejects(
+      startLogged(redis.url, { TLS_CERT_FILE: '/nonexistent.pem', TLS_KEY_FILE: certs.serverKey }),
+      (err: unknown) => {
+        assert.ok(err instanceof ConfigError);
+        assert.equal(err.message, 'TLS_CERT_FILE: cannot read /nonexistent.pem (ENOENT)');
+        return true;
+      },
+    );
+    await assert.rejects(
+      startLogged(redis.url, { TLS_CERT_FILE: certs.serverCert, TLS_KEY_FILE: certs.clientKey }),
+      /TLS_CERT_FILE\/TLS_KEY_FILE: unusable \(.*key values mismatch/,
+    );
+  });
+});
