@@ -1,0 +1,20 @@
+/**
+ * The TypeScript SDK of the priority scheduler: SchedulerClient to enqueue and inspect jobs,
+ * Worker to lease and run them. See docs/api.md for the protocol underneath.
+ */
+export { SchedulerClient, type SchedulerClientOptions } from './client';
+export type { ConnectionOptions, TlsOptions } from './connection';
+export type { BackoffOptions } from './backoff';
+export type { RetryOptions } from './unary';
+export {
+  SchedulerClientError,
+  isSchedulerClientError,
+  PermanentError,
+  permanent,
+  isPermanentError,
+  Status,
+} from './errors';
+export { Worker } from './worker';
+export type { WorkerOptions, WorkerEvents, WorkerStats } from './worker-types';
+export type { JobHandler, JobContext } from './running-job';
+export type * from './types';

@@ -1,0 +1,118 @@
+/**
+ * One Lease stream of a Worker: opens it, counts credits, writes settles inline, and remembers the
+ * inline settles whose lease is still running. The server sends no confirmation of a settle that
+ * succeeded, and a replica that is going away drops messages it has not read, so when the stream
+ * ends other than cleanly those settles are handed back to be resent by unary call (fencing makes
+ * the resend harmless if the first one went through).
+ */
+import {
+  status as Status,
+  type ClientDuplexStream,
+  type Metadata,
+  type StatusObject,
+} from '@grpc/grpc-js';
+import type { LeaseRequest } from '../generated/scheduler/v1/LeaseRequest';
+import type { LeaseResponse__Output } from '../generated/scheduler/v1/LeaseResponse';
+import type { LeasedJob__Output } from '../generated/scheduler/v1/LeasedJob';
+import type { SettleResult__Output } from '../generated/scheduler/v1/SettleResult';
+import { toDuration } from './convert';
+import type { RawClient } from './proto';
+import type { Settle } from './settle';
+
+/** An inline settle and when its lease ends anyway (after which resending is pointless). */
+export interface SentSettle {
+  settle: Settle;
+  expiresAt: number;
+}
+
+export interface LeaseConnectionEvents {
+  onJobs(jobs: LeasedJob__Output[]): void;
+  onSettleError(result: SettleResult__Output, sent: SentSettle | undefined): void;
+  /** The stream is over; `unconfirmed` holds the inline settles that may not have been applied. */
+  onEnd(status: StatusObject, unconfirmed: SentSettle[]): void;
+}
+
+export class LeaseConnection {
+  /** Credits granted on this stream and not used by a job yet. */
+  outstanding = 0;
+  /** Whether the server has answered at all (a job, headers or a settle error). */
+  answered = false;
+  readonly openedAt = Date.now();
+  private halfClosed = false;
+  private ended = false;
+  private readonly call: ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
+  private readonly sent = new Map<string, SentSettle>();
+
+  constructor(client: RawClient, metadata: Metadata, events: LeaseConnectionEvents) {
+    this.call = client.lease(metadata);
+    this.call.on('metadata', () => (this.answered = true));
+    this.call.on('data', (msg: LeaseResponse__Output) => {
+      this.answered = true;
+      for (const result of msg.settleErrors) {
+        const sent = this.sent.get(result.leaseId);
+        this.sent.delete(result.leaseId);
+        events.onSettleError(result, sent);
+      }
+      if (msg.jobs.length > 0) {
+        this.outstanding = Math.max(0, this.outstanding - msg.jobs.length);
+        events.onJobs(msg.jobs);
+      }
+    });
+    this.call.on('error', () => undefined); // 'status' reports every ending
+    this.call.on('status', (status: StatusObject) => {
+      this.ended = true;
+      // After a clean end following our half-close the server has applied every settle.
+      const clean = status.code === Status.OK && this.halfClosed;
+      const now = Date.now();
+      const unconfirmed = clean ? [] : [...this.sent.values()].filter((s) => s.expiresAt > now);
+      this.sent.clear();
+      events.onEnd(status, unconfirmed);
+    });
+  }
+
+  /** Whether settles and credits can still be written. */
+  get writable(): boolean {
+    return !this.halfClosed && !this.ended;
+  }
+
+  /** The first message: the queue, the visibility timeout and the first credits. */
+  open(queue: string, visibilityMs: number, credits: number): void {
+    this.outstanding += credits;
+    this.call.write({ queue, visibilityTimeout: toDuration(visibilityMs), credits });
+  }
+
+  /** Grants `credits` more jobs, with an inline settle when one is given. */
+  write(credits: number, sent?: SentSettle): void {
+    if (!this.writable) return;
+    const req: LeaseRequest = { credits };
+    if (sent) {
+      this.prune();
+      this.sent.set(sent.settle.leaseId, sent);
+      const { settle } = sent;
+      if (settle.kind === 'ack') req.acks = [settle.leaseId];
+      else req.nacks = [{ leaseId: settle.leaseId, error: settle.error, noRetry: settle.noRetry }];
+    }
+    this.outstanding += credits;
+    this.call.write(req);
+  }
+
+  /** Stops taking jobs: the server closes its side once it has applied our settles. */
+  halfClose(): void {
+    if (!this.writable) return;
+    this.halfClosed = true;
+    this.call.end();
+  }
+
+  cancel(): void {
+    this.call.cancel();
+  }
+
+  /** Drops remembered settles whose lease is over, oldest first; bounds memory on busy streams. */
+  private prune(): void {
+    const now = Date.now();
+    for (const [leaseId, sent] of this.sent) {
+      if (sent.expiresAt > now) return;
+      this.sent.delete(leaseId);
+    }
+  }
+}

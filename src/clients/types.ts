@@ -1,0 +1,145 @@
+/**
+ * The SDK's public data types: plain objects with milliseconds for durations, Dates for times and
+ * lower-case job states, instead of the wire's Duration, Timestamp and JOB_STATE_* values.
+ */
+import type { SchedulerClientError } from './errors';
+
+/** A job's body: bytes as they are, or a string sent as UTF-8. */
+export type Payload = Buffer | Uint8Array | string;
+
+/** Where a job is in its life (`unspecified` only for a server newer than this SDK). */
+export type JobState =
+  'unspecified' | 'pending' | 'scheduled' | 'leased' | 'succeeded' | 'dead' | 'cancelled';
+
+/** A job as the scheduler stores it. */
+export interface Job {
+  /** `<queue>/<n>`: opaque to callers, unique across queues. */
+  id: string;
+  queue: string;
+  tenantId: string;
+  /** The tenant's tier when the job was enqueued, e.g. `premium` or `free`. */
+  tier: string;
+  /** 0..9, higher first within a tenant. */
+  priority: number;
+  payload: Buffer;
+  headers: Record<string, string>;
+  /** Deliveries so far: the first lease makes it 1. */
+  attempt: number;
+  maxAttempts: number;
+  state: JobState;
+  /** The error of the last failed attempt, empty if none. */
+  lastError: string;
+  enqueueTime: Date | undefined;
+  /** When a scheduled job becomes ready. */
+  scheduledTime: Date | undefined;
+  /** When the current lease ends (leased jobs only). */
+  leaseExpireTime: Date | undefined;
+  /** When the job succeeded, died or was cancelled. */
+  finishTime: Date | undefined;
+  /** The key it was enqueued with, if any. */
+  idempotencyKey: string | undefined;
+}
+
+/** A job handed to a worker, with the lease id that fences it. */
+export interface LeasedJob {
+  job: Job;
+  /** `<queue>/<n>/<token>`: Ack, Nack and ExtendLease need it; stale once the lease ends. */
+  leaseId: string;
+  leaseExpireTime: Date | undefined;
+}
+
+/** What to enqueue. */
+export interface EnqueueOptions {
+  /** `[A-Za-z0-9._:-]{1,128}`. */
+  queue: string;
+  /** The customer the job runs for: its tier decides the job's share. `[A-Za-z0-9._:-]{1,128}`. */
+  tenantId: string;
+  payload?: Payload;
+  /** 0..9 (default 0), higher first within the tenant. */
+  priority?: number;
+  /**
+   * A repeated key within the server's dedup window (24 h by default) returns the first job with
+   * `duplicate: true` and enqueues nothing. With a key, the SDK also retries on UNAVAILABLE.
+   */
+  idempotencyKey?: string;
+  /** The job becomes ready after this many milliseconds. */
+  delayMs?: number;
+  /** Deliveries before the job is dead-lettered; unset or 0 means the server's default. */
+  maxAttempts?: number;
+  /** Free-form metadata, e.g. trace context. */
+  headers?: Record<string, string>;
+}
+
+/** The outcome of an enqueue. */
+export interface EnqueueResult {
+  jobId: string;
+  tier: string;
+  /** True when the idempotency key was seen before: `jobId` is the first job's, nothing new. */
+  duplicate: boolean;
+}
+
+/** One item of an enqueueBatch result, in request order. */
+export type EnqueueBatchItem =
+  ({ ok: true } & EnqueueResult) | { ok: false; error: SchedulerClientError };
+
+/** How to give a job back. */
+export interface NackOptions {
+  /** Recorded as the job's `lastError` (the server keeps 4 KiB). */
+  error?: string;
+  /** Retry after this many milliseconds instead of the server's backoff. */
+  retryDelayMs?: number;
+  /** Dead-letter now, whatever the attempts left. */
+  noRetry?: boolean;
+}
+
+/** What a nack did. */
+export interface NackResult {
+  /** `scheduled` or `pending` when it will be retried, `dead` when dead-lettered. */
+  state: JobState;
+  retryTime: Date | undefined;
+}
+
+/** Jobs per state. Succeeded and cancelled jobs are not counted. */
+export interface StateCounts {
+  pending: number;
+  scheduled: number;
+  leased: number;
+  dead: number;
+}
+
+/** One tier of a queue. Totals count since the queue was created. */
+export interface TierStats {
+  tier: string;
+  weight: number;
+  counts: StateCounts;
+  oldestReadyAgeMs: number;
+  enqueuedTotal: number;
+  ackedTotal: number;
+  nackedTotal: number;
+  deadTotal: number;
+  expiredTotal: number;
+}
+
+/** A queue's counts now, overall and per tier. */
+export interface QueueStats {
+  queue: string;
+  counts: StateCounts;
+  tiers: TierStats[];
+  /** Age of the oldest ready job; 0 when none is ready. */
+  oldestReadyAgeMs: number;
+}
+
+/** One page of dead jobs. */
+export interface DeadJobsPage {
+  jobs: Job[];
+  /** Pass to the next listDeadJobs call; undefined on the last page. */
+  nextPageToken: string | undefined;
+}
+
+/** Per-call settings. */
+export interface CallOptions {
+  /** Overall time for the call, retries included (default: the client's `deadlineMs`). */
+  deadlineMs?: number;
+  /** Cancels the call. */
+  signal?: AbortSignal;
+}

@@ -1,0 +1,71 @@
+/** The Worker's options, events and counters. */
+import type { BackoffOptions } from './backoff';
+import type { SchedulerClientError } from './errors';
+import type { JobHandler, Outcome } from './running-job';
+import type { Job } from './types';
+
+/** What a Worker leases and how it runs jobs. */
+export interface WorkerOptions {
+  /** The queue to lease from. */
+  queue: string;
+  /** Runs each job; see JobHandler for how its result settles the job. */
+  handler: JobHandler;
+  /** Jobs run at once, and so credits held (default 1). */
+  concurrency?: number;
+  /** How long a leased job stays invisible to others unless extended (default 30 s). */
+  visibilityTimeoutMs?: number;
+  /** How often a running job's lease is extended (default: half the visibility timeout). */
+  extendIntervalMs?: number;
+  /** Backoff between reconnects (default 100 ms doubling to 5 s, with jitter). */
+  reconnect?: Partial<BackoffOptions>;
+}
+
+/** Events a Worker emits. */
+export interface WorkerEvents {
+  /**
+   * Something went wrong that the worker survives: a lost lease, a settle that failed, a fatal
+   * stream status (after which the worker closes). Without a listener these become process
+   * warnings, so they are never silent.
+   */
+  error: [error: Error, job?: Job];
+  /** The stream ended and a new one opens after `delayMs`. */
+  reconnecting: [error: SchedulerClientError, delayMs: number];
+}
+
+/** What a Worker has done since it started. */
+export interface WorkerStats {
+  /** Jobs received from the server. */
+  received: number;
+  /** Jobs whose handler resolved (acked). */
+  succeeded: number;
+  /** Jobs whose handler threw (nacked: retried later, or dead-lettered when permanent). */
+  failed: number;
+  /** Jobs whose lease was lost while they ran (not settled: the server delivers them again). */
+  lost: number;
+  /** Acks and nacks the server refused, e.g. because the lease had expired. */
+  settleErrors: number;
+  /** Streams re-opened after one ended. */
+  reconnects: number;
+  /** Handlers running now. */
+  running: number;
+}
+
+export class WorkerStatsCounter {
+  received = 0;
+  succeeded = 0;
+  failed = 0;
+  lost = 0;
+  settleErrors = 0;
+  reconnects = 0;
+
+  count(outcome: Outcome): void {
+    if (outcome.kind === 'ack') this.succeeded++;
+    else if (outcome.kind === 'nack') this.failed++;
+    else this.lost++;
+  }
+
+  snapshot(running: number): WorkerStats {
+    const { received, succeeded, failed, lost, settleErrors, reconnects } = this;
+    return { received, succeeded, failed, lost, settleErrors, reconnects, running };
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Worker: holds a Lease stream on a queue and runs a handler per job, at most `concurrency` at a
+ * time. Credits follow free slots; settles go inline on the stream, or by unary call when the
+ * stream is gone; leases are extended while handlers run; a lost stream or replica is replaced
+ * with backoff, rotating over the client's targets.
+ */
+import { EventEmitter } from 'node:events';
+import { status, type StatusObject } from '@grpc/grpc-js';
+import type { SettleResult__Output } from '../generated/scheduler/v1/SettleResult';
+import { backoffDelay, type BackoffOptions } from './backoff';
+import { internalsOf, type SchedulerClient } from './client';
+import { toLeasedJob } from './convert';
+import { SchedulerClientError, fromItemError, toClientError } from './errors';
+import { LeaseConnection, type SentSettle } from './lease-connection';
+import { RunningJob, type Outcome } from './running-job';
+import { settleUnary, type Settle } from './settle';
+import type { Job } from './types';
+import {
+  WorkerStatsCounter,
+  type WorkerEvents,
+  type WorkerOptions,
+  type WorkerStats,
+} from './worker-types';
+
+/** Statuses that a new stream would get again: the worker stops instead of retrying. */
+const FATAL = new Set<number>([
+  status.INVALID_ARGUMENT,
+  status.UNAUTHENTICATED,
+  status.PERMISSION_DENIED,
+  status.UNIMPLEMENTED,
+  status.NOT_FOUND,
+]);
+/** How long close() waits for the server to end the stream after the half-close. */
+const END_TIMEOUT_MS = 10_000;
+
+/**
+ * Runs jobs from one queue.
+ *
+ * @example
+ * const worker = new Worker(client, {
+ *   queue: 'emails',
+ *   concurrency: 8,
+ *   handler: async (job, { signal }) => send(job.payload, { signal }),
+ * }).start();
+ * process.once('SIGTERM', () => void worker.close());
+ */
+export class Worker extends EventEmitter<WorkerEvents> {
+  private state: 'new' | 'running' | 'closing' | 'closed' = 'new';
+  private conn: LeaseConnection | undefined;
+  private connEnded: Promise<void> = Promise.resolve();
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private reconnectAttempt = 0;
+  private closing: Promise<void> | undefined;
+  private readonly running = new Map<string, RunningJob>();
+  /** Handlers and unary settles in flight: close() waits for all of them. */
+  private readonly tasks = new Set<Promise<void>>();
+  private readonly counters = new WorkerStatsCounter();
+  private readonly concurrency: number;
+  private readonly visibilityMs: number;
+  private readonly extendEveryMs: number;
+  private readonly reconnectBackoff: BackoffOptions;
+
+  constructor(
+    private readonly client: SchedulerClient,
+    private readonly options: WorkerOptions,
+  ) {
+    super();
+    this.concurrency = options.concurrency ?? 1;
+    this.visibilityMs = options.visibilityTimeoutMs ?? 30_000;
+    this.extendEveryMs = options.extendIntervalMs ?? Math.floor(this.visibilityMs / 2);
+    this.reconnectBackoff = { initialMs: 100, maxMs: 5000, ...options.reconnect };
+    if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
+      throw new RangeError('concurrency: must be an integer of at least 1');
+  }
+
+  /** Counters since start, and the jobs running now. */
+  get stats(): WorkerStats {
+    return this.counters.snapshot(this.running.size);
+  }
+
+  /** Opens the stream and starts taking jobs. Returns the worker, for chaining. */
+  start(): this {
+    if (this.state !== 'new') throw new Error('a Worker starts once');
+    this.state = 'running';
+    void this.connect();
+    return this;
+  }
+
+  /**
+   * Stops taking jobs and shuts down without losing any: half-closes the stream (the server
+   * sends no more), lets running handlers finish, settles them, and resolves when all is done.
+   * With `abortAfterMs`, handlers still running after that long see their signal abort.
+   */
+  close(options: { abortAfterMs?: number } = {}): Promise<void> {
+    this.closing ??= this.shutdown(options.abortAfterMs);
+    return this.closing;
+  }
+
+  private async shutdown(abortAfterMs: number | undefined): Promise<void> {
+    this.state = 'closing';
+    clearTimeout(this.reconnectTimer);
+    const conn = this.conn;
+    conn?.halfClose();
+    const abortTimer =
+      abortAfterMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            for (const job of this.running.values()) job.abort(new Error('worker closing'));
+          }, abortAfterMs);
+    const cutoff = setTimeout(() => conn?.cancel(), END_TIMEOUT_MS);
+    await this.connEnded;
+    clearTimeout(cutoff);
+    // Jobs that arrived before the stream ended run too; settles may start more tasks.
+    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+    clearTimeout(abortTimer);
+    this.state = 'closed';
+  }
+
+  private async connect(): Promise<void> {
+    if (this.state !== 'running') return;
+    const { connection } = internalsOf(this.client);
+    let metadata;
+    try {
+      metadata = await connection.metadata();
+    } catch (err) {
+      this.retryLater(toClientError(err, 'Lease'));
+      return;
+    }
+    if (this.state !== 'running') return; // closed while the token was being fetched
+    let resolveEnded: () => void = () => undefined;
+    this.connEnded = new Promise((resolve) => (resolveEnded = resolve));
+    const conn: LeaseConnection = new LeaseConnection(connection.pick(), metadata, {
+      onJobs: (jobs) => jobs.forEach((j) => this.runJob(() => toLeasedJob(j))),
+      onSettleError: (result, sent) => this.onSettleError(result, sent),
+      onEnd: (st, unconfirmed) => {
+        this.onEnd(conn, st, unconfirmed);
+        resolveEnded();
+      },
+    });
+    this.conn = conn;
+    conn.open(this.options.queue, this.visibilityMs, this.freeCredits(conn));
+  }
+
+  /** Credits to grant so that running jobs plus credits out equal the concurrency. */
+  private freeCredits(conn: LeaseConnection): number {
+    return Math.max(0, this.concurrency - this.running.size - conn.outstanding);
+  }
+
+  private runJob(decode: () => ReturnType<typeof toLeasedJob>): void {
+    let leased;
+    try {
+      leased = decode();
+    } catch (err) {
+      this.report(err instanceof Error ? err : new Error(String(err)));
+      return;
+    }
+    this.counters.received++;
+    const job = new RunningJob(leased, {
+      handler: this.options.handler,
+      visibilityMs: this.visibilityMs,
+      extendEveryMs: this.extendEveryMs,
+      extend: (leaseId, ms) => this.client.extendLease(leaseId, ms),
+    });
+    this.running.set(leased.leaseId, job);
+    this.track(job.run().then((outcome) => this.finish(job, outcome)));
+  }
+
+  private finish(job: RunningJob, outcome: Outcome): void {
+    this.running.delete(job.leased.leaseId);
+    this.counters.count(outcome);
+    const conn = this.conn;
+    const credits = this.state === 'running' && conn ? this.freeCredits(conn) : 0;
+    if (outcome.kind === 'lost') {
+      this.report(outcome.error, job.leased.job);
+      if (credits > 0) conn?.write(credits);
+      return;
+    }
+    const { leaseId } = job.leased;
+    const settle: Settle =
+      outcome.kind === 'ack' ? { leaseId, kind: 'ack' } : { leaseId, ...outcome };
+    const sent = { settle, expiresAt: job.leaseDeadline };
+    if (conn?.writable) conn.write(credits, sent);
+    else this.settleLater(sent, false, job.leased.job);
+  }
+
+  private settleLater(sent: SentSettle, resend: boolean, job?: Job): void {
+    const settling = settleUnary(this.client, sent.settle, sent.expiresAt, resend).catch(
+      (err: unknown) =>
+        this.report(toClientError(err, sent.settle.kind === 'ack' ? 'Ack' : 'Nack'), job),
+    );
+    this.track(settling);
+  }
+
+  private onSettleError(result: SettleResult__Output, sent: SentSettle | undefined): void {
+    const error = fromItemError(
+      result.error ?? { code: status.UNKNOWN, message: 'settle failed', field: '' },
+      'Lease',
+    );
+    // Redis trouble on the replica: worth retrying elsewhere while the lease holds.
+    if (sent && (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED)) {
+      this.settleLater(sent, false);
+      return;
+    }
+    this.counters.settleErrors++;
+    this.report(error);
+  }
+
+  private onEnd(conn: LeaseConnection, st: StatusObject, unconfirmed: SentSettle[]): void {
+    if (this.conn === conn) this.conn = undefined;
+    for (const sent of unconfirmed) this.settleLater(sent, true);
+    if (this.state !== 'running') return;
+    const error = new SchedulerClientError({
+      code: st.code,
+      details: st.code === status.OK ? 'the server ended the stream' : st.details,
+      method: 'Lease',
+      metadata: st.metadata,
+    });
+    if (FATAL.has(st.code)) {
+      this.report(error);
+      void this.close();
+      return;
+    }
+    // A stream that worked for a while starts the backoff over.
+    const healthy = conn.answered || Date.now() - conn.openedAt >= this.reconnectBackoff.maxMs;
+    if (healthy) this.reconnectAttempt = 0;
+    this.retryLater(error);
+  }
+
+  private retryLater(error: SchedulerClientError): void {
+    if (this.state !== 'running') return;
+    const delay = backoffDelay(this.reconnectAttempt++, this.reconnectBackoff);
+    this.counters.reconnects++;
+    this.emit('reconnecting', error, delay);
+    this.reconnectTimer = setTimeout(() => void this.connect(), delay);
+  }
+
+  private track(task: Promise<void>): void {
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+  }
+
+  private report(error: Error, job?: Job): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error, job);
+    else process.emitWarning(error);
+  }
+}
