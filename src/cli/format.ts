@@ -1,0 +1,127 @@
+/** Plain-text output for people: aligned tables, short durations, one job as key/value lines. */
+import type { Job, QueueStats } from '../clients';
+
+export function table(header: string[], rows: Array<Array<string | number>>): string {
+  const cells = [header, ...rows.map((row) => row.map(String))];
+  const widths = header.map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  return cells
+    .map((row) =>
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)}m${Math.round((ms % 60_000) / 1000)}s`;
+  return `${Math.floor(ms / 3_600_000)}h${Math.round((ms % 3_600_000) / 60_000)}m`;
+}
+
+/** Parses `250ms`, `5s`, `2m`, `1h` or a bare number of milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new Error(`not a duration: ${text} (use e.g. 500ms, 5s, 2m, 1h)`);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms'] ?? 1;
+  return Number(match[1]) * unit;
+}
+
+export function statsTable(stats: QueueStats): string {
+  const rows = stats.tiers.map((t) => [
+    t.tier,
+    t.weight,
+    t.counts.pending,
+    t.counts.scheduled,
+    t.counts.leased,
+    t.counts.dead,
+    duration(t.oldestReadyAgeMs),
+    t.enqueuedTotal,
+    t.ackedTotal,
+    t.nackedTotal,
+    t.deadTotal,
+  ]);
+  const { pending, scheduled, leased, dead } = stats.counts;
+  rows.push([
+    'all',
+    '',
+    pending,
+    scheduled,
+    leased,
+    dead,
+    duration(stats.oldestReadyAgeMs),
+    '',
+    '',
+    '',
+    '',
+  ]);
+  const header = [
+    'TIER',
+    'WEIGHT',
+    'PENDING',
+    'SCHEDULED',
+    'LEASED',
+    'DEAD',
+    'OLDEST',
+    'ENQUEUED',
+    'ACKED',
+    'NACKED',
+    'DIED',
+  ];
+  return `queue ${stats.queue}\n${table(header, rows)}`;
+}
+
+export function jobsTable(jobs: Job[]): string {
+  if (jobs.length === 0) return '(no jobs)';
+  const rows = jobs.map((j) => [
+    j.id,
+    j.state,
+    j.tenantId,
+    j.tier,
+    j.priority,
+    `${j.attempt}/${j.maxAttempts}`,
+    j.enqueueTime?.toISOString() ?? '',
+    j.lastError.slice(0, 60),
+  ]);
+  return table(
+    ['JOB', 'STATE', 'TENANT', 'TIER', 'PRIO', 'ATTEMPT', 'ENQUEUED', 'LAST ERROR'],
+    rows,
+  );
+}
+
+/** One job in full; the payload only as its size (it may be binary, large or sensitive). */
+export function jobDetails(job: Job): string {
+  const when = (d: Date | undefined): string => d?.toISOString() ?? '-';
+  const lines: Array<[string, string]> = [
+    ['id', job.id],
+    ['state', job.state],
+    ['tenant', job.tenantId],
+    ['tier', job.tier],
+    ['priority', String(job.priority)],
+    ['attempt', `${job.attempt} of ${job.maxAttempts}`],
+    ['enqueued', when(job.enqueueTime)],
+    ['scheduled', when(job.scheduledTime)],
+    ['lease expires', when(job.leaseExpireTime)],
+    ['finished', when(job.finishTime)],
+    ['last error', job.lastError || '-'],
+    ['idempotency key', job.idempotencyKey ?? '-'],
+    ['headers', Object.keys(job.headers).length ? JSON.stringify(job.headers) : '-'],
+    ['payload', `${job.payload.length} bytes`],
+  ];
+  return table(['FIELD', 'VALUE'], lines).split('\n').slice(1).join('\n');
+}
+
+/** For --json: Buffers as base64, Dates as ISO strings. */
+export function toJson(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v: unknown) => (isBufferJson(v) ? Buffer.from(v.data).toString('base64') : v),
+    2,
+  );
+}
+
+function isBufferJson(v: unknown): v is { type: 'Buffer'; data: number[] } {
+  return typeof v === 'object' && v !== null && (v as { type?: unknown }).type === 'Buffer';
+}
