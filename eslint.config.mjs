@@ -7,7 +7,7 @@ export default tseslint.config(
       'node_modules/**',
       '.cache/**',
       'src/generated/**',
-      'examples/**',
+      'examples/python/**', 'examples/go/**',
       'helm/**',
       'bench/.work/**',
       '*.mjs',

@@ -25,11 +25,15 @@ npx tsc --noEmit -p tsconfig.json
 if git rev-parse --verify -q main >/dev/null && git cat-file -e main:proto/buf.yaml 2>/dev/null; then
   npx --yes @bufbuild/buf@1.75.0 breaking proto --against ".git#branch=main,subdir=proto"
 fi
+test -z "$(gofmt -l examples/go)" || { log "gofmt -l examples/go is not empty"; exit 1; }
 bash scripts/gen-proto.sh
 git diff --exit-code --stat -- src/generated || { log "src/generated is stale: run scripts/gen-proto.sh"; exit 1; }
 
 log "build"
 npm run --silent build
+
+log "examples: Python venv and Go plugins (cached), generated code, Go binaries"
+bash scripts/examples.sh
 
 port=$(free_port)
 start_redis "$tmp/redis" "$port" --save '' --appendonly no
