@@ -16,6 +16,7 @@ trap cleanup EXIT
 
 apt_install redis-server redis-tools openssl
 npm_deps
+npm install --prefix bench --no-audit --no-fund --loglevel=error # the peers bench/ runs against
 
 log "lint: eslint, prettier, tsc, buf"
 npx eslint .
