@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_install redis-server redis-tools openssl
+apt_install redis-server redis-tools openssl curl
 npm_deps
 npm install --prefix bench --no-audit --no-fund --loglevel=error # the peers bench/ runs against
 
@@ -46,6 +46,17 @@ log "Redis at $REDIS_URL, FerretDB at $MONGODB_URI"
 
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 node --import tsx --test --test-reporter=spec "${files[@]}"
+
+log "image: the Dockerfile's stages on the host; the server must start from the runtime tree"
+bash scripts/image-tree.sh "$tmp/image"
+metrics_port=$(free_port)
+(cd "$tmp/image/app" && GRPC_PORT=0 METRICS_PORT=$metrics_port LOG_LEVEL=warn \
+  exec node dist/server/main.js) &
+server_pid=$!
+for _ in $(seq 100); do curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$metrics_port/readyz" >/dev/null || { log "image tree: server not ready"; exit 1; }
+kill -TERM "$server_pid" && wait "$server_pid" || { log "image tree: server did not exit cleanly"; exit 1; }
+log "image tree: ready, and exited cleanly on SIGTERM"
 
 log "chart: helm lint, template, offline schema validation"
 bash scripts/helm-check.sh
