@@ -1,0 +1,111 @@
+/**
+ * The automatic part of the reading: every row where we lose, with the CPU split that explains
+ * it, and which process sets the pace of each of our throughput figures. The "why" sentences are
+ * the structural reasons, written once per scenario; the numbers around them come from the run.
+ */
+import type { CpuShare } from './cpu';
+import { ratio, weLose, type Row, type Section } from './model';
+import { cpuUsPerJob, formatValue } from './format';
+
+const WHY: Record<string, string> = {
+  enqueue:
+    'every job crosses one more process than with BullMQ (producer -> server -> Redis and ' +
+    'back), and on this machine a grpc-js unary call costs the client a few hundred µs of CPU ' +
+    '(compare the bare grpc-js unary ceiling): BullMQ`s `add` goes from the producer straight ' +
+    'to Redis. In batches the gRPC cost is amortised and what remains is enqueue.lua (see the ' +
+    'script µs/job) plus the server decoding and re-encoding every job for Redis.',
+  e2e:
+    'a job travels Redis -> server -> Lease stream -> worker and its ack comes back the same ' +
+    'way: at low concurrency the drain is bound by that round trip (no process near 100 %), at ' +
+    'high concurrency by Redis time per job (lease.lua + one ack.lua call per job). A BullMQ ' +
+    'worker talks to Redis directly and fetches the next job in the call that completes the last.',
+  latency:
+    'the enqueue call alone (client -> server -> Redis -> back) is most of it: compare the bare ' +
+    'grpc-js one-call latency and the Redis round trip in the ceilings. Then the server wakes ' +
+    'the dispatcher, runs lease.lua and writes to the stream, where BullMQ`s worker is already ' +
+    'blocked on Redis waiting for the job.',
+  memory:
+    'each queued job is a hash plus a separate payload string (two keys, each with its own key ' +
+    'name and dictionary entry) plus two sorted-set entries: its tenant`s queue and its tier`s ' +
+    'ready-since index, which only serves stats.',
+  priority:
+    'on 2 busy cores the premium enqueue call itself waits behind the drain (see the call ' +
+    'figures in the notes); the "after the call" rows are the part the scheduler adds.',
+  scale:
+    'sorted-set operations grow with log(N); the tenant level adds a ZADD/ZREM per lease when ' +
+    'a tenant goes idle.',
+};
+
+/** Foreign CPU (% of a core) above which a figure is flagged as disturbed. */
+const NOISY_SHARE = 25;
+
+const busiest = (cpu: CpuShare): [string, number] => {
+  const entries: Array<[string, number]> = [
+    ['the scheduler server', cpu.server],
+    ['Redis', cpu.redis],
+    ['the bench process (load generator + client)', cpu.bench],
+  ];
+  return entries.sort((a, b) => b[1] - a[1])[0]!;
+};
+
+function evidence(row: Row): string {
+  const o = row.ours;
+  const b = row.bull;
+  if (!o?.cpu || row.unit !== 'jobs/s') return '';
+  const [who, share] = busiest(o.cpu);
+  const serverUs = formatValue(cpuUsPerJob(o.cpu.server, o.value), 'µs');
+  const redisUs = formatValue(cpuUsPerJob(o.cpu.redis, o.value), 'µs');
+  const bullRedisUs = b?.cpu ? formatValue(cpuUsPerJob(b.cpu.redis, b.value), 'µs') : '—';
+  const other = Math.max(o.cpu.other, b?.cpu?.other ?? 0);
+  const noisy =
+    other >= NOISY_SHARE
+      ? ` Other processes took up to ${other.toFixed(0)} % of a core meanwhile: disturbed.`
+      : '';
+  return (
+    ` Busiest process in our run: ${who} at ${share.toFixed(0)} % of a core; per job the server ` +
+    `spent ${serverUs} µs of CPU and Redis ${redisUs} µs (BullMQ's Redis: ${bullRedisUs} µs).` +
+    noisy
+  );
+}
+
+function lossLine(row: Row): string {
+  const r = ratio(row)!;
+  const figures =
+    `ours ${formatValue(row.ours?.value, row.unit)} vs BullMQ ` +
+    `${formatValue(row.bull?.value, row.unit)} ${row.unit} (${r.toFixed(2)}x).`;
+  return `  - ${row.label}: ${figures}${evidence(row)}`;
+}
+
+/** One bullet per section we lose rows in: the structural reason, then each row's figures. */
+function sectionLines(section: Section): string[] {
+  const rows = section.rows.filter(weLose);
+  if (rows.length === 0) return [];
+  const why = WHY[section.id] ? ` Why: ${WHY[section.id]}` : '';
+  return [`- **${section.title}.**${why}`, ...rows.map(lossLine)];
+}
+
+/** Which process was busiest in each of our throughput rows. */
+function paceLines(sections: Section[]): string[] {
+  const counts = new Map<string, number>();
+  let total = 0;
+  for (const row of sections.flatMap((s) => s.rows)) {
+    if (row.unit !== 'jobs/s' || !row.ours?.cpu || row.id.startsWith('ceiling')) continue;
+    const [who, share] = busiest(row.ours.cpu);
+    if (share < 85) continue;
+    counts.set(who, (counts.get(who) ?? 0) + 1);
+    total += 1;
+  }
+  if (total === 0) return [];
+  const parts = [...counts].map(([who, n]) => `${who} in ${n}`);
+  return [
+    `- **What sets our pace:** of our throughput rows with a process at >= 85 % of a core, ` +
+      `the busiest was ${parts.join(', ')}. On this 2-core machine the load generator, the ` +
+      'server and Redis compete for two cores, so a process near 100 % is the limit.',
+  ];
+}
+
+export function readingLines(sections: Section[]): string[] {
+  const losses = sections.flatMap(sectionLines);
+  const lines = losses.length > 0 ? losses : ['- We lose no side-by-side row in this run.'];
+  return [...lines, ...paceLines(sections)];
+}

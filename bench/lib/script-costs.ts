@@ -1,0 +1,121 @@
+/**
+ * What our Lua scripts cost inside Redis, with no gRPC and no server process in the way: the
+ * store (src/scheduler/redis/store.ts) driven directly from this process with ioredis
+ * auto-pipelining, and Redis's own accounting (INFO commandstats) of the time spent in EVALSHA.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { parseLeaseId } from '../../src/scheduler/ids';
+import { RedisJobStore } from '../../src/scheduler/redis/store';
+import type { NewJob } from '../../src/scheduler/store';
+import { queueName } from './context';
+import { readRedis, since, type BenchRedis } from './redis';
+import { loadLoop, now } from './timing';
+
+export interface ScriptCost {
+  what: string;
+  /** µs inside the script per job (Redis's own clock). */
+  usPerJob: number;
+  /** Jobs per second this process reached through the store alone. */
+  jobsPerSecond: number;
+}
+
+const WEIGHTS = new Map([
+  ['premium', 1000],
+  ['free', 100],
+]);
+
+function newJobs(n: number, payloadBytes: number, from: number): NewJob[] {
+  const payload = Buffer.alloc(payloadBytes, 'x');
+  return Array.from({ length: n }, (_, i) => ({
+    queue: 'unused',
+    tenantId: `t${(from + i) % 100}`,
+    tier: 'free',
+    priority: (from + i) % 10,
+    maxAttempts: 5,
+    payload,
+  }));
+}
+
+/** Runs `ops` calls of `op` (100 in flight) and reads how long Redis spent in scripts. */
+async function cost(
+  redis: BenchRedis,
+  what: string,
+  ops: number,
+  jobsPerOp: number,
+  op: (i: number) => Promise<unknown>,
+): Promise<ScriptCost> {
+  const before = await readRedis(redis.admin);
+  const start = now();
+  const r = await loadLoop(100, 60_000, ops, async (i) => (await op(i), jobsPerOp));
+  const seconds = (now() - start) / 1000;
+  const d = since(await readRedis(redis.admin), before);
+  return { what, usPerJob: d.scriptUsec / r.jobs, jobsPerSecond: r.jobs / seconds };
+}
+
+/**
+ * The cost of a script that does nothing, and of lib.lua, the prelude every script of ours runs
+ * before its own body: the difference is what each of our calls pays before doing any work.
+ */
+async function fixedCosts(redis: BenchRedis, client: Redis, calls: number): Promise<ScriptCost[]> {
+  const lua = join(__dirname, '..', '..', 'src', 'scheduler', 'redis', 'lua');
+  const lib = readFileSync(join(lua, 'lib.lua'), 'utf8');
+  client.defineCommand('bench_empty', { numberOfKeys: 1, lua: 'return 1' });
+  client.defineCommand('bench_prelude', { numberOfKeys: 1, lua: `${lib}\nreturn 1` });
+  const commands = client as unknown as Record<string, (...a: string[]) => Promise<unknown>>;
+  const weights = [...WEIGHTS].map(([t, w]) => `${t}=${w}`).join(',');
+  const args = ['sched:{p}:meta', 'p', '', weights];
+  return [
+    await cost(redis, 'an empty script (per call)', calls, 1, () =>
+      commands.bench_empty!.apply(client, args),
+    ),
+    await cost(redis, 'lib.lua prelude alone (per call)', calls, 1, () =>
+      commands.bench_prelude!.apply(client, args),
+    ),
+  ];
+}
+
+export async function measureScriptCosts(
+  redis: BenchRedis,
+  jobs: number,
+  payloadBytes: number,
+): Promise<ScriptCost[]> {
+  await redis.reset();
+  const client = new Redis({ host: redis.host, port: redis.port, enableAutoPipelining: true });
+  const store = new RedisJobStore(client, { weights: WEIGHTS });
+  const q = queueName('cost');
+  const costs: ScriptCost[] = [];
+  try {
+    costs.push(...(await fixedCosts(redis, client, jobs)));
+    costs.push(
+      await cost(redis, 'enqueue.lua, 1 job per call', jobs, 1, (i) =>
+        store.enqueue(q, newJobs(1, payloadBytes, i)),
+      ),
+    );
+    costs.push(
+      await cost(redis, 'enqueue.lua, 100 jobs per call', jobs / 100, 100, (i) =>
+        store.enqueue(q, newJobs(100, payloadBytes, i * 100)),
+      ),
+    );
+    // 2 * jobs are queued now: enough for both lease measurements.
+    const leases: string[] = [];
+    const lease = async (count: number): Promise<void> => {
+      const batch = await store.lease(q, count, 120_000);
+      if (batch.jobs.length !== count) throw new Error(`leased ${batch.jobs.length} of ${count}`);
+      for (const job of batch.jobs) leases.push(job.leaseId);
+    };
+    costs.push(await cost(redis, 'lease.lua, 1 job per call', jobs, 1, () => lease(1)));
+    costs.push(
+      await cost(redis, 'lease.lua, 100 jobs per call', jobs / 100, 100, () => lease(100)),
+    );
+    costs.push(
+      await cost(redis, 'ack.lua (per job)', leases.length, 1, (i) =>
+        store.ack(parseLeaseId(leases[i]!)),
+      ),
+    );
+  } finally {
+    client.disconnect();
+  }
+  return costs;
+}

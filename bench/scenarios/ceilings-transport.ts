@@ -1,0 +1,87 @@
+/**
+ * The transport half of the ceilings: a bare grpc-js server for our contract
+ * (bench/stub/server.ts, a child process like the scheduler) driven by the same client code as
+ * the scheduler scenarios, for unary calls, batches, the Lease stream and one-call latency.
+ */
+import { startStub } from '../lib/child';
+import { measured, rateSample, type Ctx } from '../lib/context';
+import { CpuMeter } from '../lib/cpu';
+import { connect, enqueue, enqueueBatch, ready, type Client } from '../lib/grpc';
+import { drain } from '../lib/lease-worker';
+import type { Row } from '../lib/model';
+import { BATCH_LANES, payload } from '../lib/ours';
+import { loadLoop, now, spread } from '../lib/timing';
+
+const rate = (id: string, label: string): Omit<Row, 'ours'> => ({
+  id,
+  label,
+  unit: 'jobs/s',
+  better: 'none',
+});
+
+/** One call at a time: the latency floor our Enqueue call is read against. */
+async function oneAtATime(client: Client, body: Buffer, samples: number): Promise<Row[]> {
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t = now();
+    await enqueue(client, { queue: 'stub', tenantId: 't1', payload: body });
+    times.push(now() - t);
+  }
+  const s = spread(times);
+  const ms = (id: string, label: string, value: number): Row => ({
+    id,
+    label,
+    unit: 'ms',
+    better: 'none',
+    ours: { value },
+  });
+  return [
+    ms('ceiling.echo.call.p50', 'bare grpc-js unary call, one at a time, p50', s.p50),
+    ms('ceiling.echo.call.p99', 'bare grpc-js unary call, one at a time, p99', s.p99),
+  ];
+}
+
+export async function transportRows(ctx: Ctx): Promise<Row[]> {
+  const stub = await startStub(ctx.sizes.payloadBytes);
+  const client = connect(stub.address);
+  const sctx: Ctx = { ...ctx, cpu: new CpuMeter(() => stub.pid, ctx.redis.pid) };
+  const { inFlight, loopMs, batchSize, latencySamples } = ctx.sizes;
+  const body = payload(ctx.sizes.payloadBytes);
+  const rows: Row[] = [];
+  try {
+    await ready(client);
+    const unary = await measured(sctx, () =>
+      loadLoop(inFlight, loopMs, 10_000_000, async () => {
+        await enqueue(client, { queue: 'stub', tenantId: 't1', payload: body });
+        return 1;
+      }),
+    );
+    const unaryLabel = `bare grpc-js unary Enqueue, ${inFlight} in flight`;
+    rows.push({ ...rate('ceiling.echo.unary', unaryLabel), ours: rateSample(unary) });
+    const requests = Array.from({ length: batchSize }, () => ({
+      queue: 'stub',
+      tenantId: 't1',
+      payload: body,
+    }));
+    const batch = await measured(sctx, () =>
+      loadLoop(BATCH_LANES, loopMs, 100_000, () => enqueueBatch(client, requests)),
+    );
+    const batchLabel = `bare grpc-js EnqueueBatch of ${batchSize}`;
+    rows.push({ ...rate('ceiling.echo.batch', batchLabel), ours: rateSample(batch) });
+    for (const { concurrency, jobs } of ctx.sizes.drain) {
+      const stream = await measured(sctx, () =>
+        drain(client, 'stub', concurrency, jobs, ctx.sizes.drainCapMs),
+      );
+      const label = `bare grpc-js Lease stream, concurrency ${concurrency}`;
+      rows.push({
+        ...rate(`ceiling.echo.stream.c${concurrency}`, label),
+        ours: rateSample(stream),
+      });
+    }
+    rows.push(...(await oneAtATime(client, body, latencySamples)));
+  } finally {
+    client.close();
+    await stub.stop();
+  }
+  return rows;
+}

@@ -1,0 +1,135 @@
+/**
+ * Scenario 1, enqueue throughput: unary Enqueue with 100 calls in flight against BullMQ
+ * `queue.add` with 100 in flight; then EnqueueBatch of 1,000 against `addBulk` of 1,000, with
+ * the same few calls in flight on both sides. Each measurement starts on an empty Redis.
+ */
+import { bullData, bullPriority, bullQueue } from '../lib/bull';
+import { measured, queueName, rateSample, rounds, type Ctx } from '../lib/context';
+import { enqueue, enqueueBatch } from '../lib/grpc';
+import type { Section, Sample } from '../lib/model';
+import { BATCH_LANES, freeTenant, payload } from '../lib/ours';
+import { loadLoop } from '../lib/timing';
+
+const TENANTS = 100;
+
+async function oursUnary(ctx: Ctx): Promise<Sample> {
+  await ctx.redis.reset();
+  const queue = queueName('enq');
+  const body = payload(ctx.sizes.payloadBytes);
+  const { inFlight, loopMs } = ctx.sizes;
+  const m = await measured(ctx, () =>
+    loadLoop(inFlight, loopMs, 10_000_000, async (i) => {
+      await enqueue(ctx.producer, {
+        queue,
+        tenantId: freeTenant(i, TENANTS),
+        priority: i % 10,
+        payload: body,
+      });
+      return 1;
+    }),
+  );
+  return rateSample(m);
+}
+
+async function bullAdd(ctx: Ctx): Promise<Sample> {
+  await ctx.redis.reset();
+  const queue = bullQueue(ctx.redis, queueName('enq'));
+  await queue.waitUntilReady();
+  const data = bullData(ctx.sizes.payloadBytes);
+  const { inFlight, loopMs } = ctx.sizes;
+  try {
+    const m = await measured(ctx, () =>
+      loadLoop(inFlight, loopMs, 10_000_000, async (i) => {
+        await queue.add('job', data, { priority: bullPriority(i % 10) });
+        return 1;
+      }),
+    );
+    return rateSample(m);
+  } finally {
+    await queue.close();
+  }
+}
+
+async function oursBatch(ctx: Ctx): Promise<Sample> {
+  await ctx.redis.reset();
+  const queue = queueName('enqb');
+  const body = payload(ctx.sizes.payloadBytes);
+  const { batchSize, loopMs } = ctx.sizes;
+  const m = await measured(ctx, () =>
+    loadLoop(BATCH_LANES, loopMs, 100_000, (b) => {
+      const requests = Array.from({ length: batchSize }, (_, k) => ({
+        queue,
+        tenantId: freeTenant(b * batchSize + k, TENANTS),
+        priority: k % 10,
+        payload: body,
+      }));
+      return enqueueBatch(ctx.producer, requests);
+    }),
+  );
+  return rateSample(m);
+}
+
+async function bullBulk(ctx: Ctx): Promise<Sample> {
+  await ctx.redis.reset();
+  const queue = bullQueue(ctx.redis, queueName('enqb'));
+  await queue.waitUntilReady();
+  const data = bullData(ctx.sizes.payloadBytes);
+  const { batchSize, loopMs } = ctx.sizes;
+  try {
+    const m = await measured(ctx, () =>
+      loadLoop(BATCH_LANES, loopMs, 100_000, async () => {
+        const jobs = Array.from({ length: batchSize }, (_, k) => ({
+          name: 'job',
+          data,
+          opts: { priority: bullPriority(k % 10) },
+        }));
+        return (await queue.addBulk(jobs)).length;
+      }),
+    );
+    return rateSample(m);
+  } finally {
+    await queue.close();
+  }
+}
+
+export async function enqueueScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
+  const { inFlight, batchSize, payloadBytes, loopMs } = ctx.sizes;
+  ctx.log(`enqueue: unary, ${inFlight} in flight`);
+  const unary = await rounds(
+    ctx,
+    () => oursUnary(ctx),
+    () => bullAdd(ctx),
+  );
+  ctx.log(`enqueue: batches of ${batchSize}`);
+  const batch = await rounds(
+    ctx,
+    () => oursBatch(ctx),
+    () => bullBulk(ctx),
+  );
+  return {
+    id: 'enqueue',
+    title: 'Enqueue throughput',
+    method:
+      `Unary \`Enqueue\` with ${inFlight} calls in flight vs BullMQ \`queue.add\` with ${inFlight} ` +
+      `promises in flight; \`EnqueueBatch\` of ${batchSize} vs \`addBulk\` of ${batchSize}, ` +
+      `${BATCH_LANES} calls in flight on both sides. ${payloadBytes}-byte payloads, priorities ` +
+      `0..9 (BullMQ 1..10), ${TENANTS} tenants, ${loopMs / 1000} s per measurement, empty Redis.`,
+    rows: [
+      {
+        id: 'enqueue.unary',
+        label: `unary, ${inFlight} in flight`,
+        unit: 'jobs/s',
+        better: 'higher',
+        ...unary,
+      },
+      {
+        id: 'enqueue.batch',
+        label: `batch of ${batchSize}`,
+        unit: 'jobs/s',
+        better: 'higher',
+        ...batch,
+      },
+    ],
+    notes: [],
+  };
+}

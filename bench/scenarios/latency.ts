@@ -1,0 +1,127 @@
+/**
+ * Scenario 3, delivery latency: an idle worker, jobs enqueued one at a time, and the time from
+ * just before the enqueue call to the moment the handler sees the job (same process, same clock).
+ */
+import { bullData, bullPriority, bullQueue, startBullWorker } from '../lib/bull';
+import { queueName, type Ctx } from '../lib/context';
+import { enqueue } from '../lib/grpc';
+import { LeaseWorker } from '../lib/lease-worker';
+import type { Section } from '../lib/model';
+import { payload } from '../lib/ours';
+import { now, sleep, spread, within, type Spread } from '../lib/timing';
+
+const WORKER_CONCURRENCY = 10;
+const DELIVERY_TIMEOUT_MS = 5000;
+
+/** Sends `samples` jobs one by one: `send` enqueues one, `next` resolves when one arrives. */
+async function sampleLoop(
+  samples: number,
+  send: () => Promise<unknown>,
+  next: () => Promise<number>,
+): Promise<{ delivery: Spread; call: Spread }> {
+  const delivery: number[] = [];
+  const call: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const arrival = next();
+    const t = now();
+    await send();
+    call.push(now() - t);
+    delivery.push((await within(DELIVERY_TIMEOUT_MS, arrival, 'delivery')) - t);
+    // A small random gap, so samples do not line up with any timer in either system.
+    await sleep(1 + Math.random() * 3);
+  }
+  return { delivery: spread(delivery), call: spread(call) };
+}
+
+/** A one-slot mailbox: `next()` resolves with the arrival time of the next job. */
+function mailbox(): { next: () => Promise<number>; put: (at: number) => void } {
+  let resolve: ((at: number) => void) | undefined;
+  return {
+    next: () => new Promise<number>((r) => (resolve = r)),
+    put: (at) => resolve?.(at),
+  };
+}
+
+async function ours(ctx: Ctx): Promise<{ delivery: Spread; call: Spread }> {
+  await ctx.redis.reset();
+  const queue = queueName('lat');
+  const box = mailbox();
+  const worker = new LeaseWorker(ctx.workers, {
+    queue,
+    concurrency: WORKER_CONCURRENCY,
+    onJob: (_job, at) => box.put(at),
+  });
+  try {
+    const body = payload(ctx.sizes.payloadBytes);
+    await sleep(200); // the stream is open and idle before the first sample
+    return await sampleLoop(
+      ctx.sizes.latencySamples,
+      () =>
+        enqueue(ctx.producer, {
+          queue,
+          tenantId: 't1',
+          payload: body,
+        }),
+      box.next,
+    );
+  } finally {
+    worker.cancel();
+  }
+}
+
+async function bull(ctx: Ctx): Promise<{ delivery: Spread; call: Spread }> {
+  await ctx.redis.reset();
+  const name = queueName('lat');
+  const queue = bullQueue(ctx.redis, name);
+  const box = mailbox();
+  const worker = await startBullWorker(ctx.redis, name, WORKER_CONCURRENCY, (_job, at) =>
+    box.put(at),
+  );
+  try {
+    const data = bullData(ctx.sizes.payloadBytes);
+    worker.run();
+    await sleep(200);
+    return await sampleLoop(
+      ctx.sizes.latencySamples,
+      () =>
+        queue.add('job', data, {
+          priority: bullPriority(0),
+        }),
+      box.next,
+    );
+  } finally {
+    await worker.close();
+    await queue.close();
+  }
+}
+
+export async function latencyScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
+  ctx.log(`latency: ${ctx.sizes.latencySamples} samples each`);
+  const o = await ours(ctx);
+  const b = await bull(ctx);
+  const row = (id: string, label: string, key: keyof Spread, of: 'delivery' | 'call') => ({
+    id,
+    label,
+    unit: 'ms',
+    better: 'lower' as const,
+    ours: { value: o[of][key] },
+    bull: { value: b[of][key] },
+  });
+  return {
+    id: 'latency',
+    title: 'Delivery latency',
+    method:
+      `An idle worker (concurrency ${WORKER_CONCURRENCY}) and ${ctx.sizes.latencySamples} jobs ` +
+      'enqueued one at a time, each after the previous one arrived plus a random 1-4 ms gap. ' +
+      'Latency is from just before the enqueue call to the handler seeing the job, on one clock ' +
+      '(producer and worker live in the bench process, on separate connections). Ours: unary ' +
+      'Enqueue, delivery on the Lease stream. BullMQ: `queue.add` with a priority, Worker.',
+    rows: [
+      row('latency.p50', 'enqueue -> handler, p50', 'p50', 'delivery'),
+      row('latency.p99', 'enqueue -> handler, p99', 'p99', 'delivery'),
+      row('latency.max', 'enqueue -> handler, max', 'max', 'delivery'),
+      row('latency.call.p50', 'the enqueue call alone, p50', 'p50', 'call'),
+    ],
+    notes: [],
+  };
+}
