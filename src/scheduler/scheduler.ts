@@ -3,7 +3,7 @@
  * CLI, tests) talks to this class only.
  */
 import { SchedulerError, invalidArgument, isSchedulerError } from './errors';
-import { parseJobId, parseLeaseId } from './ids';
+import { parseJobId, parseLeaseId, type LeaseRef } from './ids';
 import type {
   DeadPage,
   EnqueueInput,
@@ -121,6 +121,34 @@ export class Scheduler {
 
   async ack(leaseId: string): Promise<void> {
     return this.store.ack(parseLeaseId(leaseId));
+  }
+
+  /**
+   * Acks many leases with one script call per queue (a worker's inline acks). Each lease gets
+   * its own outcome: undefined when acked, else the error (malformed, stale, expired...).
+   */
+  async ackMany(leaseIds: string[]): Promise<Array<SchedulerError | undefined>> {
+    const results = new Array<SchedulerError | undefined>(leaseIds.length);
+    const byQueue = new Map<string, Array<{ i: number; lease: LeaseRef }>>();
+    leaseIds.forEach((id, i) => {
+      try {
+        const lease = parseLeaseId(id);
+        byQueue.set(lease.queue, [...(byQueue.get(lease.queue) ?? []), { i, lease }]);
+      } catch (err) {
+        if (!isSchedulerError(err)) throw err;
+        results[i] = err;
+      }
+    });
+    await Promise.all(
+      [...byQueue].map(async ([queue, items]) => {
+        const errors = await this.store.ackMany(
+          queue,
+          items.map((item) => item.lease),
+        );
+        items.forEach((item, k) => (results[item.i] = errors[k]));
+      }),
+    );
+    return results;
   }
 
   async nack(input: NackInput): Promise<NackResult> {

@@ -11,6 +11,7 @@ import type {
   NackResult,
   QueueStats,
 } from './job';
+import type { SchedulerError } from './errors';
 import type { JobRef, LeaseRef } from './ids';
 
 /** An enqueue that passed validation and had its tier resolved. */
@@ -26,6 +27,8 @@ export interface JobStore {
   /** Leases up to `count` ready jobs by the fairness policy. */
   lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch>;
   ack(lease: LeaseRef): Promise<void>;
+  /** Acks leases of one queue in one atomic call; an error per lease that was not acked. */
+  ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>>;
   nack(
     lease: LeaseRef,
     error: string,

@@ -29,7 +29,7 @@ export const DEFAULT_VISIBILITY_MS = 30_000;
 export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
 
 export interface LeaseDeps {
-  scheduler: Pick<Scheduler, 'ack' | 'nack'>;
+  scheduler: Pick<Scheduler, 'ackMany' | 'nack'>;
   dispatcher: Dispatcher;
   metrics: Metrics;
   log: Logger;
@@ -153,24 +153,39 @@ class LeaseSession implements Consumer {
 
   private settle(acks: string[], nacks: LeaseNack__Output[]): void {
     if (acks.length === 0 && nacks.length === 0) return;
-    const results = [...acks.map((id) => this.ack(id)), ...nacks.map((n) => this.nack(n))];
+    const results = [this.ackAll(acks), ...nacks.map((n) => this.nack(n))];
     const done = Promise.all(results).then((outcomes) => {
-      const settleErrors = outcomes.filter((o): o is SettleResult => o !== undefined);
+      const settleErrors = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
       if (settleErrors.length > 0 && !this.ended) this.call.write({ settleErrors });
     });
     this.settling.add(done);
     void done.finally(() => this.settling.delete(done));
   }
 
-  private async ack(leaseId: string): Promise<SettleResult | undefined> {
-    try {
-      this.grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
-      await this.deps.scheduler.ack(leaseId);
-      this.deps.metrics.jobsAcked.inc({ queue: this.deps.metrics.queue(queueOf(leaseId)) });
-      return undefined;
-    } catch (err) {
-      return this.settleError(leaseId, err);
+  /** The acks of one message: one script call per queue, a settle error per failed lease. */
+  private async ackAll(leaseIds: string[]): Promise<SettleResult[]> {
+    if (leaseIds.length === 0) return [];
+    const allowed: string[] = [];
+    const failed: SettleResult[] = [];
+    for (const id of leaseIds) {
+      try {
+        this.grant.requireQueue(parseLeaseId(id).queue, 'lease_id');
+        allowed.push(id);
+      } catch (err) {
+        failed.push(this.settleError(id, err));
+      }
     }
+    try {
+      const errors = await this.deps.scheduler.ackMany(allowed);
+      allowed.forEach((id, i) => {
+        const error = errors[i];
+        if (error) failed.push(this.settleError(id, error));
+        else this.deps.metrics.jobsAcked.inc({ queue: this.deps.metrics.queue(queueOf(id)) });
+      });
+    } catch (err) {
+      failed.push(...allowed.map((id) => this.settleError(id, err)));
+    }
+    return failed;
   }
 
   private async nack(n: LeaseNack__Output): Promise<SettleResult | undefined> {

@@ -460,3 +460,20 @@ describe('listing jobs', () => {
     );
   });
 });
+
+describe('ackMany', () => {
+  it('acks many leases in one call and reports each one that failed', async () => {
+    fresh();
+    for (let i = 0; i < 3; i++) await h.scheduler.enqueue(input());
+    const leased = (await h.scheduler.lease(queue, 3, 1000)).jobs;
+    const ids = leased.map((l) => l.leaseId);
+    const results = await h.scheduler.ackMany([ids[0]!, 'garbage', ids[1]!, ids[0]!, ids[2]!]);
+    assert.equal(results[0], undefined);
+    assert.equal(results[1]?.code, 'invalid_argument');
+    assert.equal(results[2], undefined);
+    assert.equal(results[3]?.code, 'failed_precondition', 'the second ack of a lease is stale');
+    assert.equal(results[4], undefined);
+    for (const { job } of leased)
+      assert.equal((await h.scheduler.getJob(job.id)).state, 'succeeded');
+  });
+});

@@ -103,12 +103,17 @@ export class RedisJobStore implements JobStore {
   }
 
   async ack(lease: LeaseRef): Promise<void> {
-    const code = (await this.call('ack', lease.queue, [
-      lease.seq,
-      lease.token,
-      this.retentionMs,
-    ])) as number;
-    if (code < 0) throw scriptError(code, 'ack', leaseName(lease));
+    const [error] = await this.ackMany(lease.queue, [lease]);
+    if (error) throw error;
+  }
+
+  /** Acks leases of one queue in one script call; an error per lease that was not acked. */
+  async ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>> {
+    const args = [this.retentionMs, ...leases.flatMap((l) => [l.seq, l.token])];
+    const codes = (await this.call('ack', queue, args)) as number[];
+    return leases.map((l, i) =>
+      codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined,
+    );
   }
 
   async nack(
