@@ -4,8 +4,8 @@
  * figure. Also the INFO readings the scenarios need (memory, CPU, script time).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { freePort } from '../../test/helpers/redis';
 import { within } from './timing';
 
 export interface BenchRedis {
@@ -27,17 +27,6 @@ export interface RedisReading {
   scriptUsec: number;
   scriptCalls: number;
   usedMemory: number;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForPing(redis: Redis, child: ChildProcess): Promise<void> {
