@@ -87,6 +87,19 @@ export class Group {
     this.owner.track(this.run().finally(() => this.settle()));
   }
 
+  /**
+   * The queue may have ready jobs, and Redis is answering: wakes come from an enqueue that worked
+   * or a pub/sub message. So a backoff from failed lease calls ends now, rather than up to
+   * retryCapMs after Redis returned (see test/reliability/redis.test.ts).
+   */
+  wake(): void {
+    if (this.backingOff) {
+      this.backingOff = false;
+      this.clearTimer();
+    }
+    this.kick();
+  }
+
   remove(waiter: Waiter): void {
     this.waiters.delete(waiter);
     if (this.waiters.size === 0) {

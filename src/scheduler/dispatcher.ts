@@ -99,7 +99,7 @@ export class Dispatcher {
 
   /** A queue may have ready jobs: wake its consumers. */
   notify(queue: string): void {
-    for (const group of this.groups.get(queue)?.values() ?? []) group.kick();
+    for (const group of this.groups.get(queue)?.values() ?? []) group.wake();
   }
 
   /** Wakes every group: after a pub/sub reconnect, when wake messages may have been missed. */
