@@ -39,9 +39,13 @@ export function toProtoState(state: JobState): JobState__Output {
   return `JOB_STATE_${state.toUpperCase()}` as JobState__Output;
 }
 
-/** JOB_STATE_PENDING -> pending; UNSPECIFIED becomes '' (which the domain rejects, naming the field). */
-export function fromProtoState(state: JobState__Output): JobState {
-  return state
+/**
+ * JOB_STATE_PENDING -> pending; UNSPECIFIED becomes '' (which the domain rejects, naming the field).
+ * A value the proto does not define arrives as a number despite `enums: String`: it becomes its
+ * digits, rejected the same way (found by test/reliability/fuzz.test.ts).
+ */
+export function fromProtoState(state: JobState__Output | number): JobState {
+  return String(state)
     .replace(/^JOB_STATE_/, '')
     .toLowerCase()
     .replace('unspecified', '') as JobState;
