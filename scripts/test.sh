@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_install redis-server redis-tools openssl curl
+apt_install redis-server redis-tools openssl curl faketime
 npm_deps
 npm install --prefix bench --no-audit --no-fund --loglevel=error # the peers bench/ runs against
 
@@ -45,7 +45,7 @@ eval "$ferret_env"
 log "Redis at $REDIS_URL, FerretDB at $MONGODB_URI"
 
 mapfile -t files < <(find test -name '*.test.ts' | sort)
-node --import tsx --test --test-reporter=spec "${files[@]}"
+node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"
 
 log "image: the Dockerfile's stages on the host; the server must start from the runtime tree"
 bash scripts/image-tree.sh "$tmp/image"
