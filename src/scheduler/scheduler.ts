@@ -97,11 +97,7 @@ export class Scheduler {
     });
     const valid = await this.withinRate(inputs, checked, results);
     const tiers = await this.tiers.resolveMany([...new Set(valid.map((i) => inputs[i]!.tenantId))]);
-    const byQueue = new Map<string, number[]>();
-    for (const i of valid) {
-      const queue = inputs[i]!.queue;
-      byQueue.set(queue, [...(byQueue.get(queue) ?? []), i]);
-    }
+    const byQueue = groupBy(valid, (i) => inputs[i]!.queue);
     await Promise.all(
       [...byQueue].map(async ([queue, indexes]) => {
         const jobs = indexes.map((i) => this.newJob(inputs[i]!, tiers.get(inputs[i]!.tenantId)!));
@@ -129,16 +125,16 @@ export class Scheduler {
    */
   async ackMany(leaseIds: string[]): Promise<Array<SchedulerError | undefined>> {
     const results = new Array<SchedulerError | undefined>(leaseIds.length);
-    const byQueue = new Map<string, Array<{ i: number; lease: LeaseRef }>>();
+    const parsed: Array<{ i: number; lease: LeaseRef }> = [];
     leaseIds.forEach((id, i) => {
       try {
-        const lease = parseLeaseId(id);
-        byQueue.set(lease.queue, [...(byQueue.get(lease.queue) ?? []), { i, lease }]);
+        parsed.push({ i, lease: parseLeaseId(id) });
       } catch (err) {
         if (!isSchedulerError(err)) throw err;
         results[i] = err;
       }
     });
+    const byQueue = groupBy(parsed, (item) => item.lease.queue);
     await Promise.all(
       [...byQueue].map(async ([queue, items]) => {
         const errors = await this.store.ackMany(
@@ -265,4 +261,16 @@ export class Scheduler {
       maxAttempts: input.maxAttempts || this.options.defaultMaxAttempts,
     };
   }
+}
+
+/** Items grouped by key, in their order; one script call per queue is made per group. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
