@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { metaKey } from '../../src/scheduler/redis/keys';
+import { startTestServer, type TestServer } from './server';
 
 const run = promisify(execFile);
 const SCRIPT = path.resolve(__dirname, '../../scripts/redis-cluster.sh');
@@ -158,4 +159,30 @@ function isAlive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/** A cluster and two scheduler replicas on it; `stop` takes all of it down. */
+export interface ClusterPair {
+  cluster: TestCluster;
+  a: TestServer;
+  b: TestServer;
+  stop(): Promise<void>;
+}
+
+export async function startClusterPair(env: Record<string, string> = {}): Promise<ClusterPair> {
+  const cluster = await startCluster();
+  const withNodes = { ...env, REDIS_CLUSTER_NODES: cluster.nodesEnv };
+  const [a, b] = await Promise.all([
+    startTestServer(cluster.url, withNodes),
+    startTestServer(cluster.url, withNodes),
+  ]);
+  return {
+    cluster,
+    a,
+    b,
+    stop: async () => {
+      await Promise.all([a.stop(), b.stop()]);
+      await cluster.stop();
+    },
+  };
 }

@@ -8,32 +8,26 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type TestCluster } from '../helpers/cluster';
+import { startClusterPair, type ClusterPair, type TestCluster } from '../helpers/cluster';
 import { uniqueName } from '../helpers/redis';
-import { startTestServer, type TestServer } from '../helpers/server';
+import type { TestServer } from '../helpers/server';
 import { summarize, type ViolationKind } from './checker';
 import { sleep } from './rpc';
 import { LoadRun, describeReport } from './run';
 import { wakeLatency } from './wake';
 
 describe('a Redis Cluster master killed during load', () => {
+  let pair: ClusterPair;
   let cluster: TestCluster;
   let a: TestServer;
   let b: TestServer;
 
   before(async () => {
-    cluster = await startCluster();
-    const env = { REDIS_CLUSTER_NODES: cluster.nodesEnv };
-    [a, b] = await Promise.all([
-      startTestServer(cluster.url, env),
-      startTestServer(cluster.url, env),
-    ]);
+    pair = await startClusterPair({});
+    ({ cluster, a, b } = pair);
   });
 
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await cluster?.stop();
-  });
+  after(() => pair?.stop());
 
   it(
     'fails over to the replica; the service carries on and reports any loss',

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
-import { startCluster, type TestCluster } from '../helpers/cluster';
+import { startClusterPair, type ClusterPair, type TestCluster } from '../helpers/cluster';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, startTestServer, unary, type TestServer } from '../helpers/server';
+import { TestWorker, unary, type TestServer } from '../helpers/server';
 import { summarize } from './checker';
 import { LoadRun, describeReport } from './run';
 import { wakeLatency } from './wake';
@@ -18,23 +18,17 @@ import { wakeLatency } from './wake';
 const ENV = { STATIC_TIERS: 'acme=premium' };
 
 describe('on a Redis Cluster', () => {
+  let pair: ClusterPair;
   let cluster: TestCluster;
   let a: TestServer;
   let b: TestServer;
 
   before(async () => {
-    cluster = await startCluster();
-    const env = { ...ENV, REDIS_CLUSTER_NODES: cluster.nodesEnv };
-    [a, b] = await Promise.all([
-      startTestServer(cluster.url, env),
-      startTestServer(cluster.url, env),
-    ]);
+    pair = await startClusterPair(ENV);
+    ({ cluster, a, b } = pair);
   });
 
-  after(async () => {
-    await Promise.all([a?.stop(), b?.stop()]);
-    await cluster?.stop();
-  });
+  after(() => pair?.stop());
 
   it(
     'runs enqueue, lease, ack, nack, dead letters and stats over queues on every master',

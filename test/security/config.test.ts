@@ -1,18 +1,9 @@
 /** The security and limit variables of loadConfig: defaults, formats and cross-checks. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/server/config';
+import { loadConfig } from '../../src/server/config';
+import { configError } from '../helpers/config';
 import { encodeTiers } from '../../src/scheduler/redis/scripts';
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('security and limit settings', () => {
   it('are all off by default', () => {

@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig, redactUrl } from '../../src/server/config';
-
-function configError(env: Record<string, string>): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    assert.ok(err instanceof ConfigError);
-    return err.message;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { loadConfig, redactUrl } from '../../src/server/config';
+import { configError } from '../helpers/config';
 
 describe('loadConfig', () => {
   it('applies the documented defaults to an empty environment', () => {
