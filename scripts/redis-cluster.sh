@@ -19,11 +19,15 @@ log() { echo "redis-cluster.sh: $*" >&2; }
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# Six consecutive ports that are free, and their bus ports too.
+# Six consecutive ports that are free, and their bus ports too, all below the kernel's ephemeral
+# range: a port in that range can be taken at any moment as the local end of some outgoing
+# connection (another test's client), and then the node cannot bind it.
 pick_ports() {
-  local base p ok
+  local base p ok low span
+  read -r low _ </proc/sys/net/ipv4/ip_local_port_range
+  span=$((low - 10000 - 10000 - NODES))
   for _ in $(seq 50); do
-    base=$((20000 + RANDOM % 30000))
+    base=$((10000 + RANDOM % span))
     ok=1
     for p in $(seq "$base" $((base + NODES - 1))); do
       if listening "$p" || listening $((p + 10000)); then ok=0; break; fi
@@ -60,11 +64,11 @@ replicas_synced() {
   done
 }
 
-start() {
-  local dir="${1:?start needs a directory}" p
-  mkdir -p "$dir"
-  dir="$(cd "$dir" && pwd)"
+# Starts the six nodes on fresh ports; returns 1 (nodes stopped, log shown) if one does not answer.
+start_nodes() {
+  local dir=$1 p deadline
   mapfile -t ports < <(pick_ports)
+  ((${#ports[@]} == NODES)) || exit 1
   for p in "${ports[@]}"; do
     mkdir -p "$dir/$p"
     redis-server --port "$p" --bind 127.0.0.1 --dir "$dir/$p" --daemonize yes \
@@ -73,8 +77,31 @@ start() {
       --cluster-node-timeout "$NODE_TIMEOUT_MS" --cluster-require-full-coverage no \
       --appendonly yes --appendfsync everysec --save '' >/dev/null
   done
-  for p in "${ports[@]}"; do wait_until "node $p" redis-cli -p "$p" ping >/dev/null; done
-  local addrs=()
+  for p in "${ports[@]}"; do
+    deadline=$((SECONDS + 10))
+    until redis-cli -p "$p" ping >/dev/null 2>&1; do
+      if ((SECONDS >= deadline)); then
+        log "node $p did not start:"
+        tail -n 5 "$dir/$p/redis.log" >&2 || true
+        stop "$dir"
+        rm -rf "${ports[@]/#/$dir/}"
+        return 1
+      fi
+      sleep 0.2
+    done
+  done
+}
+
+start() {
+  local dir="${1:?start needs a directory}" attempt
+  mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
+  for attempt in 1 2 3; do
+    start_nodes "$dir" && break
+    ((attempt < 3)) || { log "giving up after $attempt attempts"; exit 1; }
+    log "trying other ports"
+  done
+  local addrs=() p
   for p in "${ports[@]}"; do addrs+=("127.0.0.1:$p"); done
   # All nodes are on one host, so redis-cli warns that replicas share their master's host: fine here.
   redis-cli --cluster create "${addrs[@]}" --cluster-replicas 1 --cluster-yes >"$dir/create.log" 2>&1 ||

@@ -17,6 +17,7 @@ export interface TestRedis {
   restart(): Promise<void>;
 }
 
+/** A loopback port nothing listens on (at the time of asking). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();

@@ -54,16 +54,6 @@ function relayDelayed(from: net.Socket, to: net.Socket, delay: () => number): vo
   from.on('close', () => later(() => to.destroy()));
 }
 
-/** A port nothing listens on (at the time of asking). */
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
-
 /** `uri` with its (single) host replaced by the proxy's. */
 export function viaProxy(uri: string, proxy: DelayProxy): string {
   const url = new URL(uri);

@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, it } from 'node:test';
 import { createMongoTierResolver } from '../../src/scheduler/tiers/mongo';
 import { mongoUri, startFerretDb } from '../helpers/mongo';
-import { freePort, startDelayProxy, viaProxy } from '../helpers/tcp-proxy';
+import { freePort } from '../helpers/redis';
+import { startDelayProxy, viaProxy } from '../helpers/tcp-proxy';
 import { TIERS, TierFixture, eventually, percentile, timed } from './fixture';
 
 const BREAKER = {
