@@ -98,23 +98,36 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
   ] as const) {
     for (const seq of await redis.zrange(`${p}:${name}`, 0, -1)) note(seq, state);
   }
-  const readyByTier = new Set<string>();
-  for (const key of await redis.keys(`${esc}:ready:*`)) {
-    for (const seq of await redis.zrange(key, 0, -1)) readyByTier.add(seq);
+  const readyLog = new Set<string>();
+  for (const key of await redis.keys(`${esc}:rlog:*`)) {
+    const tier = key.slice(key.lastIndexOf(':') + 1);
+    for (const entry of await redis.lrange(key, 0, -1)) readyLog.add(`${tier}/${entry}`);
   }
   const problems: string[] = [];
+  const pending = new Map<string, number>();
   for (const key of await redis.keys(`${esc}:j:*`)) {
     const seq = key.slice(key.lastIndexOf(':') + 1);
-    const state = await redis.hget(key, 's');
+    const [state, tier, since] = await redis.hmget(key, 's', 'r', 'u');
     const places = where.get(seq) ?? [];
     const expected = state === 'D' || state === 'C' ? [] : [state];
     if (places.join() !== expected.join())
       problems.push(`job ${seq}: state ${state}, found in [${places.join()}]`);
-    if ((state === 'P') !== readyByTier.has(seq))
-      problems.push(`job ${seq}: tier ready index disagrees`);
+    if (state === 'P') {
+      pending.set(tier!, (pending.get(tier!) ?? 0) + 1);
+      if (!readyLog.has(`${tier}/${seq}:${since}`))
+        problems.push(`job ${seq}: not in its tier's ready log as ready since ${since}`);
+    }
     where.delete(seq);
   }
   for (const [seq, places] of where)
     problems.push(`job ${seq}: in [${places.join()}] but has no hash`);
+  const counts = await redis.hgetall(`${p}:count`);
+  for (const [field, value] of Object.entries(counts)) {
+    const [name, tier] = field.split(':');
+    if (name === 'pending' && Number(value) !== (pending.get(tier!) ?? 0))
+      problems.push(
+        `tier ${tier}: pending counter ${value}, ${pending.get(tier!) ?? 0} jobs pending`,
+      );
+  }
   return problems;
 }

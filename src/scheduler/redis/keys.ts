@@ -33,10 +33,15 @@ export function payloadKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:d:${seq}`;
 }
 
-/** The sorted set holding a queue's jobs in one listable state (see lua/lib.lua). */
-export function stateKey(queue: string, state: ListableState, tier = ''): string {
-  const name = { pending: `ready:${tier}`, scheduled: 'delayed', leased: 'leased', dead: 'dead' };
+/** The sorted set holding a queue's scheduled, leased or dead jobs (see lua/lib.lua). */
+export function stateKey(queue: string, state: Exclude<ListableState, 'pending'>): string {
+  const name = { scheduled: 'delayed', leased: 'leased', dead: 'dead' };
   return `${queuePrefix(queue)}:${name[state]}`;
+}
+
+/** A tier's ready log: `<seq>:<ready since>` in the order jobs became ready (lua/lib.lua). */
+export function readyLogKey(queue: string, tier: string): string {
+  return `${queuePrefix(queue)}:rlog:${tier}`;
 }
 
 /**

@@ -18,7 +18,7 @@ import type {
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
 import { LEASED_FIELDS, jobFromHash, type JobHash } from './codec';
-import { QUEUES_KEY, jobKey, payloadKey, stateKey } from './keys';
+import { QUEUES_KEY, jobKey, payloadKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
 export interface RedisStoreOptions {
@@ -39,6 +39,8 @@ export interface RedisStoreOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Most ready-log entries one pending listing looks at per tier. */
+const READY_LOG_SCAN = 20_000;
 
 export class RedisJobStore implements JobStore {
   private readonly scripts: Scripts;
@@ -193,21 +195,23 @@ export class RedisJobStore implements JobStore {
   async listJobs(query: ListQuery): Promise<DeadPage> {
     const { queue, state, pageSize } = query;
     const offset = Number(query.pageToken || 0);
-    const tiers =
-      state === 'pending' && !query.tier ? [...this.options.weights.keys()] : [query.tier];
-    // Each set is read up to the end of the page (plus one, to know whether more follow); with
-    // several tiers the heads are merged by score, so a deep page costs its depth.
-    const heads = await Promise.all(
-      tiers.map((tier) =>
-        this.guard(
-          'list_jobs',
-          this.redis.zrange(stateKey(queue, state, tier), 0, offset + pageSize, 'WITHSCORES'),
-        ),
-      ),
-    );
-    const entries = heads.flatMap((flat) =>
-      flat.flatMap((seq, i) => (i % 2 === 0 ? [{ seq, score: Number(flat[i + 1]) }] : [])),
-    );
+    // Read up to the end of the page plus one, to know whether more follow: a deep page costs
+    // its depth.
+    const wanted = offset + pageSize + 1;
+    let entries: Array<{ seq: string; score: number }>;
+    if (state === 'pending') {
+      const tiers = query.tier ? [query.tier] : [...this.options.weights.keys()];
+      const heads = await Promise.all(tiers.map((tier) => this.readyHead(queue, tier, wanted)));
+      entries = heads.flat();
+    } else {
+      const flat = await this.guard(
+        'list_jobs',
+        this.redis.zrange(stateKey(queue, state), 0, wanted - 1, 'WITHSCORES'),
+      );
+      entries = flat.flatMap((seq, i) =>
+        i % 2 === 0 ? [{ seq, score: Number(flat[i + 1]) }] : [],
+      );
+    }
     entries.sort((a, b) => a.score - b.score);
     const page = entries.slice(offset, offset + pageSize).map((e) => e.seq);
     const read = await Promise.all(page.map((seq) => this.read(queue, seq, 'list_jobs')));
@@ -216,6 +220,37 @@ export class RedisJobStore implements JobStore {
       jobs,
       nextPageToken: entries.length > offset + pageSize ? String(offset + pageSize) : '',
     };
+  }
+
+  /**
+   * The first `wanted` jobs still ready in a tier's ready log, oldest first, scored by ready-since.
+   * Stale entries (lua/lib.lua) are skipped by a look at each job's state and ready-since time;
+   * the walk stops after READY_LOG_SCAN entries.
+   */
+  private async readyHead(
+    queue: string,
+    tier: string,
+    wanted: number,
+  ): Promise<Array<{ seq: string; score: number }>> {
+    const key = readyLogKey(queue, tier);
+    const found = new Map<string, number>();
+    for (let start = 0; found.size < wanted && start < READY_LOG_SCAN; start += 500) {
+      const chunk = await this.guard('list_jobs', this.redis.lrange(key, start, start + 499));
+      const live = await Promise.all(
+        chunk.map(async (entry) => {
+          const [seq = '', since = ''] = entry.split(':');
+          const [s, u] = await this.guard(
+            'list_jobs',
+            this.redis.hmget(jobKey(queue, seq), 's', 'u'),
+          );
+          return s === 'P' && u === since ? { seq, score: Number(since) } : undefined;
+        }),
+      );
+      for (const e of live)
+        if (e && !found.has(e.seq) && found.size < wanted) found.set(e.seq, e.score);
+      if (chunk.length < 500) break;
+    }
+    return [...found].map(([seq, score]) => ({ seq, score }));
   }
 
   async redrive(queue: string, seqs: string[], limit: number): Promise<number> {

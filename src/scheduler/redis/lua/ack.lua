@@ -5,12 +5,12 @@ Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease
 ]]
 local now = now_ms()
 local retention = tonumber(ARGV[4])
-local out = {}
+local out, settled = {}, {}
 for i = 5, #ARGV, 2 do
   local seq = ARGV[i]
   local tier, code = check_lease(seq, ARGV[i + 1], now)
   if tier then
-    rcall('ZREM', K.leased, seq)
+    settled[#settled + 1] = seq
     count('leased', tier, -1)
     freed_slot(tier)
     count('acked', tier, 1)
@@ -19,4 +19,6 @@ for i = 5, #ARGV, 2 do
   end
   out[#out + 1] = code
 end
+if #settled > 0 then call_chunked('ZREM', K.leased, settled) end
+flush()
 return out

@@ -20,4 +20,5 @@ else
   return -4
 end
 finish(seq, 'C', now, tonumber(ARGV[5]))
+flush()
 return 1

@@ -10,107 +10,184 @@ ARGV[11] retention (ms)
 Returns {ms until the next due job or lease deadline (-1: none), n, then n times:
   seq, token, deadline, payload, tenant, tier, priority, headers, attempt, max attempts,
   enqueue time, last error, idempotency key}
+
+Cost: per leased job, seven commands (pick the tenant, pop its job, is its queue empty, read the
+job, mark it leased, read its payload, charge the tenant). The tiers (a handful) are read once
+and written back once; the virtual times, the leased set and the counters once per call. Idle
+members and old dead jobs are pruned at most once a second per queue: they only cost memory.
 ]]
 local now = now_ms()
 local count_wanted, visibility = tonumber(ARGV[4]), tonumber(ARGV[5])
 local max_moves = tonumber(ARGV[7])
 local policy = { base = tonumber(ARGV[8]), cap = tonumber(ARGV[9]), jitter = tonumber(ARGV[10]),
   retention = tonumber(ARGV[11]) }
+local PRUNE_EVERY_MS = 1000
 
-for _, seq in ipairs(rcall('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, max_moves)) do
-  rcall('ZREM', K.delayed, seq)
-  local f = rcall('HMGET', k_job(seq), 'r', 't', 'p')
-  count('scheduled', f[1], -1)
-  make_ready(seq, f[1], f[2], tonumber(f[3]), now)
+local function head_score(key)
+  local score = rcall('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+  return score and tonumber(score)
 end
 
-for i, seq in ipairs(rcall('ZRANGEBYSCORE', K.leased, '-inf', '(' .. now, 'LIMIT', 0, max_moves)) do
-  rcall('ZREM', K.leased, seq)
-  local tier = rcall('HGET', k_job(seq), 'r')
-  count('leased', tier, -1)
-  count('expired', tier, 1)
-  -- A golden-ratio step spreads one random draw over the batch.
-  policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
-  retry_or_bury(seq, now, 'lease expired', -1, false, policy)
+local next_due, next_deadline = head_score(K.delayed), head_score(K.leased)
+
+if next_due and next_due <= now then
+  for _, seq in ipairs(rcall('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, max_moves)) do
+    rcall('ZREM', K.delayed, seq)
+    local f = rcall('HMGET', k_job(seq), 'r', 't', 'p')
+    count('scheduled', f[1], -1)
+    make_ready(seq, f[1], f[2], tonumber(f[3]), now)
+  end
+  next_due = nil
+end
+
+if next_deadline and next_deadline < now then
+  local expired = rcall('ZRANGEBYSCORE', K.leased, '-inf', '(' .. now, 'LIMIT', 0, max_moves)
+  for i, seq in ipairs(expired) do
+    rcall('ZREM', K.leased, seq)
+    local tier = rcall('HGET', k_job(seq), 'r')
+    count('leased', tier, -1)
+    count('expired', tier, 1)
+    -- A golden-ratio step spreads one random draw over the batch.
+    policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
+    retry_or_bury(seq, now, 'lease expired', -1, false, policy)
+  end
+  next_due, next_deadline = nil, nil
+end
+flush()
+
+-- The active tiers, kept here while leasing and written back at the end.
+local tiers = {}
+do
+  local flat = rcall('ZRANGE', K.tiers, 0, -1, 'WITHSCORES')
+  for i = 1, #flat, 2 do tiers[#tiers + 1] = { name = flat[i], pass = tonumber(flat[i + 1]) } end
 end
 
 -- Leased jobs per capped tier, and the tiers at their cap (skipped below).
 local in_flight, capped = {}, {}
 for tier, cap in pairs(caps) do
-  in_flight[tier] = tonumber(rcall('HGET', K.count, 'leased:' .. tier) or '0')
+  in_flight[tier] = counter('leased', tier)
   if in_flight[tier] >= cap then capped[tier] = true end
 end
 
--- The active tier with the lowest finish tag that is below its cap. Tiers are few: a scan of the
--- set is cheap, and only needed while some tier is capped.
-local function pick_tier()
-  if next(capped) == nil then return pick(K.tiers) end
-  local all = rcall('ZRANGE', K.tiers, 0, -1, 'WITHSCORES')
-  for i = 1, #all, 2 do
-    if not capped[all[i]] then return all[i], tonumber(all[i + 1]) end
+-- Byte order, as a sorted set orders members of equal score (Lua's `<` follows the locale).
+local function bytes_before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
   end
-  return nil
+  return #a < #b
 end
 
+-- The active tier below its cap with the lowest finish tag (ties: the name that sorts first).
+local function pick_tier()
+  local best
+  for _, t in ipairs(tiers) do
+    if t.active ~= false and not capped[t.name] and (not best or t.pass < best.pass or
+        (t.pass == best.pass and bytes_before(t.name, best.name))) then
+      best = t
+    end
+  end
+  return best
+end
+
+local meta = rcall('HMGET', K.meta, 'vt', 'pruned')
+local vt, last_prune = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
+local tenant_vt = {}
 local out = { -1, 0 }
+local leased_seqs = {}
+local stale_log = {}
 local touched = {}
 local deadline = now + visibility
 local leased = 0
 while leased < count_wanted do
-  local tier, finish = pick_tier()
-  if not tier then break end
+  local t = pick_tier()
+  if not t then break end
+  local tier = t.name
   local tenants = k_tenants(tier)
   local tenant, tfinish = pick(tenants)
   local queue = tenant and k_tenant_queue(tier, tenant)
   local popped = queue and rcall('ZPOPMIN', queue)
   local seq = popped and popped[1]
+  touched[tier] = true
   if seq then
     leased = leased + 1
     local token = ARGV[6] .. leased
     local job = k_job(seq)
-    rcall('ZREM', k_ready(tier), seq)
-    rcall('HINCRBY', job, 'a', 1)
-    rcall('HSET', job, 's', 'L', 'l', token, 'u', deadline)
-    rcall('ZADD', K.leased, deadline, seq)
+    local f = rcall('HMGET', job, 't', 'r', 'p', 'h', 'a', 'm', 'e', 'x', 'k', 'u')
+    local attempt = tonumber(f[5] or '0') + 1
+    f[5] = tostring(attempt)
+    if f[10] then stale_log[seq .. ':' .. f[10]] = true end
+    rcall('HSET', job, 's', 'L', 'l', token, 'u', deadline, 'a', attempt)
+    leased_seqs[#leased_seqs + 1] = deadline
+    leased_seqs[#leased_seqs + 1] = seq
     count('leased', tier, 1)
+    count('pending', tier, -1)
     if caps[tier] then
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
     end
-    local f = rcall('HMGET', job, 't', 'r', 'p', 'h', 'a', 'm', 'e', 'x', 'k')
     out[#out + 1] = seq; out[#out + 1] = token; out[#out + 1] = deadline
     out[#out + 1] = rcall('GET', k_payload(seq)) or ''
     for j = 1, 9 do out[#out + 1] = f[j] or '' end
-    charge(tenants, k_tenants_idle(tier), 'vt:' .. tier, tenant, tfinish, 1,
-      rcall('EXISTS', queue) == 1)
-    charge(K.tiers, K.tidle, 'vt', tier, finish, tier_stride(tier), rcall('EXISTS', tenants) == 1)
+    tenant_vt[tier] = tfinish - 1
+    if rcall('EXISTS', queue) == 1 then
+      rcall('ZADD', tenants, tfinish + 1, tenant)
+    else
+      deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
+    end
+    -- The tier: its next lease finishes one stride later, or it goes idle with this finish.
+    local stride = tier_stride(tier)
+    vt = t.pass - stride
+    if rcall('EXISTS', tenants) == 1 then
+      t.pass = t.pass + stride
+    else
+      t.active = false
+      rcall('ZREM', K.tiers, tier)
+      rcall('ZADD', K.tidle, t.pass, tier)
+    end
   elseif tenant then
     -- Active with nothing ready cannot happen through these scripts; heal it all the same.
     deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
   else
-    deactivate(K.tiers, K.tidle, tier, finish)
+    t.active = false
+    deactivate(K.tiers, K.tidle, tier, t.pass)
   end
-  touched[tier] = true
 end
 out[2] = leased
 
 -- A capped tier takes no share while it waits for a slot, so it must not bank credit either (it
 -- would crowd the others out once uncapped): like a tier back from idle, it competes from the
 -- current virtual time.
-local vt = tonumber(rcall('HGET', K.meta, 'vt') or '0')
-for tier in pairs(capped) do
-  local pass = rcall('ZSCORE', K.tiers, tier)
-  if pass and tonumber(pass) < vt + tier_stride(tier) then
-    rcall('ZADD', K.tiers, vt + tier_stride(tier), tier)
+for _, t in ipairs(tiers) do
+  if t.active ~= false and capped[t.name] then
+    t.pass = math.max(t.pass, vt + tier_stride(t.name))
   end
 end
 
-for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
-prune_idle(K.tidle, 'vt')
-rcall('ZREMRANGEBYSCORE', K.dead, '-inf', now - policy.retention)
+if leased > 0 or next(capped) ~= nil then
+  local zadd, vts = {}, { 'vt', vt }
+  for _, t in ipairs(tiers) do
+    if t.active ~= false then zadd[#zadd + 1] = t.pass; zadd[#zadd + 1] = t.name end
+  end
+  if #zadd > 0 then rcall('ZADD', K.tiers, unpack(zadd)) end
+  for tier, tvt in pairs(tenant_vt) do vts[#vts + 1] = 'vt:' .. tier; vts[#vts + 1] = tvt end
+  rcall('HSET', K.meta, unpack(vts))
+end
+if leased > 0 then call_chunked('ZADD', K.leased, leased_seqs) end
+for tier in pairs(touched) do trim_ready_log(tier, leased + 16, stale_log) end
+flush()
 
-local next_due = rcall('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
-local next_deadline = rcall('ZRANGE', K.leased, 0, 0, 'WITHSCORES')[2]
-local wake = math.min(tonumber(next_due or math.huge), tonumber(next_deadline or math.huge))
-if wake ~= math.huge then out[1] = math.max(0, wake - now) end
+if now - last_prune >= PRUNE_EVERY_MS then
+  rcall('HSET', K.meta, 'pruned', now)
+  for _, t in ipairs(tiers) do touched[t.name] = true end
+  for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
+  prune_idle(K.tidle, 'vt')
+  rcall('ZREMRANGEBYSCORE', K.dead, '-inf', now - policy.retention)
+end
+
+if next_due == nil then next_due = head_score(K.delayed) end
+if next_deadline == nil then next_deadline = head_score(K.leased)
+elseif leased > 0 then next_deadline = math.min(next_deadline, deadline) end
+local wake_at = math.min(next_due or math.huge, next_deadline or math.huge)
+if wake_at ~= math.huge then out[1] = math.max(0, wake_at - now) end
 return out

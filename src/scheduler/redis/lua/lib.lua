@@ -17,16 +17,20 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :tn:<tier>           zset   active tenants of a tier -> pass
   :tnidle:<tier>       zset   idle tenants of a tier -> last finish
   :q:<tier>:<tenant>   zset   ready jobs of a tenant -> (9 - priority) * 1e13 + seq
-  :ready:<tier>        zset   ready jobs of a tier -> ready since (ms)
+  :rlog:<tier>         list   `<seq>:<ready since ms>` in the order jobs became ready; an entry
+                              is stale once its job is no longer ready since that time, and
+                              stale heads are trimmed lazily (lease.lua, stats.lua): it gives the
+                              oldest ready job at ~20 bytes a job instead of a sorted set's ~100
   :delayed             zset   scheduled jobs -> due time
   :leased              zset   leased jobs -> lease deadline
   :dead                zset   dead jobs -> time of death
-  :count               hash   <state>:<tier> gauges (scheduled, leased, dead) and
+  :count               hash   <state>:<tier> gauges (pending, scheduled, leased, dead) and
                               <event>:<tier> totals (enqueued, acked, nacked, deadlettered, expired)
   :idem:<key>          string seq of the first job enqueued with that idempotency key
 Job hash fields: t tenant, r tier, p priority, h headers (JSON), a attempt,
 m max attempts, s state (P pending, S scheduled, L leased, D succeeded, X dead, C cancelled),
-e enqueue time, u due time or lease deadline, l lease token, x last error, f finish time,
+e enqueue time, u ready since, due time or lease deadline (by state), l lease token (meaningful
+while leased only), x last error, f finish time,
 k idempotency key.
 
 Fairness: stride scheduling (weighted fair queuing by finish tags) at two levels. Each active
@@ -59,7 +63,7 @@ local function k_payload(seq) return P .. ':d:' .. seq end
 local function k_tenants(tier) return P .. ':tn:' .. tier end
 local function k_tenants_idle(tier) return P .. ':tnidle:' .. tier end
 local function k_tenant_queue(tier, tenant) return P .. ':q:' .. tier .. ':' .. tenant end
-local function k_ready(tier) return P .. ':ready:' .. tier end
+local function k_ready_log(tier) return P .. ':rlog:' .. tier end
 local function k_idem(key) return P .. ':idem:' .. key end
 
 local function now_ms()
@@ -76,8 +80,26 @@ for tier, w, cap in string.gmatch(ARGV[3], '([^,=]+)=(%d+):?(%d*)') do
 end
 local function tier_stride(tier) return STRIDE / (weights[tier] or min_weight) end
 
+-- Counter changes are summed in the script and written once per field by flush().
+local deltas, delta_names = {}, {}
 local function count(field, tier, by)
-  rcall('HINCRBY', K.count, field .. ':' .. tier, by)
+  local name = field .. ':' .. tier
+  if deltas[name] == nil then
+    deltas[name] = 0
+    delta_names[#delta_names + 1] = name
+  end
+  deltas[name] = deltas[name] + by
+end
+
+-- A counter's value, changes of this script included.
+local function counter(field, tier)
+  local name = field .. ':' .. tier
+  return tonumber(rcall('HGET', K.count, name) or '0') + (deltas[name] or 0)
+end
+
+-- `cmd key args...` in chunks: Lua's unpack has a limit of a few thousand values.
+local function call_chunked(cmd, key, args)
+  for i = 1, #args, 1000 do rcall(cmd, key, unpack(args, i, math.min(i + 999, #args))) end
 end
 
 -- Stride bookkeeping shared by the tier and the tenant level.
@@ -132,20 +154,80 @@ end
 local function freed_slot(tier)
   local cap = caps[tier]
   if not cap then return end
-  local leased = tonumber(rcall('HGET', K.count, 'leased:' .. tier) or '0')
-  if leased == cap - 1 and rcall('ZSCORE', K.tiers, tier) then wake() end
+  if counter('leased', tier) == cap - 1 and rcall('ZSCORE', K.tiers, tier) then wake() end
 end
 
-local function make_ready(seq, tier, tenant, priority, now)
-  local job = k_job(seq)
-  rcall('HSET', job, 's', 'P')
-  rcall('HDEL', job, 'u', 'l')
-  rcall('ZADD', k_tenant_queue(tier, tenant), (9 - priority) * PRIORITY_BAND + seq, seq)
-  rcall('ZADD', k_ready(tier), now, seq)
+-- Jobs made ready by this script, applied by flush(): one ZADD per tenant queue, one RPUSH per
+-- tier's ready log and one activation per tenant and tier, however many jobs.
+local ready_queues, ready_queue_keys, ready_logs, ready_log_tiers = {}, {}, {}, {}
+
+-- `fresh`: the caller already wrote s=P and u=now into the job hash.
+local function make_ready(seq, tier, tenant, priority, now, fresh)
+  if not fresh then rcall('HSET', k_job(seq), 's', 'P', 'u', now) end
+  local key = k_tenant_queue(tier, tenant)
+  local queue = ready_queues[key]
+  if not queue then
+    queue = { tier = tier, tenant = tenant, args = {} }
+    ready_queues[key] = queue
+    ready_queue_keys[#ready_queue_keys + 1] = key
+  end
+  queue.args[#queue.args + 1] = (9 - priority) * PRIORITY_BAND + seq
+  queue.args[#queue.args + 1] = seq
+  if not ready_logs[tier] then
+    ready_logs[tier] = {}
+    ready_log_tiers[#ready_log_tiers + 1] = tier
+  end
+  local log = ready_logs[tier]
+  log[#log + 1] = seq .. ':' .. now
+  count('pending', tier, 1)
+end
+
+local function flush_ready()
+  if #ready_queue_keys == 0 then return end
   local was_empty = rcall('EXISTS', K.tiers) == 0
-  activate(k_tenants(tier), k_tenants_idle(tier), 'vt:' .. tier, tenant, 1)
-  activate(K.tiers, K.tidle, 'vt', tier, tier_stride(tier))
+  for _, key in ipairs(ready_queue_keys) do
+    local queue = ready_queues[key]
+    call_chunked('ZADD', key, queue.args)
+    local tier = queue.tier
+    activate(k_tenants(tier), k_tenants_idle(tier), 'vt:' .. tier, queue.tenant, 1)
+  end
+  for _, tier in ipairs(ready_log_tiers) do
+    call_chunked('RPUSH', k_ready_log(tier), ready_logs[tier])
+    activate(K.tiers, K.tidle, 'vt', tier, tier_stride(tier))
+  end
+  ready_queues, ready_queue_keys, ready_logs, ready_log_tiers = {}, {}, {}, {}
   if was_empty then wake() end
+end
+
+-- Applies what this script buffered: jobs made ready, then counter changes. Every script that
+-- changes either calls it before it returns.
+local function flush()
+  flush_ready()
+  for _, name in ipairs(delta_names) do
+    if deltas[name] ~= 0 then rcall('HINCRBY', K.count, name, deltas[name]) end
+  end
+  deltas, delta_names = {}, {}
+end
+
+-- Drops stale entries from the head of a tier's ready log, `limit` at most (entries in `stale`
+-- are known stale without a look at their job), and returns the ready-since time of the first
+-- live one, or nil when none was seen.
+local function trim_ready_log(tier, limit, stale)
+  local key = k_ready_log(tier)
+  local dropped, since = 0, nil
+  for _, entry in ipairs(rcall('LRANGE', key, 0, limit - 1)) do
+    if not (stale and stale[entry]) then
+      local seq, at = string.match(entry, '^(%d+):(%d+)$')
+      local f = rcall('HMGET', k_job(seq), 's', 'u')
+      if f[1] == 'P' and f[2] == at then
+        since = tonumber(at)
+        break
+      end
+    end
+    dropped = dropped + 1
+  end
+  if dropped > 0 then rcall('LTRIM', key, dropped, -1) end
+  return since
 end
 
 -- Takes a ready job out of the ready structures (cancel). A member left with nothing ready goes
@@ -153,7 +235,7 @@ end
 local function unready(seq, tier, tenant)
   local queue = k_tenant_queue(tier, tenant)
   rcall('ZREM', queue, seq)
-  rcall('ZREM', k_ready(tier), seq)
+  count('pending', tier, -1)
   if rcall('EXISTS', queue) == 1 then return end
   local tpass = rcall('ZSCORE', k_tenants(tier), tenant)
   if tpass then deactivate(k_tenants(tier), k_tenants_idle(tier), tenant, tpass) end
@@ -163,11 +245,11 @@ local function unready(seq, tier, tenant)
 end
 
 -- A new earliest due time wakes consumers too, so idle ones re-arm their timers for it.
-local function schedule(seq, tier, due)
+-- `fresh`: the caller already wrote s=S and u=due into the job hash.
+local function schedule(seq, tier, due, fresh)
   local head = rcall('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
   if not head or due < tonumber(head) then wake() end
-  rcall('HSET', k_job(seq), 's', 'S', 'u', due)
-  rcall('HDEL', k_job(seq), 'l')
+  if not fresh then rcall('HSET', k_job(seq), 's', 'S', 'u', due) end
   rcall('ZADD', K.delayed, due, seq)
   count('scheduled', tier, 1)
 end
@@ -175,7 +257,6 @@ end
 local function finish(seq, state, now, retention_ms)
   local job = k_job(seq)
   rcall('HSET', job, 's', state, 'f', now)
-  rcall('HDEL', job, 'u', 'l')
   if retention_ms > 0 then
     rcall('PEXPIRE', job, retention_ms)
     rcall('PEXPIRE', k_payload(seq), retention_ms)

@@ -15,5 +15,6 @@ count('nacked', tier, 1)
 local policy = { base = tonumber(ARGV[9]), cap = tonumber(ARGV[10]), jitter = tonumber(ARGV[11]),
   retention = tonumber(ARGV[12]) }
 local state, at = retry_or_bury(seq, now, ARGV[6], tonumber(ARGV[7]), ARGV[8] == '1', policy)
+flush()
 freed_slot(tier)
 return { state, at }

@@ -22,4 +22,5 @@ for _, seq in ipairs(seqs) do
     moved = moved + 1
   end
 end
+flush()
 return moved

@@ -13,5 +13,6 @@ count('leased', tier, -1)
 local f = rcall('HMGET', k_job(seq), 't', 'p')
 rcall('HINCRBY', k_job(seq), 'a', -1)
 make_ready(seq, tier, f[1], tonumber(f[2]), now)
+flush()
 freed_slot(tier)
 return 1

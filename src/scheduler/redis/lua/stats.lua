@@ -2,6 +2,7 @@
 KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
 Returns {now, delayed count, leased count, dead count, counters (flat field/value list),
   then per tier: tier, ready count, ready-since of its oldest ready job ('' when none)}
+On its way it trims stale heads of the tiers' ready logs (lib.lua), 10,000 entries at most.
 ]]
 local now = now_ms()
 local counters = rcall('HGETALL', K.count)
@@ -14,7 +15,11 @@ for i = 1, #counters, 2 do add(string.match(counters[i], ':(.*)$')) end
 local out = { now, rcall('ZCARD', K.delayed), rcall('ZCARD', K.leased), rcall('ZCARD', K.dead),
   counters }
 for _, tier in ipairs(tiers) do
-  local oldest = rcall('ZRANGE', k_ready(tier), 0, 0, 'WITHSCORES')[2] or ''
-  out[#out + 1] = tier; out[#out + 1] = rcall('ZCARD', k_ready(tier)); out[#out + 1] = oldest
+  local oldest
+  for _ = 1, 10 do
+    oldest = trim_ready_log(tier, 1000)
+    if oldest or rcall('EXISTS', k_ready_log(tier)) == 0 then break end
+  end
+  out[#out + 1] = tier; out[#out + 1] = counter('pending', tier); out[#out + 1] = oldest or ''
 end
 return out
