@@ -339,6 +339,32 @@ describe('stats', () => {
     assert.equal(free.enqueuedTotal, 2);
     assert.equal(premium.weight, 1000);
   });
+
+  it('keeps the oldest ready age right while jobs leave out of order, and the ready log short', async () => {
+    fresh();
+    const log = `sched:{${queue}}:rlog:free`;
+    // Job 1 has the lowest priority: it stays ready, and the oldest, while 300 newer jobs of
+    // higher priority come and go ahead of it.
+    await h.scheduler.enqueue(input({ tenantId: 't', priority: 0 }));
+    for (let round = 0; round < 30; round++) {
+      h.clock.now += 100;
+      await h.scheduler.enqueueBatch(
+        Array.from({ length: 10 }, () => input({ tenantId: 't', priority: 9 })),
+      );
+      const batch = await h.scheduler.lease(queue, 10, 30_000);
+      assert.equal(batch.jobs.length, 10);
+      await h.scheduler.ackMany(batch.jobs.map((j) => j.leaseId));
+      assert.equal((await h.scheduler.stats(queue)).oldestReadyAgeMs, (round + 1) * 100);
+    }
+    const [oldest] = (await h.scheduler.lease(queue, 1, 30_000)).jobs;
+    assert.equal(oldest?.job.priority, 0);
+    await h.scheduler.ack(oldest.leaseId);
+    // Everything left in the log is stale now: a lease call trims some, stats the rest.
+    const stats = await h.scheduler.stats(queue);
+    assert.equal(stats.oldestReadyAgeMs, 0);
+    assert.equal(stats.counts.pending, 0);
+    assert.equal(await h.redis.llen(log), 0);
+  });
 });
 
 describe('bad input', () => {
