@@ -19,6 +19,11 @@ import { LoadRun, describeReport } from './run';
 
 const SKEW_MS = 3600_000;
 const VISIBILITY_MS = 3000;
+/**
+ * Retry backoff of the servers: an expired lease is an attempt, so its job is due again
+ * backoff_base/2..backoff_base after the deadline. Kept small so "right after" means the deadline.
+ */
+const BACKOFF_BASE_MS = 10;
 /** Scheduling slack on a busy 2-core machine. */
 const LATE_MS = 1000;
 
@@ -31,7 +36,7 @@ async function skewedServer(
 ): Promise<ServerProc & { skewMs: number }> {
   let skewMs = NaN;
   const server = await spawnServer({
-    env: { REDIS_URL: redisUrl },
+    env: { REDIS_URL: redisUrl, BACKOFF_BASE_MS: String(BACKOFF_BASE_MS) },
     faketime,
     onLog: (line) => {
       if (!Number.isNaN(skewMs)) return;
