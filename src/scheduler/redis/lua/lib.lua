@@ -10,7 +10,8 @@ Failure codes (errors.ts ScriptCode): -1 no such job, -2 lease mismatch, -3 leas
 -4 wrong state.
 
 Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
-  :meta                hash   seq (job counter), vt (tier virtual time), vt:<tier> (tenant vt)
+  :meta                hash   seq (job counter), vt (tier virtual time), vt:<tier> (tenant vt),
+                              pruned (when lease.lua last pruned idle members)
   :j:<seq>             hash   one job, fields below
   :d:<seq>             string its payload (apart, so the hash stays small and listpack-encoded)
   :tiers / :tidle      zset   active tiers -> pass, idle tiers -> last finish
@@ -124,16 +125,6 @@ local function pick(active)
   local head = rcall('ZRANGE', active, 0, 0, 'WITHSCORES')
   if not head[1] then return nil end
   return head[1], tonumber(head[2])
-end
-
--- Charges a served member: its next lease finishes one stride later, or it goes idle.
-local function charge(active, idle, vt_field, member, finish, stride, still_active)
-  rcall('HSET', K.meta, vt_field, finish - stride)
-  if still_active then
-    rcall('ZADD', active, finish + stride, member)
-  else
-    deactivate(active, idle, member, finish)
-  end
 end
 
 -- Idle members whose last finish is behind the virtual time start at vt anyway: forget them.
