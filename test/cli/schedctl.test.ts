@@ -2,25 +2,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { after, before, it } from 'node:test';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { it } from 'node:test';
+import { uniqueName } from '../helpers/redis';
+import { useTestServer } from '../helpers/server';
 
 const exec = promisify(execFile);
-let redis: TestRedis;
-let server: TestServer;
-
-before(async () => {
-  redis = await startRedis();
-  server = await startTestServer(redis.url, { STATIC_TIERS: 'acme=premium' });
-});
-after(async () => {
-  await server.stop();
-  await redis.stop();
-});
+const t = useTestServer({ STATIC_TIERS: 'acme=premium' });
 
 async function schedctl(...args: string[]): Promise<string> {
-  const cli = ['--import', 'tsx', 'src/cli/schedctl.ts', '--addr', server.address, ...args];
+  const cli = ['--import', 'tsx', 'src/cli/schedctl.ts', '--addr', t.server.address, ...args];
   const { stdout } = await exec(process.execPath, cli);
   return stdout;
 }

@@ -3,6 +3,7 @@
  * grpc-js client built from the proto. Plus a small Lease worker that records what it receives.
  */
 import { EventEmitter } from 'node:events';
+import { after, before } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import type { ProtoGrpcType } from '../../src/generated/scheduler';
@@ -13,6 +14,7 @@ import type { SchedulerServiceClient } from '../../src/generated/scheduler/v1/Sc
 import type { SettleResult__Output } from '../../src/generated/scheduler/v1/SettleResult';
 import { loadConfig } from '../../src/server/config';
 import { startServer, type ServerHandle } from '../../src/server/main';
+import { startRedis, type TestRedis } from './redis';
 import { loadSchedulerPackage } from '../../src/server/proto';
 
 export type Client = SchedulerServiceClient;
@@ -47,6 +49,31 @@ export async function startTestServer(
       await handle.stop();
     },
   };
+}
+
+/** What useTestServer gives a test file: filled in by its `before` hook. */
+export interface TestEnv {
+  redis: TestRedis;
+  server: TestServer;
+  client: Client;
+}
+
+/**
+ * A private Redis and a server on it (extra environment `env`) for one test file: started
+ * before its tests, stopped after them.
+ */
+export function useTestServer(env: Record<string, string> = {}): TestEnv {
+  const t = {} as TestEnv;
+  before(async () => {
+    t.redis = await startRedis();
+    t.server = await startTestServer(t.redis.url, env);
+    t.client = t.server.client;
+  });
+  after(async () => {
+    await t.server?.stop();
+    await t.redis?.stop();
+  });
+  return t;
 }
 
 /** A client whose unary calls fail with DEADLINE_EXCEEDED after 10 s rather than hang a test. */

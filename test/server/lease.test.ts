@@ -1,39 +1,18 @@
 /** The Lease stream through a real server: flow control, fairness, inline settles, redelivery. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { status } from '@grpc/grpc-js';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import {
-  TestWorker,
-  seconds,
-  sleep,
-  startTestServer,
-  unary,
-  type Client,
-  type TestServer,
-} from '../helpers/server';
+import { uniqueName } from '../helpers/redis';
+import { TestWorker, seconds, sleep, unary, useTestServer } from '../helpers/server';
 
-let redis: TestRedis;
-let server: TestServer;
-let client: Client;
-
-before(async () => {
-  redis = await startRedis();
-  // A short backoff so an expired lease is back quickly.
-  server = await startTestServer(redis.url, {
-    STATIC_TIERS: 'acme=premium',
-    BACKOFF_BASE_MS: '20',
-    BACKOFF_CAP_MS: '50',
-  });
-  client = server.client;
-});
-
-after(async () => {
-  await server.stop();
-  await redis.stop();
+// A short backoff so an expired lease is back quickly.
+const t = useTestServer({
+  STATIC_TIERS: 'acme=premium',
+  BACKOFF_BASE_MS: '20',
+  BACKOFF_CAP_MS: '50',
 });
 
 async function enqueueMany(
@@ -48,21 +27,21 @@ async function enqueueMany(
     ...item,
   }));
   const res = await unary<EnqueueBatchResponse__Output>((cb) =>
-    client.enqueueBatch({ requests }, cb),
+    t.client.enqueueBatch({ requests }, cb),
   );
   return res.results.map((r) => r.job!.jobId);
 }
 
 const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
-  unary((cb) => client.getJob({ jobId }, cb));
+  unary((cb) => t.client.getJob({ jobId }, cb));
 
 describe('Lease stream', () => {
   it('ends with INVALID_ARGUMENT when the first message names no valid queue', async () => {
-    const noQueue = new TestWorker(client, { credits: 1 });
+    const noQueue = new TestWorker(t.client, { credits: 1 });
     const s1 = await noQueue.status;
     assert.equal(s1.code, status.INVALID_ARGUMENT);
     assert.equal(s1.details, 'queue: must not be empty');
-    const badTimeout = new TestWorker(client, {
+    const badTimeout = new TestWorker(t.client, {
       queue: uniqueName(),
       visibilityTimeout: { seconds: -5 },
     });
@@ -72,7 +51,7 @@ describe('Lease stream', () => {
   });
 
   it('refuses to switch queues on an open stream', async () => {
-    const worker = new TestWorker(client, { queue: uniqueName(), credits: 1 });
+    const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 1 });
     worker.send({ queue: uniqueName() });
     const s = await worker.status;
     assert.equal(s.code, status.INVALID_ARGUMENT);
@@ -82,7 +61,7 @@ describe('Lease stream', () => {
   it('sends no more jobs than credits granted; acks do not give credits back', async () => {
     const queue = uniqueName();
     await enqueueMany(queue, 5);
-    const worker = new TestWorker(client, { queue, credits: 2 });
+    const worker = new TestWorker(t.client, { queue, credits: 2 });
     const first = await worker.waitForJobs(2);
     await sleep(300);
     assert.equal(worker.jobs.length, 2);
@@ -102,7 +81,7 @@ describe('Lease stream', () => {
     await enqueueMany(queue, 150, { tenantId: 'free-tenant' });
     await enqueueMany(queue, 150, { tenantId: 'acme' });
     // 110 leases while both tiers have plenty ready: 100 premium, 10 free.
-    const worker = new TestWorker(client, { queue, credits: 110 });
+    const worker = new TestWorker(t.client, { queue, credits: 110 });
     const jobs = await worker.waitForJobs(110);
     const tiers = jobs.map((j) => j.job!.tier);
     for (let start = 0; start + 11 <= tiers.length; start += 11) {
@@ -117,7 +96,7 @@ describe('Lease stream', () => {
   it('settles inline: good acks succeed, bad ones come back in settle_errors and the stream goes on', async () => {
     const queue = uniqueName();
     const ids = await enqueueMany(queue, 3);
-    const worker = new TestWorker(client, { queue, credits: 3 });
+    const worker = new TestWorker(t.client, { queue, credits: 3 });
     const jobs = await worker.waitForJobs(3);
     const [a, b, c] = jobs.map((j) => j.leaseId) as [string, string, string];
     worker.send({
@@ -150,7 +129,7 @@ describe('Lease stream', () => {
   it('delivers an unacked job again after its visibility timeout, with a new lease id', async () => {
     const queue = uniqueName();
     const [jobId] = await enqueueMany(queue, 1);
-    const worker = new TestWorker(client, { queue, credits: 2, visibilityTimeout: seconds(300) });
+    const worker = new TestWorker(t.client, { queue, credits: 2, visibilityTimeout: seconds(300) });
     const [first] = await worker.waitForJobs(1);
     assert.equal(first!.job!.attempt, 1);
     const started = Date.now();
@@ -165,7 +144,7 @@ describe('Lease stream', () => {
   it('splits large jobs over messages that clients accept (under 4 MiB each)', async () => {
     const queue = uniqueName();
     await enqueueMany(queue, 6, { payload: Buffer.alloc(1_000_000, 7) });
-    const worker = new TestWorker(client, { queue, credits: 6 });
+    const worker = new TestWorker(t.client, { queue, credits: 6 });
     const jobs = await worker.waitForJobs(6);
     assert.ok(jobs.every((j) => j.job!.payload.length === 1_000_000));
     assert.ok(worker.messages.length >= 2);
@@ -176,7 +155,7 @@ describe('Lease stream', () => {
   it('keeps jobs sent to a stream that goes away leased until they expire', async () => {
     const queue = uniqueName();
     const [jobId] = await enqueueMany(queue, 1);
-    const worker = new TestWorker(client, { queue, credits: 1 });
+    const worker = new TestWorker(t.client, { queue, credits: 1 });
     await worker.waitForJobs(1);
     worker.cancel();
     await worker.status;

@@ -1,23 +1,13 @@
 /** /metrics through a real server: counters, the lease wait histogram, queue depth at scrape time. */
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { TestWorker, seconds, startTestServer, unary, type TestServer } from '../helpers/server';
+import { it } from 'node:test';
+import { uniqueName } from '../helpers/redis';
+import { TestWorker, seconds, unary, useTestServer } from '../helpers/server';
 
-let redis: TestRedis;
-let server: TestServer;
-
-before(async () => {
-  redis = await startRedis();
-  server = await startTestServer(redis.url, { STATIC_TIERS: 'acme=premium' });
-});
-after(async () => {
-  await server.stop();
-  await redis.stop();
-});
+const t = useTestServer({ STATIC_TIERS: 'acme=premium' });
 
 async function scrape(): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`);
+  const res = await fetch(`http://127.0.0.1:${t.server.metricsPort}/metrics`);
   assert.equal(res.status, 200);
   return res.text();
 }
@@ -25,10 +15,10 @@ async function scrape(): Promise<string> {
 it('exports enqueued and leased counts, the lease wait by tier and queue depth by state', async () => {
   const queue = uniqueName();
   const enqueue = (tenantId: string) =>
-    unary((cb) => server.client.enqueue({ queue, tenantId, payload: Buffer.from('x') }, cb));
+    unary((cb) => t.server.client.enqueue({ queue, tenantId, payload: Buffer.from('x') }, cb));
   for (let i = 0; i < 3; i++) await enqueue('acme');
   await enqueue('nobody');
-  const worker = new TestWorker(server.client, {
+  const worker = new TestWorker(t.server.client, {
     queue,
     credits: 1,
     visibilityTimeout: seconds(30_000),

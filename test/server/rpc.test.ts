@@ -1,6 +1,6 @@
 /** Every unary RPC through a real server and client: success paths and their status codes. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
@@ -14,43 +14,22 @@ import type { NackResponse__Output } from '../../src/generated/scheduler/v1/Nack
 import type { RedriveDeadJobsResponse__Output } from '../../src/generated/scheduler/v1/RedriveDeadJobsResponse';
 import { decodeFieldViolations } from '../../src/server/error-details';
 import { FIELD_TRAILER } from '../../src/server/status';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import {
-  TestWorker,
-  rpcError,
-  seconds,
-  startTestServer,
-  unary,
-  type Client,
-  type TestServer,
-} from '../helpers/server';
+import { uniqueName } from '../helpers/redis';
+import { TestWorker, rpcError, seconds, unary, useTestServer } from '../helpers/server';
 
-let redis: TestRedis;
-let server: TestServer;
-let client: Client;
-
-before(async () => {
-  redis = await startRedis();
-  server = await startTestServer(redis.url, {
-    STATIC_TIERS: 'acme=premium',
-    MAX_PAYLOAD_BYTES: '1024',
-  });
-  client = server.client;
-});
-
-after(async () => {
-  await server.stop();
-  await redis.stop();
+const t = useTestServer({
+  STATIC_TIERS: 'acme=premium',
+  MAX_PAYLOAD_BYTES: '1024',
 });
 
 const enqueue = (req: EnqueueRequest): Promise<EnqueueResponse__Output> =>
-  unary((cb) => client.enqueue({ tenantId: 'acme', payload: Buffer.from('p'), ...req }, cb));
+  unary((cb) => t.client.enqueue({ tenantId: 'acme', payload: Buffer.from('p'), ...req }, cb));
 const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
-  unary((cb) => client.getJob({ jobId }, cb));
+  unary((cb) => t.client.getJob({ jobId }, cb));
 
 /** Leases one job through a stream, then leaves the stream: the lease stays out. */
 async function leaseOne(queue: string, visibilityMs = 30_000): Promise<LeasedJob__Output> {
-  const worker = new TestWorker(client, {
+  const worker = new TestWorker(t.client, {
     queue,
     credits: 1,
     visibilityTimeout: seconds(visibilityMs),
@@ -109,7 +88,7 @@ describe('EnqueueBatch', () => {
       { queue, tenantId: 'other', payload: Buffer.from('c') },
     ];
     const res = await unary<EnqueueBatchResponse__Output>((cb) =>
-      client.enqueueBatch({ requests }, cb),
+      t.client.enqueueBatch({ requests }, cb),
     );
     assert.deepEqual(
       res.results.map((r) => r.result),
@@ -156,12 +135,12 @@ describe('Ack, Nack and ExtendLease', () => {
     const { jobId } = await enqueue({ queue });
     const leased = await leaseOne(queue);
     assert.equal(leased.job!.id, jobId);
-    await unary((cb) => client.ack({ leaseId: leased.leaseId }, cb));
+    await unary((cb) => t.client.ack({ leaseId: leased.leaseId }, cb));
     assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_SUCCEEDED');
-    const stale = await rpcError(unary((cb) => client.ack({ leaseId: leased.leaseId }, cb)));
+    const stale = await rpcError(unary((cb) => t.client.ack({ leaseId: leased.leaseId }, cb)));
     assertField(stale, status.FAILED_PRECONDITION, 'lease_id');
     assertField(
-      await rpcError(unary((cb) => client.ack({ leaseId: 'x' }, cb))),
+      await rpcError(unary((cb) => t.client.ack({ leaseId: 'x' }, cb))),
       status.INVALID_ARGUMENT,
       'lease_id',
     );
@@ -172,7 +151,7 @@ describe('Ack, Nack and ExtendLease', () => {
     await enqueue({ queue });
     const first = await leaseOne(queue);
     const retried = await unary<NackResponse__Output>((cb) =>
-      client.nack({ leaseId: first.leaseId, error: 'flaky', retryDelay: seconds(60_000) }, cb),
+      t.client.nack({ leaseId: first.leaseId, error: 'flaky', retryDelay: seconds(60_000) }, cb),
     );
     assert.equal(retried.state, 'JOB_STATE_SCHEDULED');
     assert.ok(Number(retried.retryTime!.seconds) * 1000 > Date.now() + 50_000);
@@ -180,7 +159,7 @@ describe('Ack, Nack and ExtendLease', () => {
     const second = await leaseOne(queue);
     assert.equal(second.job!.id, jobId);
     const dead = await unary<NackResponse__Output>((cb) =>
-      client.nack({ leaseId: second.leaseId, noRetry: true }, cb),
+      t.client.nack({ leaseId: second.leaseId, noRetry: true }, cb),
     );
     assert.equal(dead.state, 'JOB_STATE_DEAD');
     assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_DEAD');
@@ -191,13 +170,13 @@ describe('Ack, Nack and ExtendLease', () => {
     await enqueue({ queue });
     const leased = await leaseOne(queue, 10_000);
     const extended = await unary<ExtendLeaseResponse__Output>((cb) =>
-      client.extendLease({ leaseId: leased.leaseId, visibilityTimeout: seconds(120_000) }, cb),
+      t.client.extendLease({ leaseId: leased.leaseId, visibilityTimeout: seconds(120_000) }, cb),
     );
     const before = Number(leased.leaseExpireTime!.seconds);
     assert.ok(Number(extended.leaseExpireTime!.seconds) >= before + 100);
-    await unary((cb) => client.ack({ leaseId: leased.leaseId }, cb));
+    await unary((cb) => t.client.ack({ leaseId: leased.leaseId }, cb));
     const stale = await rpcError(
-      unary((cb) => client.extendLease({ leaseId: leased.leaseId }, cb)),
+      unary((cb) => t.client.extendLease({ leaseId: leased.leaseId }, cb)),
     );
     assert.equal(stale.code, status.FAILED_PRECONDITION);
   });
@@ -207,15 +186,19 @@ describe('CancelJob', () => {
   it('cancels a pending job; a leased one is FAILED_PRECONDITION; an unknown one NOT_FOUND', async () => {
     const queue = uniqueName();
     const { jobId } = await enqueue({ queue });
-    const cancelled = await unary<GetJobResponse__Output>((cb) => client.cancelJob({ jobId }, cb));
+    const cancelled = await unary<GetJobResponse__Output>((cb) =>
+      t.client.cancelJob({ jobId }, cb),
+    );
     assert.equal(cancelled.job!.state, 'JOB_STATE_CANCELLED');
     const { jobId: busy } = await enqueue({ queue });
     await leaseOne(queue);
     assert.equal(
-      (await rpcError(unary((cb) => client.cancelJob({ jobId: busy }, cb)))).code,
+      (await rpcError(unary((cb) => t.client.cancelJob({ jobId: busy }, cb)))).code,
       status.FAILED_PRECONDITION,
     );
-    const unknown = await rpcError(unary((cb) => client.cancelJob({ jobId: `${queue}/999` }, cb)));
+    const unknown = await rpcError(
+      unary((cb) => t.client.cancelJob({ jobId: `${queue}/999` }, cb)),
+    );
     assert.equal(unknown.code, status.NOT_FOUND);
   });
 });
@@ -227,7 +210,7 @@ describe('GetQueueStats', () => {
     await enqueue({ queue, tenantId: 'someone' });
     await enqueue({ queue, delay: seconds(60_000) });
     const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
-      client.getQueueStats({ queue }, cb),
+      t.client.getQueueStats({ queue }, cb),
     );
     assert.equal(stats.queue, queue);
     assert.deepEqual(stats.counts, { pending: '2', scheduled: '1', leased: '0', dead: '0' });
@@ -236,7 +219,7 @@ describe('GetQueueStats', () => {
     assert.equal(tiers.premium!.enqueuedTotal, '2');
     assert.equal(tiers.free!.counts!.pending, '1');
     assertField(
-      await rpcError(unary((cb) => client.getQueueStats({ queue: '' }, cb))),
+      await rpcError(unary((cb) => t.client.getQueueStats({ queue: '' }, cb))),
       status.INVALID_ARGUMENT,
       'queue',
     );
@@ -249,10 +232,10 @@ describe('ListDeadJobs and RedriveDeadJobs', () => {
     const { jobId } = await enqueue({ queue });
     const leased = await leaseOne(queue);
     await unary((cb) =>
-      client.nack({ leaseId: leased.leaseId, error: 'bad input', noRetry: true }, cb),
+      t.client.nack({ leaseId: leased.leaseId, error: 'bad input', noRetry: true }, cb),
     );
     const page = await unary<ListDeadJobsResponse__Output>((cb) =>
-      client.listDeadJobs({ queue }, cb),
+      t.client.listDeadJobs({ queue }, cb),
     );
     assert.deepEqual(
       page.jobs.map((j) => [j.id, j.lastError]),
@@ -260,7 +243,7 @@ describe('ListDeadJobs and RedriveDeadJobs', () => {
     );
     assert.equal(page.nextPageToken, '');
     const redriven = await unary<RedriveDeadJobsResponse__Output>((cb) =>
-      client.redriveDeadJobs({ queue, jobIds: [jobId] }, cb),
+      t.client.redriveDeadJobs({ queue, jobIds: [jobId] }, cb),
     );
     assert.equal(redriven.redrivenCount, '1');
     assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_PENDING');
@@ -268,9 +251,9 @@ describe('ListDeadJobs and RedriveDeadJobs', () => {
 
   it('rejects a bad page token and a job of another queue', async () => {
     const queue = uniqueName();
-    const list = unary((cb) => client.listDeadJobs({ queue, pageToken: 'zzz' }, cb));
+    const list = unary((cb) => t.client.listDeadJobs({ queue, pageToken: 'zzz' }, cb));
     assertField(await rpcError(list), status.INVALID_ARGUMENT, 'page_token');
-    const redrive = unary((cb) => client.redriveDeadJobs({ queue, jobIds: ['other/1'] }, cb));
+    const redrive = unary((cb) => t.client.redriveDeadJobs({ queue, jobIds: ['other/1'] }, cb));
     assertField(await rpcError(redrive), status.INVALID_ARGUMENT, 'job_ids[0]');
   });
 });
@@ -280,14 +263,14 @@ describe('ListJobs', () => {
     const queue = uniqueName();
     const { jobId } = await enqueue({ queue });
     const peek = await unary<ListDeadJobsResponse__Output>((cb) =>
-      client.listJobs({ queue, state: 'JOB_STATE_PENDING' }, cb),
+      t.client.listJobs({ queue, state: 'JOB_STATE_PENDING' }, cb),
     );
     assert.deepEqual(
       peek.jobs.map((j) => [j.id, j.state, j.tier]),
       [[jobId, 'JOB_STATE_PENDING', 'premium']],
     );
     assert.equal((await getJob(jobId)).job!.state, 'JOB_STATE_PENDING');
-    const bad = unary((cb) => client.listJobs({ queue }, cb));
+    const bad = unary((cb) => t.client.listJobs({ queue }, cb));
     assertField(await rpcError(bad), status.INVALID_ARGUMENT, 'state');
   });
 });
