@@ -4,6 +4,7 @@
  */
 import { SchedulerError, invalidArgument, isSchedulerError } from './errors';
 import { parseJobId, parseLeaseId, type LeaseRef } from './ids';
+import { groupBy } from './group-by';
 import type {
   DeadPage,
   EnqueueInput,
@@ -261,16 +262,4 @@ export class Scheduler {
       maxAttempts: input.maxAttempts || this.options.defaultMaxAttempts,
     };
   }
-}
-
-/** Items grouped by key, in their order; one script call per queue is made per group. */
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
 }

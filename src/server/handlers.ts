@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { EnqueueBatchResult } from '../generated/scheduler/v1/EnqueueBatchResult';
 import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/SchedulerService';
 import type { Dispatcher } from '../scheduler/dispatcher';
+import { groupBy } from '../scheduler/group-by';
 import type { SchedulerError } from '../scheduler/errors';
 import { parseJobId, parseLeaseId } from '../scheduler/ids';
 import type { EnqueueResult } from '../scheduler/job';
@@ -78,13 +79,16 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
           grant.queueDenied(input.queue, `requests[${i}].queue`) ??
           grant.tenantDenied(input.tenantId, `requests[${i}].tenant_id`),
       );
-      const byQueue = new Map<string, EnqueueResult[]>();
-      results.forEach((r, i) => {
-        if (r instanceof Error) return;
-        const queue = req.requests[i]!.queue;
-        byQueue.set(queue, [...(byQueue.get(queue) ?? []), r]);
-      });
-      for (const [queue, ok] of byQueue) enqueued(deps, queue, ok);
+      const written = results.flatMap((r, i) =>
+        r instanceof Error ? [] : [{ queue: req.requests[i]!.queue, result: r }],
+      );
+      for (const [queue, items] of groupBy(written, (w) => w.queue)) {
+        enqueued(
+          deps,
+          queue,
+          items.map((w) => w.result),
+        );
+      }
       return { results: results.map(toBatchResult) };
     }),
     Ack: unary('Ack', async (req, grant) => {
