@@ -67,7 +67,7 @@ async function main(options: BenchOptions): Promise<void> {
   let scheduler: ChildServer | undefined;
   try {
     redis = await startRedis();
-    scheduler = await startScheduler(redis.url, options.dist);
+    scheduler = await startScheduler(redis.url, options);
     log(
       `redis ${redis.version} on ${redis.port}, scheduler on ${scheduler.port} (${options.mode})`,
     );

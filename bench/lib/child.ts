@@ -89,11 +89,15 @@ async function stopChild(child: ChildProcess): Promise<void> {
 /** Tenants p0..p9 are premium; everyone else gets the default tier, free. */
 export const PREMIUM_TENANTS = Array.from({ length: 10 }, (_, i) => `p${i}`);
 
-export function startScheduler(redisUrl: string, fromDist: boolean): Promise<ChildServer> {
-  const entry = fromDist ? ['dist/server/main.js'] : ['--import', 'tsx', 'src/server/main.ts'];
+export function startScheduler(
+  redisUrl: string,
+  options: { dist: boolean; cpuProf: boolean },
+): Promise<ChildServer> {
+  const entry = options.dist ? ['dist/server/main.js'] : ['--import', 'tsx', 'src/server/main.ts'];
+  const profile = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${join(WORK_DIR, 'prof')}`] : [];
   return startChild(
     'scheduler',
-    entry,
+    [...profile, ...entry],
     {
       REDIS_URL: redisUrl,
       GRPC_PORT: '0',

@@ -9,6 +9,8 @@ export interface BenchOptions {
   only: string[];
   /** Run the server from dist/ (`npm run build` first) instead of src/ through tsx. */
   dist: boolean;
+  /** Write the scheduler's V8 CPU profile to bench/.work/prof when it stops (Chrome DevTools). */
+  cpuProf: boolean;
   /** Where RESULTS.md goes. */
   out: string;
   sizes: Sizes;
@@ -104,19 +106,21 @@ export const SCENARIO_IDS = [
   'scale',
 ] as const;
 
-const USAGE = `usage: npm run bench -- [--quick] [--only=${SCENARIO_IDS.join(',')}] [--dist] [--out=FILE]`;
+const USAGE = `usage: npm run bench -- [--quick] [--only=${SCENARIO_IDS.join(',')}] [--dist] [--cpu-prof] [--out=FILE]`;
 
 export function parseArgs(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     mode: 'full',
     only: [],
     dist: false,
+    cpuProf: false,
     out: 'bench/RESULTS.md',
     sizes: FULL,
   };
   for (const arg of argv) {
     if (arg === '--quick') options.mode = 'quick';
     else if (arg === '--dist') options.dist = true;
+    else if (arg === '--cpu-prof') options.cpuProf = true;
     else if (arg.startsWith('--only=')) options.only = arg.slice(7).split(',').filter(Boolean);
     else if (arg.startsWith('--out=')) options.out = arg.slice(6);
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);

@@ -8,6 +8,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 
 export const now = (): number => performance.now();
 
+/**
+ * A random 1-4 ms pause between one-at-a-time samples, so they do not line up with any timer;
+ * every one-at-a-time loop uses it, so their figures compare like with like.
+ */
+export const sampleGap = (): Promise<void> => sleep(1 + Math.random() * 3);
+
 /** Resolves like `pending`, or rejects once `ms` have passed. */
 export function within<T>(ms: number, pending: Promise<T>, what = 'operation'): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

@@ -8,7 +8,7 @@ import { enqueue } from '../lib/grpc';
 import { LeaseWorker } from '../lib/lease-worker';
 import type { Section } from '../lib/model';
 import { payload } from '../lib/ours';
-import { now, sleep, spread, within, type Spread } from '../lib/timing';
+import { now, sampleGap, sleep, spread, within, type Spread } from '../lib/timing';
 
 const WORKER_CONCURRENCY = 10;
 const DELIVERY_TIMEOUT_MS = 5000;
@@ -27,8 +27,7 @@ async function sampleLoop(
     await send();
     call.push(now() - t);
     delivery.push((await within(DELIVERY_TIMEOUT_MS, arrival, 'delivery')) - t);
-    // A small random gap, so samples do not line up with any timer in either system.
-    await sleep(1 + Math.random() * 3);
+    await sampleGap();
   }
   return { delivery: spread(delivery), call: spread(call) };
 }
