@@ -119,10 +119,13 @@ export class Connection {
     return this.clients.length === 1;
   }
 
-  /** Call metadata: the bearer token when one is configured, and wait-for-ready (see above). */
-  async metadata(): Promise<grpc.Metadata> {
+  /**
+   * Call metadata: the bearer token when one is configured, and wait-for-ready (see above) unless
+   * the caller retries on its own and passes `false`.
+   */
+  async metadata(waitForReady = this.waitForReady): Promise<grpc.Metadata> {
     // grpc-js takes wait-for-ready from the metadata's options, not from the call options.
-    const metadata = new grpc.Metadata({ waitForReady: this.waitForReady });
+    const metadata = new grpc.Metadata({ waitForReady });
     const { token } = this.options;
     const value = typeof token === 'function' ? await token() : token;
     if (value) metadata.set('authorization', `Bearer ${value}`);

@@ -121,7 +121,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const { connection } = internalsOf(this.client);
     let metadata;
     try {
-      metadata = await connection.metadata();
+      // Not wait-for-ready: a stream has no deadline, so one that waits for a target it cannot
+      // reach (down, or a TLS handshake that fails) would wait silently forever. It fails at once
+      // instead, with the cause, and the reconnect loop below reports it and backs off.
+      metadata = await connection.metadata(false);
     } catch (err) {
       this.retryLater(toClientError(err, 'Lease'));
       return;

@@ -15,7 +15,9 @@ export interface Certs {
   serverKey: string;
   clientCert: string;
   clientKey: string;
-  /** Signed by a CA the server does not know. */
+  /** A CA the server does not know: trusting it instead of `caCert` is trusting the wrong CA. */
+  otherCaCert: string;
+  /** Signed by `otherCaCert`. */
   strangerCert: string;
   strangerKey: string;
   remove(): void;
@@ -91,6 +93,7 @@ export function makeCerts(): Certs {
     serverKey: at('server.key'),
     clientCert: at('client.crt'),
     clientKey: at('client.key'),
+    otherCaCert: at('other-ca.crt'),
     strangerCert: at('stranger.crt'),
     strangerKey: at('stranger.key'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
