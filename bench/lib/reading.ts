@@ -10,27 +10,36 @@ import { cpuUsPerJob, formatValue } from './format';
 const WHY: Record<string, string> = {
   enqueue:
     'every job crosses one more process than with BullMQ (producer -> server -> Redis and ' +
-    'back), and on this machine a grpc-js unary call costs the client a few hundred µs of CPU ' +
-    '(compare the bare grpc-js unary ceiling): BullMQ`s `add` goes from the producer straight ' +
-    'to Redis. In batches the gRPC cost is amortised and what remains is enqueue.lua (see the ' +
-    'script µs/job) plus the server decoding and re-encoding every job for Redis.',
+    'back), and a grpc-js unary call costs the client several hundred µs of CPU here (compare ' +
+    "the bare grpc-js unary ceiling: the transport alone, with nothing behind it), where BullMQ's " +
+    '`add` is one ioredis call from the producer straight to Redis. In batches the gRPC cost is ' +
+    'amortised and what remains is the server decoding and re-encoding every job plus ' +
+    'enqueue.lua (see the µs/job), on the same two cores as the load generator.',
   e2e:
     'a job travels Redis -> server -> Lease stream -> worker and its ack comes back the same ' +
-    'way: at low concurrency the drain is bound by that round trip (no process near 100 %), at ' +
-    'high concurrency by Redis time per job (lease.lua + one ack.lua call per job). A BullMQ ' +
-    'worker talks to Redis directly and fetches the next job in the call that completes the last.',
+    "way: two hops where BullMQ's worker has one (it completes a job and fetches the next in " +
+    'one Redis call). Our worker holds `concurrency` credits and acks a delivery in one message ' +
+    'that grants them again, so one batch per stream is in flight: at concurrency 1 and 10 the ' +
+    'drain is bound by that cycle (no process near 100 %; the bare grpc-js Lease stream at the ' +
+    'same concurrency is the most any gRPC worker protocol does here), at 100 by Redis time ' +
+    'per job (lease.lua + ack.lua) and the server per job.',
   latency:
-    'the enqueue call alone (client -> server -> Redis -> back) is most of it: compare the bare ' +
-    'grpc-js one-call latency and the Redis round trip in the ceilings. Then the server wakes ' +
-    'the dispatcher, runs lease.lua and writes to the stream, where BullMQ`s worker is already ' +
+    'the enqueue call alone is most of it: on this machine a unary grpc-js call made after an ' +
+    "idle gap takes about as long as BullMQ's whole delivery (compare the bare grpc-js " +
+    'one-call latency, timed with the same gaps). After the call the server wakes the ' +
+    "dispatcher, runs lease.lua and writes to the stream, where BullMQ's worker is already " +
     'blocked on Redis waiting for the job.',
   memory:
-    'each queued job is a hash plus a separate payload string (two keys, each with its own key ' +
-    'name and dictionary entry) plus two sorted-set entries: its tenant`s queue and its tier`s ' +
-    'ready-since index, which only serves stats.',
+    'a queued job is a hash plus a separate payload string (two keys, each with its own key ' +
+    'name, dictionary entry and allocator rounding; the payload is apart so the hash stays ' +
+    "listpack-encoded) plus an entry in its tenant's sorted set and ~20 bytes of ready log. " +
+    'Half of BullMQ needs one allocation per job (fields and payload packed in one value) and ' +
+    'lists instead of sorted sets for the ready order: a storage redesign.',
   priority:
     'on 2 busy cores the premium enqueue call itself waits behind the drain (see the call ' +
-    'figures in the notes); the "after the call" rows are the part the scheduler adds.',
+    'figures in the notes); the "after the call" rows are the part the scheduler adds: the ' +
+    'worker has all 50 credits out on free jobs, so a premium job waits for the next ack that ' +
+    'returns one, up to a delivery cycle.',
   scale:
     'sorted-set operations grow with log(N); the tenant level adds a ZADD/ZREM per lease when ' +
     'a tenant goes idle.',
