@@ -1,7 +1,8 @@
 /**
  * What our Lua scripts cost inside Redis, with no gRPC and no server process in the way: the
- * store (src/scheduler/redis/store.ts) driven directly from this process with ioredis
- * auto-pipelining, and Redis's own accounting (INFO commandstats) of the time spent in EVALSHA.
+ * store (src/scheduler/redis/store.ts) driven directly from this process over one ioredis
+ * connection set up like the server's (no auto-pipelining), and Redis's own accounting (INFO
+ * commandstats) of the time spent in EVALSHA.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -82,7 +83,7 @@ export async function measureScriptCosts(
   payloadBytes: number,
 ): Promise<ScriptCost[]> {
   await redis.reset();
-  const client = new Redis({ host: redis.host, port: redis.port, enableAutoPipelining: true });
+  const client = new Redis({ host: redis.host, port: redis.port, enableAutoPipelining: false });
   const store = new RedisJobStore(client, { weights: WEIGHTS });
   const q = queueName('cost');
   const costs: ScriptCost[] = [];

@@ -95,9 +95,9 @@ export async function ceilingsScenario(ctx: Ctx): Promise<Omit<Section, 'seconds
     title: 'Ceilings: Redis and the transport alone',
     method:
       'redis-benchmark against the same redis-server (50 clients; plain, pipelined, and a ' +
-      'trivial EVAL); our Lua scripts driven through the store from this process with ioredis ' +
-      'auto-pipelining (100 calls in flight, no gRPC; time inside the script from INFO ' +
-      'commandstats); and a bare grpc-js server for the same contract that answers at once ' +
+      'trivial EVAL); our Lua scripts driven through the store from this process over one ' +
+      "ioredis connection like the server's (100 calls in flight, no gRPC; time inside the " +
+      'script from INFO commandstats); and a bare grpc-js server for the same contract that answers at once ' +
       '(bench/stub/server.ts, a child process like our server), driven by the same client code ' +
       'as the scheduler scenarios. Figures are in the first column; there is no BullMQ side.',
     rows: [...redis, ...scripts, ...stub],

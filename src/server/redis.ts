@@ -12,7 +12,12 @@ const CONNECT_TIMEOUT_MS = 5000;
 
 function commonOptions(config: Config['redis']): RedisOptions {
   return {
-    enableAutoPipelining: true,
+    // Concurrent calls share round trips without it: ioredis never waits for a reply before
+    // sending the next command. Auto-pipelining also gathers each tick's commands into one write,
+    // through a Pipeline object per tick; for our scripts, which already carry whole batches, that
+    // measured slower (fewer jobs/s in every bench scenario) and made most of the server's garbage,
+    // whose young-generation pauses set the delivery p99. See docs/architecture.md.
+    enableAutoPipelining: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     // A command in flight when the connection drops may have run: never send it again after the

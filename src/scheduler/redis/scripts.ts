@@ -58,7 +58,8 @@ export class Scripts {
   /**
    * Runs a script on a queue; replies come as strings. `args` goes in as one array, which ioredis
    * flattens: spread, a 10,000-job enqueue (80,000 arguments) overflows the call stack inside
-   * ioredis's auto-pipelining, and the error it then throws there is uncaught (the process dies).
+   * ioredis (seen with auto-pipelining on), and the error it then throws there is uncaught (the
+   * process dies).
    */
   run(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
     return this.command(commandName(name))(metaKey(queue), queue, this.now(), this.weights, args);

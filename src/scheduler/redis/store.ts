@@ -1,6 +1,6 @@
 /**
  * The JobStore on Redis: every operation is one Lua script on one queue's keys (see lua/), called
- * through ioredis with auto-pipelining so concurrent calls share round trips.
+ * through one pipelined ioredis connection, so concurrent calls share round trips.
  */
 import { randomBytes } from 'node:crypto';
 import { SchedulerError, scriptError } from '../errors';
@@ -288,7 +288,7 @@ export class RedisJobStore implements JobStore {
     };
   }
 
-  /** A job's hash and payload (two reads, auto-pipelined); undefined when it does not exist. */
+  /** A job's hash and payload (two reads, pipelined); undefined when it does not exist. */
   private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
     const [hash, payload] = await Promise.all([
       this.guard(op, this.redis.hgetallBuffer(jobKey(queue, seq))) as Promise<JobHash>,
