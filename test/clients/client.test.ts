@@ -1,6 +1,6 @@
 /** SchedulerClient against a real server: every call, typed errors with fields, and retries. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
   isSchedulerClientError,
   SchedulerClient,
@@ -9,17 +9,9 @@ import {
 } from '../../src/clients';
 import { freePort, uniqueName } from '../helpers/redis';
 import { TestWorker, seconds } from '../helpers/server';
-import { startEnv, type Env } from './helpers';
+import { useEnv } from './helpers';
 
-let env: Env;
-
-before(async () => {
-  env = await startEnv({ STATIC_TIERS: 'acme=premium' });
-});
-
-after(async () => {
-  await env.stop();
-});
+const env = useEnv({ STATIC_TIERS: 'acme=premium' });
 
 async function rejection(pending: Promise<unknown>): Promise<SchedulerClientError> {
   try {

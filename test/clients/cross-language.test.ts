@@ -9,8 +9,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SchedulerClient } from '../../src/clients';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { startTestServer, type TestServer } from '../helpers/server';
+import { uniqueName } from '../helpers/redis';
+import { useTestServer, type TestServer } from '../helpers/server';
 import { waitFor } from './helpers';
 import {
   runExample,
@@ -26,7 +26,6 @@ if (skip) {
   console.log('# cross-language tests SKIPPED: EXAMPLES_SKIP=1 is set (unset it to run them)');
 }
 
-let redis: TestRedis;
 let server: TestServer;
 let client: SchedulerClient;
 let examples: Examples;
@@ -66,17 +65,15 @@ async function assertDrained(queue: string): Promise<void> {
 }
 
 describe('examples across languages', { skip }, () => {
+  // Registered before useTestServer's hooks, so it runs first: the client closes, then the server.
+  after(() => client?.close());
+  // In the describe block, so that EXAMPLES_SKIP=1 starts nothing.
+  const t = useTestServer({ STATIC_TIERS: 'acme=premium' });
+
   before(async () => {
     examples = await setupExamples();
-    redis = await startRedis();
-    server = await startTestServer(redis.url, { STATIC_TIERS: 'acme=premium' });
+    server = t.server;
     client = new SchedulerClient({ address: server.address });
-  });
-
-  after(async () => {
-    client?.close();
-    await server?.stop();
-    await redis?.stop();
   });
 
   it('a Python producer feeds a Go worker, premium before free', async () => {

@@ -1,34 +1,42 @@
 /** Shared by the SDK tests: a real Redis and server, waiting for conditions, collecting errors. */
+import { after } from 'node:test';
 import { SchedulerClient, type SchedulerClientOptions } from '../../src/clients';
-import { startRedis, type TestRedis } from '../helpers/redis';
-import { startTestServer, type TestServer } from '../helpers/server';
+import type { TestRedis } from '../helpers/redis';
+import { useTestServer, type TestServer } from '../helpers/server';
 
 /** Fast retries so retried jobs come back within a test's patience. */
 export const FAST_RETRY_ENV = { BACKOFF_BASE_MS: '20', BACKOFF_CAP_MS: '50' };
 
+/** What useEnv gives a test file: usable once its `before` hooks have run. */
 export interface Env {
   redis: TestRedis;
   server: TestServer;
   client: SchedulerClient;
-  stop(): Promise<void>;
 }
 
-/** A Redis (shared when REDIS_URL is set), a server on it and an SDK client to the server. */
-export async function startEnv(
+/**
+ * useTestServer with fast retries, plus an SDK client to the server: a Redis (shared when
+ * REDIS_URL is set), a server on it and the client, for one test file.
+ */
+export function useEnv(
   env: Record<string, string> = {},
   clientOptions: SchedulerClientOptions = {},
-): Promise<Env> {
-  const redis = await startRedis();
-  const server = await startTestServer(redis.url, { ...FAST_RETRY_ENV, ...env });
-  const client = new SchedulerClient({ address: server.address, ...clientOptions });
+): Env {
+  let client: SchedulerClient | undefined;
+  // Registered before useTestServer's hooks, so it runs first: the client closes, then the server.
+  after(() => client?.close());
+  const t = useTestServer({ ...FAST_RETRY_ENV, ...env });
+  // Getters, because a file's top-level `before` hooks all start at once: the client is made on
+  // first use, in a test, when the server is up.
   return {
-    redis,
-    server,
-    client,
-    stop: async () => {
-      client.close();
-      await server.stop();
-      await redis.stop();
+    get redis() {
+      return t.redis;
+    },
+    get server() {
+      return t.server;
+    },
+    get client() {
+      return (client ??= new SchedulerClient({ address: t.server.address, ...clientOptions }));
     },
   };
 }

@@ -3,21 +3,15 @@
  * close() lets running handlers finish and settles them, leaving nothing leased.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { SchedulerClient, Worker, type SchedulerClientError } from '../../src/clients';
-import { freePort, startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { sleep, startTestServer, type TestServer } from '../helpers/server';
+import { freePort, uniqueName } from '../helpers/redis';
+import { sleep, startTestServer, useTestServer, type TestServer } from '../helpers/server';
 import { FAST_RETRY_ENV, gate, waitFor } from './helpers';
 
-let redis: TestRedis;
-
-before(async () => {
-  redis = await startRedis();
-});
-
-after(async () => {
-  await redis.stop();
-});
+// The restart tests run a server of their own on a fixed port, to stop and start it again under
+// the Worker; the others share this one.
+const t = useTestServer(FAST_RETRY_ENV);
 
 const enqueue = (client: SchedulerClient, queue: string, n: number): Promise<unknown> =>
   client.enqueueBatch(Array.from({ length: n }, () => ({ queue, tenantId: 'acme' })));
@@ -26,7 +20,7 @@ describe('Worker lifecycle', () => {
   it('reconnects when the server restarts on the same port and takes the new jobs', async () => {
     const port = await freePort();
     const env = { ...FAST_RETRY_ENV, GRPC_PORT: String(port) };
-    let server: TestServer = await startTestServer(redis.url, env);
+    let server: TestServer = await startTestServer(t.redis.url, env);
     const client = new SchedulerClient({ address: `127.0.0.1:${port}` });
     const queue = uniqueName();
     const handled: string[] = [];
@@ -43,7 +37,7 @@ describe('Worker lifecycle', () => {
       await waitFor('3 jobs before the restart', () => worker.stats.succeeded === 3);
       await server.stop();
       await sleep(300); // the worker retries against a closed port meanwhile
-      server = await startTestServer(redis.url, env);
+      server = await startTestServer(t.redis.url, env);
       await enqueue(client, queue, 4);
       await waitFor('4 jobs after the restart', () => worker.stats.succeeded === 7, 15_000);
       assert.equal(new Set(handled).size, 7);
@@ -59,7 +53,7 @@ describe('Worker lifecycle', () => {
   it('settles by unary call a job whose stream died while its handler ran', async () => {
     const port = await freePort();
     const env = { ...FAST_RETRY_ENV, GRPC_PORT: String(port) };
-    let server: TestServer = await startTestServer(redis.url, env);
+    let server: TestServer = await startTestServer(t.redis.url, env);
     const client = new SchedulerClient({ address: `127.0.0.1:${port}` });
     const queue = uniqueName();
     const release = gate();
@@ -75,7 +69,7 @@ describe('Worker lifecycle', () => {
       await enqueue(client, queue, 1);
       await waitFor('the handler', () => deliveries === 1);
       await server.stop(); // ends the stream under the running handler
-      server = await startTestServer(redis.url, env);
+      server = await startTestServer(t.redis.url, env);
       release.open();
       await waitFor('the ack', () => worker.stats.succeeded === 1);
       await waitFor('nothing leased', async () => {
@@ -92,8 +86,7 @@ describe('Worker lifecycle', () => {
   });
 
   it('on close, lets running handlers finish and acks them all; nothing stays leased', async () => {
-    const server = await startTestServer(redis.url, FAST_RETRY_ENV);
-    const client = new SchedulerClient({ address: server.address });
+    const client = new SchedulerClient({ address: t.server.address });
     const queue = uniqueName();
     const release = gate();
     let started = 0;
@@ -120,13 +113,11 @@ describe('Worker lifecycle', () => {
       assert.deepEqual(counts, { pending: 6, scheduled: 0, leased: 0, dead: 0 });
     } finally {
       client.close();
-      await server.stop();
     }
   });
 
   it('on close with abortAfterMs, aborts handlers that run on and nacks them for a retry', async () => {
-    const server = await startTestServer(redis.url, FAST_RETRY_ENV);
-    const client = new SchedulerClient({ address: server.address });
+    const client = new SchedulerClient({ address: t.server.address });
     const queue = uniqueName();
     await enqueue(client, queue, 1);
     const worker = new Worker(client, {
@@ -145,7 +136,6 @@ describe('Worker lifecycle', () => {
       assert.equal(counts.pending + counts.scheduled, 1);
     } finally {
       client.close();
-      await server.stop();
     }
   });
 });

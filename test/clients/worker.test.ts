@@ -1,20 +1,12 @@
 /** The Worker against a real server: acks, nacks and retries, dead letters, lease extension. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { permanent, PermanentError, Worker, type Job } from '../../src/clients';
 import { uniqueName } from '../helpers/redis';
 import { sleep } from '../helpers/server';
-import { startEnv, waitFor, type Env } from './helpers';
+import { useEnv, waitFor } from './helpers';
 
-let env: Env;
-
-before(async () => {
-  env = await startEnv({ STATIC_TIERS: 'acme=premium' });
-});
-
-after(async () => {
-  await env.stop();
-});
+const env = useEnv({ STATIC_TIERS: 'acme=premium' });
 
 async function enqueue(queue: string, n: number, tenantId = 'acme'): Promise<string[]> {
   const items = Array.from({ length: n }, (_, i) => ({ queue, tenantId, payload: `job ${i}` }));

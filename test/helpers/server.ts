@@ -59,14 +59,18 @@ export interface TestEnv {
 }
 
 /**
- * A private Redis and a server on it (extra environment `env`) for one test file: started
- * before its tests, stopped after them.
+ * A private Redis and a server on it (extra environment `env`) for one test file, or one
+ * describe block: started before its tests, stopped after them. `env` may be a function, called
+ * once Redis is up, for an environment known only then or data the server needs from its start
+ * (MongoDB accounts).
  */
-export function useTestServer(env: Record<string, string> = {}): TestEnv {
+export function useTestServer(
+  env: Record<string, string> | (() => Promise<Record<string, string>>) = {},
+): TestEnv {
   const t = {} as TestEnv;
   before(async () => {
     t.redis = await startRedis();
-    t.server = await startTestServer(t.redis.url, env);
+    t.server = await startTestServer(t.redis.url, typeof env === 'function' ? await env() : env);
     t.client = t.server.client;
   });
   after(async () => {

@@ -7,15 +7,8 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { parseLeaseId } from '../../src/scheduler/ids';
 import { WAKE_CHANNEL, queuePrefix } from '../../src/scheduler/redis/keys';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import {
-  TestWorker,
-  seconds,
-  sleep,
-  startTestServer,
-  unary,
-  type TestServer,
-} from '../helpers/server';
+import { uniqueName } from '../helpers/redis';
+import { TestWorker, seconds, sleep, unary, useTestServer } from '../helpers/server';
 import { T0, checkInvariant, harness, type Harness } from '../scheduler/harness';
 import { job } from '../scheduler/workload';
 
@@ -102,31 +95,19 @@ describe('lease.lua with a cap of 2 on free', () => {
 });
 
 describe('TIER_CONCURRENCY through the server', () => {
-  let redis: TestRedis;
-  let server: TestServer;
-  before(async () => {
-    redis = await startRedis();
-    server = await startTestServer(redis.url, {
-      STATIC_TIERS: 'acme=premium',
-      TIER_CONCURRENCY: 'free=2',
-    });
-  });
-  after(async () => {
-    await server.stop();
-    await redis.stop();
-  });
+  const t = useTestServer({ STATIC_TIERS: 'acme=premium', TIER_CONCURRENCY: 'free=2' });
 
   const enqueue = (queue: string, tenantId: string, n: number): Promise<unknown> =>
     Promise.all(
       Array.from({ length: n }, () =>
-        unary((cb) => server.client.enqueue({ queue, tenantId, payload: Buffer.from('p') }, cb)),
+        unary((cb) => t.client.enqueue({ queue, tenantId, payload: Buffer.from('p') }, cb)),
       ),
     );
 
   it('streams exactly 2 free jobs to 10 credits until one is acked; premium keeps flowing', async () => {
     const queue = uniqueName();
     await enqueue(queue, 'globex', 10);
-    const worker = new TestWorker(server.client, {
+    const worker = new TestWorker(t.client, {
       queue,
       credits: 10,
       visibilityTimeout: seconds(30_000),
