@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { metaKey } from '../../src/scheduler/redis/keys';
+import { uniqueName } from './redis';
 import { startTestServer, type TestServer } from './server';
 
 const run = promisify(execFile);
@@ -39,6 +40,11 @@ export interface TestCluster {
   slotOf(queue: string): Promise<number>;
   /** The master serving a queue's slot. */
   masterOf(queue: string): Promise<ClusterNode>;
+  /**
+   * Fresh queue names, `perMaster` on each master, in master order (drawn at random, 12 names
+   * land on only two of three masters about once in 40 runs).
+   */
+  queuesOnEveryMaster(prefix: string, perMaster: number): Promise<string[]>;
   /** SIGKILLs a node (as a crash would); resolves once its process is gone. */
   kill(port: number): Promise<void>;
   /** Waits until `slot` is served by a live master other than `oldPort`; returns its port. */
@@ -70,19 +76,29 @@ export async function startCluster(): Promise<TestCluster> {
   const slotOf = async (queue: string): Promise<number> =>
     Number(await ask(live()[0]!, ['CLUSTER', 'KEYSLOT', metaKey(queue)]));
 
+  const masterOf = async (queue: string): Promise<ClusterNode> => {
+    const slot = await slotOf(queue);
+    const master = (await nodes()).find((n) => n.role === 'master' && !n.failed && covers(n, slot));
+    if (!master) throw new Error(`no master serves slot ${slot}`);
+    return master;
+  };
+
   return {
     nodesEnv,
     ports,
     url: `redis://127.0.0.1:${ports[0]}`,
     nodes,
     slotOf,
-    masterOf: async (queue) => {
-      const slot = await slotOf(queue);
-      const master = (await nodes()).find(
-        (n) => n.role === 'master' && !n.failed && covers(n, slot),
-      );
-      if (!master) throw new Error(`no master serves slot ${slot}`);
-      return master;
+    masterOf,
+    queuesOnEveryMaster: async (prefix, perMaster) => {
+      const masters = (await nodes()).filter((n) => n.role === 'master' && !n.failed);
+      const byMaster = new Map<number, string[]>(masters.map((m) => [m.port, []]));
+      while ([...byMaster.values()].some((qs) => qs.length < perMaster)) {
+        const queue = uniqueName(prefix);
+        const qs = byMaster.get((await masterOf(queue)).port);
+        if (qs && qs.length < perMaster) qs.push(queue);
+      }
+      return [...byMaster.values()].flat();
     },
     kill: async (port) => {
       const pid = Number(/process_id:(\d+)/.exec(await ask(port, ['INFO', 'server']))?.[1]);

@@ -34,7 +34,7 @@ describe('on a Redis Cluster', () => {
     'runs enqueue, lease, ack, nack, dead letters and stats over queues on every master',
     { timeout: 60_000 },
     async () => {
-      const queues = Array.from({ length: 12 }, () => uniqueName('cq'));
+      const queues = await cluster.queuesOnEveryMaster('cq', 4);
       const masters = new Set(
         await Promise.all(queues.map(async (q) => (await cluster.masterOf(q)).port)),
       );
@@ -95,7 +95,7 @@ describe('on a Redis Cluster', () => {
   });
 
   it('wakes an idle worker on one replica when a job is enqueued on the other, for every master', async () => {
-    const queues = Array.from({ length: 9 }, () => uniqueName('cwake'));
+    const queues = await cluster.queuesOnEveryMaster('cwake', 3);
     const latencies: number[] = [];
     for (const queue of queues) latencies.push(await wakeLatency(a, b, queue));
     const masters = new Set(
