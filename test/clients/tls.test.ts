@@ -15,7 +15,7 @@ import {
   Worker,
   type TlsOptions,
 } from '../../src/clients';
-import { makeCerts, type Certs } from '../helpers/certs';
+import { makeCerts, serverTlsEnv, type Certs } from '../helpers/certs';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { waitFor } from './helpers';
@@ -105,10 +105,7 @@ async function streamFailure(client: SchedulerClient): Promise<SchedulerClientEr
 describe('SDK over TLS', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer(redis.url, {
-      TLS_CERT_FILE: certs.serverCert,
-      TLS_KEY_FILE: certs.serverKey,
-    });
+    server = await startTestServer(redis.url, serverTlsEnv(certs, 'tls'));
   });
   after(() => server.stop());
 
@@ -145,11 +142,7 @@ describe('SDK over TLS', () => {
 describe('SDK over mutual TLS', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer(redis.url, {
-      TLS_CERT_FILE: certs.serverCert,
-      TLS_KEY_FILE: certs.serverKey,
-      TLS_CA_FILE: certs.caCert,
-    });
+    server = await startTestServer(redis.url, serverTlsEnv(certs, 'mtls'));
   });
   after(() => server.stop());
 

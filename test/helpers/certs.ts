@@ -23,6 +23,12 @@ export interface Certs {
   remove(): void;
 }
 
+/** The server's environment for TLS on its gRPC port, and for mutual TLS with this run's CA. */
+export function serverTlsEnv(certs: Certs, mode: 'tls' | 'mtls'): Record<string, string> {
+  const env = { TLS_CERT_FILE: certs.serverCert, TLS_KEY_FILE: certs.serverKey };
+  return mode === 'mtls' ? { ...env, TLS_CA_FILE: certs.caCert } : env;
+}
+
 function openssl(dir: string, args: string[]): void {
   execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
 }

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import { ConfigError, loadConfig } from '../../src/server/config';
-import { makeCerts, type Certs } from '../helpers/certs';
+import { makeCerts, serverTlsEnv, type Certs } from '../helpers/certs';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import { rpcError, unary, type Client } from '../helpers/server';
 import { healthStatus, schedulerClient, startLogged, type LoggedServer } from './clients';
@@ -61,10 +61,7 @@ async function enqueueWith(
 describe('TLS', () => {
   let server: LoggedServer;
   before(async () => {
-    server = await startLogged(redis.url, {
-      TLS_CERT_FILE: certs.serverCert,
-      TLS_KEY_FILE: certs.serverKey,
-    });
+    server = await startLogged(redis.url, serverTlsEnv(certs, 'tls'));
   });
   after(() => server.stop());
 
@@ -89,11 +86,7 @@ describe('TLS', () => {
 describe('mutual TLS', () => {
   let server: LoggedServer;
   before(async () => {
-    server = await startLogged(redis.url, {
-      TLS_CERT_FILE: certs.serverCert,
-      TLS_KEY_FILE: certs.serverKey,
-      TLS_CA_FILE: certs.caCert,
-    });
+    server = await startLogged(redis.url, serverTlsEnv(certs, 'mtls'));
   });
   after(() => server.stop());
 
