@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
   isSchedulerClientError,
@@ -15,25 +14,13 @@ import {
   Worker,
   type TlsOptions,
 } from '../../src/clients';
-import { makeCerts, serverTlsEnv, type Certs } from '../helpers/certs';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import { pem, serverTlsEnv, useCerts } from '../helpers/certs';
+import { uniqueName, useRedis } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { waitFor } from './helpers';
 
-let certs: Certs;
-let redis: TestRedis;
-
-before(async () => {
-  certs = makeCerts();
-  redis = await startRedis();
-});
-
-after(async () => {
-  await redis.stop();
-  certs.remove();
-});
-
-const pem = (file: string): Buffer => readFileSync(file);
+const certs = useCerts();
+const redis = useRedis();
 
 /** Trusts `ca` (the test CA by default) and, for mutual TLS, presents a key pair. */
 function tlsOptions(ca = certs.caCert, pair?: { cert: string; key: string }): TlsOptions {

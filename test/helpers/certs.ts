@@ -4,9 +4,10 @@
  * certificate, and a client certificate from another CA (one the server must not trust).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
 export interface Certs {
   dir: string;
@@ -22,6 +23,17 @@ export interface Certs {
   strangerKey: string;
   remove(): void;
 }
+
+/** This run's certificates for one test file: made before its tests, removed after them. */
+export function useCerts(): Certs {
+  const certs = {} as Certs;
+  before(() => void Object.assign(certs, makeCerts()));
+  after(() => certs.remove());
+  return certs;
+}
+
+/** A PEM file's bytes, as grpc-js and the SDK take them. */
+export const pem = (file: string): Buffer => readFileSync(file);
 
 /** The server's environment for TLS on its gRPC port, and for mutual TLS with this run's CA. */
 export function serverTlsEnv(certs: Certs, mode: 'tls' | 'mtls'): Record<string, string> {

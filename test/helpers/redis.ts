@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
+import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
 
 export interface TestRedis {
@@ -90,4 +91,12 @@ export async function startRedis(
   };
   await launch();
   return { url, port, stop, restart: async () => (await stop(), launch()) };
+}
+
+/** A Redis for one test file (see startRedis): started before its tests, stopped after them. */
+export function useRedis(options: { own?: boolean; args?: string[] } = {}): TestRedis {
+  const redis = {} as TestRedis;
+  before(async () => void Object.assign(redis, await startRedis(options)));
+  after(() => redis.stop());
+  return redis;
 }

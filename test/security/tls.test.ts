@@ -4,30 +4,17 @@
  * certificate from that CA. Unusable files stop start-up naming the variable.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import { ConfigError, loadConfig } from '../../src/server/config';
-import { makeCerts, serverTlsEnv, type Certs } from '../helpers/certs';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import { pem, serverTlsEnv, useCerts } from '../helpers/certs';
+import { uniqueName, useRedis } from '../helpers/redis';
 import { rpcError, unary, type Client } from '../helpers/server';
 import { healthStatus, schedulerClient, startLogged, type LoggedServer } from './clients';
 
-let certs: Certs;
-let redis: TestRedis;
-
-before(async () => {
-  certs = makeCerts();
-  redis = await startRedis();
-});
-
-after(async () => {
-  await redis.stop();
-  certs.remove();
-});
-
-const pem = (file: string): Buffer => readFileSync(file);
+const certs = useCerts();
+const redis = useRedis();
 
 function tlsCredentials(withClientCert: 'none' | 'client' | 'stranger'): grpc.ChannelCredentials {
   const ca = pem(certs.caCert);
