@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { metaKey } from '../../src/scheduler/redis/keys';
+import { killAndWait } from './process';
 import { uniqueName } from './redis';
 import { startTestServer, type TestServer } from './server';
 
@@ -103,8 +104,7 @@ export async function startCluster(): Promise<TestCluster> {
     kill: async (port) => {
       const pid = Number(/process_id:(\d+)/.exec(await ask(port, ['INFO', 'server']))?.[1]);
       killed.add(port);
-      process.kill(pid, 'SIGKILL');
-      while (isAlive(pid)) await sleep(20);
+      await killAndWait(pid);
     },
     waitForNewMaster: async (slot, oldPort, timeoutMs = 20_000) => {
       const deadline = Date.now() + timeoutMs;
@@ -166,15 +166,6 @@ function parseNodes(text: string): ClusterNode[] {
           }),
       };
     });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** A cluster and two scheduler replicas on it; `stop` takes all of it down. */

@@ -8,9 +8,9 @@ import { rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { CommandStartedEvent, MongoClient } from 'mongodb';
+import { killAndWait } from './process';
 
 const run = promisify(execFile);
 const SCRIPT = path.resolve(__dirname, '../../scripts/ferretdb.sh');
@@ -113,23 +113,5 @@ function killAtExit(pid: number): void {
       kill();
       process.kill(process.pid, signal);
     });
-  }
-}
-
-async function killAndWait(pid: number): Promise<void> {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    return;
-  }
-  for (let i = 0; i < 100 && isAlive(pid); i++) await sleep(50);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
