@@ -5,18 +5,6 @@
  */
 import type { MethodDefinition } from '@grpc/proto-loader';
 
-/** mulberry32: small, fast, good enough to drive a fuzzer. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class Gen {
   /** Queues and ids that exist, so some requests reach the scripts instead of validation. */
   readonly knownQueues: string[] = [];

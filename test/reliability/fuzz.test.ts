@@ -15,7 +15,8 @@ import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler
 import { loadSchedulerPackage } from '../../src/server/proto';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import { TestWorker, connect, unary, type Client } from '../helpers/server';
-import { Gen, encode, rng } from './fuzz-gen';
+import { random } from '../scheduler/workload';
+import { Gen, encode } from './fuzz-gen';
 import { Health } from './health';
 import { spawnServer, type ServerProc } from './procs';
 import { sleep } from './rpc';
@@ -42,7 +43,7 @@ describe(`fuzzing every RPC (${COUNT} messages, seed ${SEED})`, () => {
   let server: ServerProc;
   let raw: grpc.Client;
   let client: Client;
-  const gen = new Gen(rng(SEED));
+  const gen = new Gen(random(SEED));
   const tally: Tally = { codes: new Map(), ourInternal: [] };
   const serverErrors: string[] = [];
 

@@ -2,7 +2,7 @@
 import type { NewJob } from '../../src/scheduler/store';
 import type { Harness } from './harness';
 
-/** mulberry32: a tiny seeded PRNG. */
+/** mulberry32: a tiny seeded PRNG (also drives the fuzz test's generators). */
 export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
