@@ -16,7 +16,7 @@ function commonOptions(config: Config['redis']): RedisOptions {
     // sending the next command. Auto-pipelining also gathers each tick's commands into one write,
     // through a Pipeline object per tick; for our scripts, which already carry whole batches, that
     // measured slower (fewer jobs/s in every bench scenario) and made most of the server's garbage,
-    // whose young-generation pauses set the delivery p99. See docs/architecture.md.
+    // whose young-generation pauses likely set the delivery p99. See docs/architecture.md.
     enableAutoPipelining: false,
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
