@@ -30,19 +30,17 @@ const WHY: Record<string, string> = {
     "dispatcher, runs lease.lua and writes to the stream, where BullMQ's worker is already " +
     'blocked on Redis waiting for the job.',
   memory:
-    'a queued job is a hash plus a separate payload string (two keys, each with its own key ' +
-    'name, dictionary entry and allocator rounding; the payload is apart so the hash stays ' +
-    "listpack-encoded) plus an entry in its tenant's sorted set and ~20 bytes of ready log. " +
-    'Half of BullMQ needs one allocation per job (fields and payload packed in one value) and ' +
-    'lists instead of sorted sets for the ready order: a storage redesign.',
+    'a queued job is one string (a 34-byte fixed-width head, its tier, tenant, key, headers ' +
+    'and last error, then the payload: one key name, one dictionary entry, one allocation ' +
+    'rounded up to its allocator size class) plus a list entry and ~20 bytes of ready log.',
   priority:
     'on 2 busy cores the premium enqueue call itself waits behind the drain (see the call ' +
     'figures in the notes); the "after the call" rows are the part the scheduler adds: the ' +
     'worker has all 50 credits out on free jobs, so a premium job waits for the next ack that ' +
     'returns one, up to a delivery cycle.',
   scale:
-    'sorted-set operations grow with log(N); the tenant level adds a ZADD/ZREM per lease when ' +
-    'a tenant goes idle.',
+    'the tier and tenant sorted sets grow with log(active members); the tenant level adds a ' +
+    'ZADD/ZREM per lease when a tenant goes idle.',
 };
 
 /** Foreign CPU (% of a core) above which a figure is flagged as disturbed. */

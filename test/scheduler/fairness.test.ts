@@ -147,7 +147,7 @@ describe('fair share between tenants of a tier', () => {
     );
     let trickle = 0;
     for (let n = 0; n < 300; n++) {
-      if ((await h.redis.exists(`sched:{${queue}}:q:free:a`)) === 0)
+      if ((await h.redis.exists(`sched:{${queue}}:pri:free:a`)) === 0)
         await h.store.enqueue(queue, [job('a', 'free')]);
       const { jobs } = await h.store.lease(queue, 1, 600_000);
       if (jobs[0]?.job.tenantId === 'a') trickle++;

@@ -10,6 +10,7 @@ import {
 } from '../../src/scheduler/scheduler';
 import { RedisJobStore, type RedisStoreOptions } from '../../src/scheduler/redis/store';
 import { StaticTierResolver } from '../../src/scheduler/tiers/static';
+import { jobFromRecord, recordHead } from '../../src/scheduler/redis/codec';
 import { queuePrefix } from '../../src/scheduler/redis/keys';
 import { startRedis, type TestRedis } from '../helpers/redis';
 
@@ -72,6 +73,7 @@ export async function snapshot(redis: Redis, queue: string): Promise<Record<stri
     if (type === 'hash') out[key] = await redis.hgetall(key);
     else if (type === 'zset') out[key] = await redis.zrange(key, 0, -1, 'WITHSCORES');
     else if (type === 'string') out[key] = await redis.get(key);
+    else if (type === 'list') out[key] = await redis.lrange(key, 0, -1);
     else out[key] = type;
   }
   return out;
@@ -79,7 +81,8 @@ export async function snapshot(redis: Redis, queue: string): Promise<Record<stri
 
 /**
  * The invariant: every job id is in exactly one state, and the structure holding it agrees with
- * the state recorded in its hash. Returns the problems found (empty when it holds).
+ * the state recorded in its record; a ready job sits in the band of its tier, tenant and priority,
+ * and each tenant's priority index lists exactly its non-empty bands. Returns the problems found (empty when it holds).
  */
 export async function checkInvariant(redis: Redis, queue: string): Promise<string[]> {
   const p = queuePrefix(queue);
@@ -88,8 +91,24 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
   const note = (seq: string, place: string): void => {
     where.set(seq, [...(where.get(seq) ?? []), place]);
   };
-  for (const key of await redis.keys(`${esc}:q:*`)) {
-    for (const seq of await redis.zrange(key, 0, -1)) note(seq, 'P');
+  const bandOf = new Map<string, string>();
+  const problems: string[] = [];
+  const bands = new Set(await redis.keys(`${esc}:q:*`));
+  for (const key of bands) {
+    for (const seq of await redis.lrange(key, 0, -1)) {
+      note(seq, 'P');
+      bandOf.set(seq, key);
+    }
+  }
+  for (const key of await redis.keys(`${esc}:pri:*`)) {
+    const listed = new Set(await redis.zrange(key, 0, -1));
+    const prefix = key.replace(':pri:', ':q:');
+    for (const band of bands)
+      if (band.startsWith(`${prefix}:`) && !listed.has(band.slice(prefix.length + 1)))
+        problems.push(`${band}: not in ${key}`);
+    for (const priority of listed)
+      if (!bands.has(`${prefix}:${priority}`))
+        problems.push(`${key}: lists an empty band ${priority}`);
   }
   for (const [name, state] of [
     ['delayed', 'S'],
@@ -103,24 +122,27 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
     const tier = key.slice(key.lastIndexOf(':') + 1);
     for (const entry of await redis.lrange(key, 0, -1)) readyLog.add(`${tier}/${entry}`);
   }
-  const problems: string[] = [];
   const pending = new Map<string, number>();
   for (const key of await redis.keys(`${esc}:j:*`)) {
     const seq = key.slice(key.lastIndexOf(':') + 1);
-    const [state, tier, since] = await redis.hmget(key, 's', 'r', 'u');
+    const record = (await redis.getBuffer(key))!;
+    const { state, time: since } = recordHead(record);
+    const { tier, tenantId, priority } = jobFromRecord(queue, seq, record);
     const places = where.get(seq) ?? [];
     const expected = state === 'D' || state === 'C' ? [] : [state];
     if (places.join() !== expected.join())
       problems.push(`job ${seq}: state ${state}, found in [${places.join()}]`);
     if (state === 'P') {
-      pending.set(tier!, (pending.get(tier!) ?? 0) + 1);
+      pending.set(tier, (pending.get(tier) ?? 0) + 1);
+      if (bandOf.get(seq) !== `${p}:q:${tier}:${tenantId}:${priority}`)
+        problems.push(`job ${seq}: ready in ${bandOf.get(seq)}`);
       if (!readyLog.has(`${tier}/${seq}:${since}`))
         problems.push(`job ${seq}: not in its tier's ready log as ready since ${since}`);
     }
     where.delete(seq);
   }
   for (const [seq, places] of where)
-    problems.push(`job ${seq}: in [${places.join()}] but has no hash`);
+    problems.push(`job ${seq}: in [${places.join()}] but has no record`);
   const counts = await redis.hgetall(`${p}:count`);
   for (const [field, value] of Object.entries(counts)) {
     const [name, tier] = field.split(':');

@@ -89,6 +89,60 @@ describe('enqueue, lease, ack', () => {
   });
 });
 
+describe('the job record', () => {
+  it('keeps text fields with separators, newlines and multi-byte characters exactly', async () => {
+    fresh();
+    const tricky = '3:ab:ü\n0:';
+    const { jobId } = await h.scheduler.enqueue(
+      input({
+        headers: { [tricky]: tricky, trace: 'é'.repeat(200) },
+        idempotencyKey: `k:${tricky}`,
+        payload: Buffer.from(`12:${tricky}`),
+      }),
+    );
+    const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
+    await h.scheduler.nack({ leaseId: leased.leaseId, error: tricky, retryDelayMs: 5000 });
+    const job = await h.scheduler.getJob(jobId);
+    assert.deepEqual(job.headers, { [tricky]: tricky, trace: 'é'.repeat(200) });
+    assert.equal(job.idempotencyKey, `k:${tricky}`);
+    assert.equal(job.lastError, tricky);
+    assert.equal(job.payload.toString(), `12:${tricky}`);
+    assert.equal(job.tenantId, 'acme');
+    assert.equal(job.tier, 'premium');
+    assert.equal(job.attempt, 1);
+    assert.equal(job.scheduledTime, T0 + 5000);
+  });
+});
+
+describe('order within a tenant and priority', () => {
+  async function leaseAll(): Promise<string[]> {
+    const { jobs } = await h.scheduler.lease(queue, 100, 1000);
+    return jobs.map((l) => l.job.payload.toString());
+  }
+
+  it('puts a retried job ahead of the jobs not tried yet, and a due delayed job at the back', async () => {
+    fresh();
+    await h.scheduler.enqueue(input({ payload: Buffer.from('late'), delayMs: 1000 }));
+    for (const name of ['a', 'b', 'c', 'd'])
+      await h.scheduler.enqueue(input({ payload: Buffer.from(name) }));
+    const [a, b] = (await h.scheduler.lease(queue, 2, 60_000)).jobs;
+    await h.scheduler.nack({ leaseId: a!.leaseId, retryDelayMs: 0 });
+    await h.scheduler.nack({ leaseId: b!.leaseId, retryDelayMs: 500 });
+    h.clock.now += 1000;
+    // b came back last (after its backoff), so it goes first; `late` is due, never tried: last.
+    assert.deepEqual(await leaseAll(), ['b', 'a', 'c', 'd', 'late']);
+  });
+
+  it('keeps the others in order when a job is cancelled from the middle', async () => {
+    fresh();
+    const ids = [];
+    for (const name of ['1', '2', '3', '4', '5'])
+      ids.push((await h.scheduler.enqueue(input({ payload: Buffer.from(name) }))).jobId);
+    await h.scheduler.cancelJob(ids[2]!);
+    assert.deepEqual(await leaseAll(), ['1', '2', '4', '5']);
+  });
+});
+
 describe('lease fencing', () => {
   it('rejects an ack whose lease went to another worker, and changes nothing', async () => {
     fresh();

@@ -1,8 +1,10 @@
-/** Turns the job hash (field names in lua/lib.lua) into the domain's Job. */
+/**
+ * Reads the job record, one Redis string per job (its layout is documented in lua/lib.lua): a
+ * fixed-width head with the fields scripts rewrite in place, the variable fields as
+ * `<length>:<bytes>`, then the payload.
+ */
 import { formatJobId } from '../ids';
 import type { Job, JobState } from '../job';
-
-export type JobHash = Partial<Record<string, Buffer>>;
 
 const STATES: Record<string, JobState> = {
   P: 'pending',
@@ -13,47 +15,78 @@ const STATES: Record<string, JobState> = {
   C: 'cancelled',
 };
 
-/** Field order of the job in lease.lua's reply, after its payload. */
-export const LEASED_FIELDS = ['t', 'r', 'p', 'h', 'a', 'm', 'e', 'x', 'k'] as const;
+/** Offsets of the fixed-width fields (lua/lib.lua). */
+const AT = {
+  state: 0,
+  attempt: 1,
+  time: 3,
+  token: 12,
+  priority: 22,
+  maxAttempts: 23,
+  enqueued: 25,
+};
+const FIELDS_AT = 34;
+const TIME_DIGITS = 9;
+const COLON = 0x3a;
 
-function text(hash: JobHash, field: string): string {
-  return hash[field]?.toString('utf8') ?? '';
+function base36(record: Buffer, at: number, width: number): number {
+  return parseInt(record.toString('latin1', at, at + width), 36);
 }
 
-function int(hash: JobHash, field: string): number {
-  return Number(text(hash, field) || 0);
+/** A time as the records and ready-log entries write it: base 36, 9 digits. */
+export function timeText(ms: number): string {
+  return ms.toString(36).padStart(TIME_DIGITS, '0');
 }
 
-function optionalInt(hash: JobHash, field: string): number | undefined {
-  return hash[field]?.length ? int(hash, field) : undefined;
+/** The state letter and the time field (ready since, due, deadline or finish) as stored. */
+export function recordHead(record: Buffer): { state: string; time: string } {
+  return {
+    state: record.toString('latin1', AT.state, AT.state + 1),
+    time: record.toString('latin1', AT.time, AT.time + TIME_DIGITS),
+  };
 }
 
-export function jobFromHash(
-  queue: string,
-  seq: string,
-  hash: JobHash,
-  payload: Buffer | null,
-): Job {
-  const state = STATES[text(hash, 's')] ?? 'pending';
-  const due = optionalInt(hash, 'u');
-  const headers = text(hash, 'h');
-  const idempotencyKey = text(hash, 'k');
+/** The lease token written by lease.lua: meaningful while the job is leased. */
+export function leaseToken(record: Buffer): string {
+  return record.toString('latin1', AT.token, AT.token + 10);
+}
+
+export function jobFromRecord(queue: string, seq: string, record: Buffer): Job {
+  let at = FIELDS_AT;
+  const next = (): string => {
+    const colon = record.indexOf(COLON, at);
+    const end = colon + 1 + Number(record.toString('latin1', at, colon));
+    const value = record.toString('utf8', colon + 1, end);
+    at = end;
+    return value;
+  };
+  const [tier, tenantId, idempotencyKey, headers, lastError] = [
+    next(),
+    next(),
+    next(),
+    next(),
+    next(),
+  ];
+  const state = STATES[record.toString('latin1', 0, 1)] ?? 'pending';
+  const time = base36(record, AT.time, TIME_DIGITS);
   return {
     id: formatJobId(queue, seq),
     queue,
-    tenantId: text(hash, 't'),
-    tier: text(hash, 'r'),
-    priority: int(hash, 'p'),
-    payload: payload ?? Buffer.alloc(0),
+    tenantId,
+    tier,
+    priority: base36(record, AT.priority, 1),
+    payload: record.subarray(at),
     headers: headers ? (JSON.parse(headers) as Record<string, string>) : {},
-    attempt: int(hash, 'a'),
-    maxAttempts: int(hash, 'm'),
+    attempt: base36(record, AT.attempt, 2),
+    maxAttempts: base36(record, AT.maxAttempts, 2),
     state,
-    enqueueTime: int(hash, 'e'),
-    lastError: text(hash, 'x'),
-    ...(state === 'scheduled' && due !== undefined ? { scheduledTime: due } : {}),
-    ...(state === 'leased' && due !== undefined ? { leaseExpireTime: due } : {}),
-    ...(hash.f?.length ? { finishTime: int(hash, 'f') } : {}),
+    enqueueTime: base36(record, AT.enqueued, TIME_DIGITS),
+    lastError,
+    ...(state === 'scheduled' ? { scheduledTime: time } : {}),
+    ...(state === 'leased' ? { leaseExpireTime: time } : {}),
+    ...(state === 'succeeded' || state === 'dead' || state === 'cancelled'
+      ? { finishTime: time }
+      : {}),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
 }

@@ -29,10 +29,6 @@ export function jobKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:j:${seq}`;
 }
 
-export function payloadKey(queue: string, seq: string): string {
-  return `${queuePrefix(queue)}:d:${seq}`;
-}
-
 /** The sorted set holding a queue's scheduled, leased or dead jobs (see lua/lib.lua). */
 export function stateKey(queue: string, state: Exclude<ListableState, 'pending'>): string {
   const name = { scheduled: 'delayed', leased: 'leased', dead: 'dead' };

@@ -17,8 +17,8 @@ import type {
   TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
-import { LEASED_FIELDS, jobFromHash, type JobHash } from './codec';
-import { QUEUES_KEY, jobKey, payloadKey, readyLogKey, stateKey } from './keys';
+import { jobFromRecord, leaseToken, recordHead } from './codec';
+import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
 export interface RedisStoreOptions {
@@ -84,7 +84,7 @@ export class RedisJobStore implements JobStore {
   }
 
   async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
-    const tokenPrefix = randomBytes(9).toString('base64url');
+    const tokenPrefix = randomBytes(6).toString('base64url'); // 8 chars (lua/lib.lua)
     const reply = (await this.callBuffer('lease', queue, [
       count,
       visibilityMs,
@@ -96,10 +96,9 @@ export class RedisJobStore implements JobStore {
       this.retentionMs,
     ])) as Array<number | Buffer>;
     const [wake, n] = reply as [number, number];
-    const stride = 4 + LEASED_FIELDS.length;
     const jobs: LeasedJob[] = [];
     for (let i = 0; i < n; i++) {
-      jobs.push(this.leasedJob(queue, reply.slice(2 + i * stride, 2 + (i + 1) * stride)));
+      jobs.push(leasedJob(queue, reply[2 + i * 2] as Buffer, reply[3 + i * 2] as Buffer));
     }
     return wake >= 0 ? { jobs, nextWakeInMs: wake } : { jobs };
   }
@@ -239,11 +238,12 @@ export class RedisJobStore implements JobStore {
       const live = await Promise.all(
         chunk.map(async (entry) => {
           const [seq = '', since = ''] = entry.split(':');
-          const [s, u] = await this.guard(
+          const head = await this.guard(
             'list_jobs',
-            this.redis.hmget(jobKey(queue, seq), 's', 'u'),
+            this.redis.getrangeBuffer(jobKey(queue, seq), 0, 11),
           );
-          return s === 'P' && u === since ? { seq, score: Number(since) } : undefined;
+          const { state, time } = recordHead(head);
+          return state === 'P' && time === since ? { seq, score: parseInt(since, 36) } : undefined;
         }),
       );
       for (const e of live)
@@ -288,25 +288,10 @@ export class RedisJobStore implements JobStore {
     };
   }
 
-  /** A job's hash and payload (two reads, pipelined); undefined when it does not exist. */
+  /** A job's record; undefined when it does not exist. */
   private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
-    const [hash, payload] = await Promise.all([
-      this.guard(op, this.redis.hgetallBuffer(jobKey(queue, seq))) as Promise<JobHash>,
-      this.guard(op, this.redis.getBuffer(payloadKey(queue, seq))),
-    ]);
-    return hash.s ? jobFromHash(queue, seq, hash, payload) : undefined;
-  }
-
-  private leasedJob(queue: string, row: Array<number | Buffer>): LeasedJob {
-    const [seq, token, deadline, payload] = row as [Buffer, Buffer, number, Buffer];
-    const hash: JobHash = { s: Buffer.from('L'), u: Buffer.from(String(deadline)) };
-    LEASED_FIELDS.forEach((field, i) => (hash[field] = row[4 + i] as Buffer));
-    const seqText = seq.toString();
-    return {
-      job: jobFromHash(queue, seqText, hash, payload),
-      leaseId: formatLeaseId(queue, seqText, token.toString()),
-      leaseExpireTime: deadline,
-    };
+    const record = await this.guard(op, this.redis.getBuffer(jobKey(queue, seq)));
+    return record ? jobFromRecord(queue, seq, record) : undefined;
   }
 
   /** Remembers the queue name once per process (a set outside the queue's slot). */
@@ -344,6 +329,16 @@ export class RedisJobStore implements JobStore {
 /** ioredis types ReplyError as `any`: check by name instead. */
 function isReplyError(err: unknown): err is Error {
   return err instanceof Error && err.name === 'ReplyError';
+}
+
+function leasedJob(queue: string, seq: Buffer, record: Buffer): LeasedJob {
+  const seqText = seq.toString();
+  const job = jobFromRecord(queue, seqText, record);
+  return {
+    job,
+    leaseId: formatLeaseId(queue, seqText, leaseToken(record)),
+    leaseExpireTime: job.leaseExpireTime!,
+  };
 }
 
 function leaseName(lease: LeaseRef): string {

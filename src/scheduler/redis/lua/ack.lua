@@ -8,8 +8,9 @@ local retention = tonumber(ARGV[4])
 local out, settled = {}, {}
 for i = 5, #ARGV, 2 do
   local seq = ARGV[i]
-  local tier, code = check_lease(seq, ARGV[i + 1], now)
-  if tier then
+  local job, code = check_lease(seq, ARGV[i + 1], now)
+  if job then
+    local tier = job.tier
     settled[#settled + 1] = seq
     count('leased', tier, -1)
     freed_slot(tier)

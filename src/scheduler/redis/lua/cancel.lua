@@ -5,11 +5,11 @@ Returns 1, or -1 no such job, -4 the job is leased or already finished.
 ]]
 local now = now_ms()
 local seq = ARGV[4]
-local f = rcall('HMGET', k_job(seq), 's', 'r', 't')
-local state, tier, tenant = f[1], f[2], f[3]
-if not state then return -1 end
+local job = load_job(seq)
+if not job then return -1 end
+local state, tier = job.s, job.tier
 if state == 'P' then
-  unready(seq, tier, tenant)
+  unready(seq, job)
 elseif state == 'S' then
   rcall('ZREM', K.delayed, seq)
   count('scheduled', tier, -1)

@@ -5,9 +5,9 @@ Returns the new deadline, or -1, -2, -3 as ack.lua.
 ]]
 local now = now_ms()
 local seq = ARGV[4]
-local tier, code = check_lease(seq, ARGV[5], now)
-if not tier then return code end
+local job, code = check_lease(seq, ARGV[5], now)
+if not job then return code end
 local deadline = now + tonumber(ARGV[6])
-rcall('HSET', k_job(seq), 'u', deadline)
+rcall('SETRANGE', k_job(seq), 3, time_text(deadline))
 rcall('ZADD', K.leased, deadline, seq)
 return deadline

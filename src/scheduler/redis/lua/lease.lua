@@ -4,17 +4,17 @@ that has that many jobs leased in this queue is skipped for this call but stays 
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
 KEYS[1] meta key        ARGV[1] queue           ARGV[2] pinned time or ''
 ARGV[3] tier weights    ARGV[4] count           ARGV[5] visibility (ms)
-ARGV[6] lease token prefix                      ARGV[7] max moves
+ARGV[6] lease token prefix (8 chars)            ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
 ARGV[11] retention (ms)
-Returns {ms until the next due job or lease deadline (-1: none), n, then n times:
-  seq, token, deadline, payload, tenant, tier, priority, headers, attempt, max attempts,
-  enqueue time, last error, idempotency key}
+Returns {ms until the next due job or lease deadline (-1: none), n, then n times: seq, record}
+(the record as leased: state, attempt, deadline and token already rewritten; lib.lua).
 
-Cost: per leased job, seven commands (pick the tenant, pop its job, is its queue empty, read the
-job, mark it leased, read its payload, charge the tenant). The tiers (a handful) are read once
-and written back once; the virtual times, the leased set and the counters once per call. Idle
-members and old dead jobs are pruned at most once a second per queue: they only cost memory.
+Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
+band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
+rewrite its head, charge the tenant). The tiers (a handful) are read once and written back once; the virtual
+times, the leased set and the counters once per call. Idle members and old dead jobs are pruned
+at most once a second per queue: they only cost memory.
 ]]
 local now = now_ms()
 local count_wanted, visibility = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -33,9 +33,10 @@ local next_due, next_deadline = head_score(K.delayed), head_score(K.leased)
 if next_due and next_due <= now then
   for _, seq in ipairs(rcall('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, max_moves)) do
     rcall('ZREM', K.delayed, seq)
-    local f = rcall('HMGET', k_job(seq), 'r', 't', 'p')
-    count('scheduled', f[1], -1)
-    make_ready(seq, f[1], f[2], tonumber(f[3]), now)
+    local job = load_job(seq)
+    count('scheduled', job.tier, -1)
+    -- A delayed job never tried joins the back, as if enqueued now; a retry goes to the front.
+    make_ready(seq, job, now, false, job.a == 0)
   end
   next_due = nil
 end
@@ -44,12 +45,12 @@ if next_deadline and next_deadline < now then
   local expired = rcall('ZRANGEBYSCORE', K.leased, '-inf', '(' .. now, 'LIMIT', 0, max_moves)
   for i, seq in ipairs(expired) do
     rcall('ZREM', K.leased, seq)
-    local tier = rcall('HGET', k_job(seq), 'r')
-    count('leased', tier, -1)
-    count('expired', tier, 1)
+    local job = load_job(seq)
+    count('leased', job.tier, -1)
+    count('expired', job.tier, 1)
     -- A golden-ratio step spreads one random draw over the batch.
     policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
-    retry_or_bury(seq, now, 'lease expired', -1, false, policy)
+    retry_or_bury(seq, job, now, 'lease expired', -1, false, policy)
   end
   next_due, next_deadline = nil, nil
 end
@@ -98,6 +99,7 @@ local leased_seqs = {}
 local stale_log = {}
 local touched = {}
 local deadline = now + visibility
+local deadline_text = time_text(deadline)
 local leased = 0
 while leased < count_wanted do
   local t = pick_tier()
@@ -105,19 +107,24 @@ while leased < count_wanted do
   local tier = t.name
   local tenants = k_tenants(tier)
   local tenant, tfinish = pick(tenants)
-  local queue = tenant and k_tenant_queue(tier, tenant)
-  local popped = queue and rcall('ZPOPMIN', queue)
-  local seq = popped and popped[1]
+  local priorities = tenant and k_priorities(tier, tenant)
+  local priority = priorities and rcall('ZRANGE', priorities, 0, 0)[1]
+  local band = priority and k_band(tier, tenant, priority)
+  local seq = band and rcall('LPOP', band)
   touched[tier] = true
   if seq then
     leased = leased + 1
-    local token = ARGV[6] .. leased
-    local job = k_job(seq)
-    local f = rcall('HMGET', job, 't', 'r', 'p', 'h', 'a', 'm', 'e', 'x', 'k', 'u')
-    local attempt = tonumber(f[5] or '0') + 1
-    f[5] = tostring(attempt)
-    if f[10] then stale_log[seq .. ':' .. f[10]] = true end
-    rcall('HSET', job, 's', 'L', 'l', token, 'u', deadline, 'a', attempt)
+    local tenant_has_more = true
+    if rcall('EXISTS', band) == 0 then
+      rcall('ZREM', priorities, priority)
+      tenant_has_more = rcall('EXISTS', priorities) == 1
+    end
+    local key = k_job(seq)
+    local rec = rcall('GET', key)
+    stale_log[seq .. ':' .. string.sub(rec, 4, 12)] = true
+    local head = 'L' .. b36(tonumber(string.sub(rec, 2, 3), 36) + 1, 2) .. deadline_text ..
+        ARGV[6] .. b36(leased, 2)
+    rcall('SETRANGE', key, 0, head)
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
     count('leased', tier, 1)
@@ -126,11 +133,9 @@ while leased < count_wanted do
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
     end
-    out[#out + 1] = seq; out[#out + 1] = token; out[#out + 1] = deadline
-    out[#out + 1] = rcall('GET', k_payload(seq)) or ''
-    for j = 1, 9 do out[#out + 1] = f[j] or '' end
+    out[#out + 1] = seq; out[#out + 1] = head .. string.sub(rec, #head + 1)
     tenant_vt[tier] = tfinish - 1
-    if rcall('EXISTS', queue) == 1 then
+    if tenant_has_more then
       rcall('ZADD', tenants, tfinish + 1, tenant)
     else
       deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
@@ -138,15 +143,18 @@ while leased < count_wanted do
     -- The tier: its next lease finishes one stride later, or it goes idle with this finish.
     local stride = tier_stride(tier)
     vt = t.pass - stride
-    if rcall('EXISTS', tenants) == 1 then
+    if tenant_has_more or rcall('EXISTS', tenants) == 1 then
       t.pass = t.pass + stride
     else
       t.active = false
       rcall('ZREM', K.tiers, tier)
       rcall('ZADD', K.tidle, t.pass, tier)
     end
+  elseif priority then
+    -- A listed priority with an empty band, or an active tenant with nothing ready, cannot
+    -- happen through these scripts; heal them all the same.
+    rcall('ZREM', priorities, priority)
   elseif tenant then
-    -- Active with nothing ready cannot happen through these scripts; heal it all the same.
     deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
   else
     t.active = false

@@ -12,13 +12,17 @@ Failure codes (errors.ts ScriptCode): -1 no such job, -2 lease mismatch, -3 leas
 Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :meta                hash   seq (job counter), vt (tier virtual time), vt:<tier> (tenant vt),
                               pruned (when lease.lua last pruned idle members)
-  :j:<seq>             hash   one job, fields below
-  :d:<seq>             string its payload (apart, so the hash stays small and listpack-encoded)
+  :j:<seq>             string one job, the record below: one key per job, ~60 bytes besides
+                              the payload
   :tiers / :tidle      zset   active tiers -> pass, idle tiers -> last finish
   :tn:<tier>           zset   active tenants of a tier -> pass
   :tnidle:<tier>       zset   idle tenants of a tier -> last finish
-  :q:<tier>:<tenant>   zset   ready jobs of a tenant -> (9 - priority) * 1e13 + seq
-  :rlog:<tier>         list   `<seq>:<ready since ms>` in the order jobs became ready; an entry
+  :pri:<tier>:<tenant> zset   the priorities a tenant has ready jobs at -> 9 - priority
+  :q:<tier>:<tenant>:<priority>
+                       list   a tenant's ready jobs at one priority, seqs, next first: new, due
+                              and redriven jobs join the back; a retried or released job goes to
+                              the front (it was tried before any job waiting there)
+  :rlog:<tier>         list   `<seq>:<ready since>` in the order jobs became ready; an entry
                               is stale once its job is no longer ready since that time, and
                               stale heads are trimmed lazily (lease.lua, stats.lua): it gives the
                               oldest ready job at ~20 bytes a job instead of a sorted set's ~100
@@ -28,11 +32,19 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :count               hash   <state>:<tier> gauges (pending, scheduled, leased, dead) and
                               <event>:<tier> totals (enqueued, acked, nacked, deadlettered, expired)
   :idem:<key>          string seq of the first job enqueued with that idempotency key
-Job hash fields: t tenant, r tier, p priority, h headers (JSON), a attempt,
-m max attempts, s state (P pending, S scheduled, L leased, D succeeded, X dead, C cancelled),
-e enqueue time, u ready since, due time or lease deadline (by state), l lease token (meaningful
-while leased only), x last error, f finish time,
-k idempotency key.
+
+The job record (codec.ts reads it; offsets 0-based as SETRANGE counts them). Numbers are base 36,
+zero-padded: 9 digits of milliseconds last until the year 5188.
+  0  s  state, 1 char: P pending, S scheduled, L leased, D succeeded, X dead, C cancelled
+  1  a  attempt, 2 digits
+  3  u  by state: ready since (P), due (S), lease deadline (L), finish time (D, X, C); 9 digits
+  12 l  lease token, 10 chars, meaningful while leased only
+  22 p  priority, 1 digit, 0-9
+  23 m  max attempts, 2 digits
+  25 e  enqueue time, 9 digits
+  34 tier, tenant, idempotency key, headers JSON, last error: each as `<length>:<bytes>`
+     then the payload, to the end
+s, a, u and l come first so that a lease rewrites them with one SETRANGE.
 
 Fairness: stride scheduling (weighted fair queuing by finish tags) at two levels. Each active
 member is scored by the virtual finish tag of its next lease; the lowest is served next and its
@@ -48,7 +60,6 @@ local Q = ARGV[1]
 local P = 'sched:{' .. Q .. '}'
 local WAKE_CHANNEL = 'sched:wake'
 local STRIDE = 1000000
-local PRIORITY_BAND = 10000000000000
 
 local K = {
   meta = KEYS[1],
@@ -60,10 +71,12 @@ local K = {
   count = P .. ':count',
 }
 local function k_job(seq) return P .. ':j:' .. seq end
-local function k_payload(seq) return P .. ':d:' .. seq end
 local function k_tenants(tier) return P .. ':tn:' .. tier end
 local function k_tenants_idle(tier) return P .. ':tnidle:' .. tier end
-local function k_tenant_queue(tier, tenant) return P .. ':q:' .. tier .. ':' .. tenant end
+local function k_priorities(tier, tenant) return P .. ':pri:' .. tier .. ':' .. tenant end
+local function k_band(tier, tenant, priority)
+  return P .. ':q:' .. tier .. ':' .. tenant .. ':' .. priority
+end
 local function k_ready_log(tier) return P .. ':rlog:' .. tier end
 local function k_idem(key) return P .. ':idem:' .. key end
 
@@ -81,26 +94,111 @@ for tier, w, cap in string.gmatch(ARGV[3], '([^,=]+)=(%d+):?(%d*)') do
 end
 local function tier_stride(tier) return STRIDE / (weights[tier] or min_weight) end
 
+-- The job record (layout above). ------------------------------------------------------------
+local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
+local NO_TOKEN = '----------'
+
+-- `n` (a non-negative integer) in base 36, zero-padded to `width` digits.
+local function b36(n, width)
+  local s = ''
+  while n > 0 do
+    local d = n % 36
+    s = string.sub(DIGITS, d + 1, d + 1) .. s
+    n = (n - d) / 36
+  end
+  if #s > width then error('record field overflow: ' .. s) end
+  return string.rep('0', width - #s) .. s
+end
+
+local function field(s) return #s .. ':' .. s end
+
+-- A time as records and ready-log entries write it; a script writes the same few many times.
+local time_texts = {}
+local function time_text(ms)
+  local text = time_texts[ms]
+  if not text then
+    text = b36(ms, 9)
+    time_texts[ms] = text
+  end
+  return text
+end
+
+local function new_record(state, since, priority, max_attempts, now, tier, tenant, idem, headers,
+                          payload)
+  return state .. '00' .. time_text(since) .. NO_TOKEN .. priority .. b36(max_attempts, 2) ..
+      time_text(now) .. field(tier) .. field(tenant) .. field(idem) .. field(headers) .. '0:' ..
+      payload
+end
+
+-- The first `n` variable fields of a record, and where each starts (the payload follows the 5th).
+local function record_fields(rec, n)
+  local values, starts, pos = {}, {}, 35
+  for i = 1, n do
+    local colon = string.find(rec, ':', pos, true)
+    local len = tonumber(string.sub(rec, pos, colon - 1))
+    starts[i] = pos
+    values[i] = string.sub(rec, colon + 1, colon + len)
+    pos = colon + len + 1
+  end
+  return values, starts, pos
+end
+
+-- A job's record with its fixed fields and tier and tenant decoded, or nil.
+local function load_job(seq)
+  local rec = rcall('GET', k_job(seq))
+  if not rec then return nil end
+  local names = record_fields(rec, 2)
+  return {
+    rec = rec,
+    s = string.sub(rec, 1, 1),
+    a = tonumber(string.sub(rec, 2, 3), 36),
+    u = tonumber(string.sub(rec, 4, 12), 36),
+    l = string.sub(rec, 13, 22),
+    p = tonumber(string.sub(rec, 23, 23)),
+    m = tonumber(string.sub(rec, 24, 25), 36),
+    tier = names[1],
+    tenant = names[2],
+  }
+end
+
+-- Sets a job's state and its time field (u).
+local function stamp(seq, state, at)
+  rcall('SETRANGE', k_job(seq), 0, state)
+  rcall('SETRANGE', k_job(seq), 3, time_text(at))
+end
+
+local function set_attempt(seq, attempt) rcall('SETRANGE', k_job(seq), 1, b36(attempt, 2)) end
+
+local function set_last_error(seq, job, err)
+  local _, starts, payload_at = record_fields(job.rec, 5)
+  job.rec = string.sub(job.rec, 1, starts[5] - 1) .. field(err) .. string.sub(job.rec, payload_at)
+  rcall('SET', k_job(seq), job.rec)
+end
+-----------------------------------------------------------------------------------------------
+
 -- Counter changes are summed in the script and written once per field by flush().
 local deltas, delta_names = {}, {}
-local function count(field, tier, by)
-  local name = field .. ':' .. tier
-  if deltas[name] == nil then
-    deltas[name] = 0
-    delta_names[#delta_names + 1] = name
+local function count(name, tier, by)
+  local key = name .. ':' .. tier
+  if deltas[key] == nil then
+    deltas[key] = 0
+    delta_names[#delta_names + 1] = key
   end
-  deltas[name] = deltas[name] + by
+  deltas[key] = deltas[key] + by
 end
 
 -- A counter's value, changes of this script included.
-local function counter(field, tier)
-  local name = field .. ':' .. tier
-  return tonumber(rcall('HGET', K.count, name) or '0') + (deltas[name] or 0)
+local function counter(name, tier)
+  local key = name .. ':' .. tier
+  return tonumber(rcall('HGET', K.count, key) or '0') + (deltas[key] or 0)
 end
 
--- `cmd key args...` in chunks: Lua's unpack has a limit of a few thousand values.
+-- `cmd key args...` in chunks: Lua's unpack has a limit of a few thousand values. Returns the
+-- last chunk's reply.
 local function call_chunked(cmd, key, args)
-  for i = 1, #args, 1000 do rcall(cmd, key, unpack(args, i, math.min(i + 999, #args))) end
+  local reply
+  for i = 1, #args, 1000 do reply = rcall(cmd, key, unpack(args, i, math.min(i + 999, #args))) end
+  return reply
 end
 
 -- Stride bookkeeping shared by the tier and the tenant level.
@@ -148,45 +246,58 @@ local function freed_slot(tier)
   if counter('leased', tier) == cap - 1 and rcall('ZSCORE', K.tiers, tier) then wake() end
 end
 
--- Jobs made ready by this script, applied by flush(): one ZADD per tenant queue, one RPUSH per
--- tier's ready log and one activation per tenant and tier, however many jobs.
-local ready_queues, ready_queue_keys, ready_logs, ready_log_tiers = {}, {}, {}, {}
+-- Jobs made ready by this script, applied by flush_ready(): one push per priority band, one
+-- RPUSH per tier's ready log and one activation per tenant and tier, however many jobs.
+local bands, band_keys, ready_logs, ready_log_tiers = {}, {}, {}, {}
 
--- `fresh`: the caller already wrote s=P and u=now into the job hash.
-local function make_ready(seq, tier, tenant, priority, now, fresh)
-  if not fresh then rcall('HSET', k_job(seq), 's', 'P', 'u', now) end
-  local key = k_tenant_queue(tier, tenant)
-  local queue = ready_queues[key]
-  if not queue then
-    queue = { tier = tier, tenant = tenant, args = {} }
-    ready_queues[key] = queue
-    ready_queue_keys[#ready_queue_keys + 1] = key
+-- `job`: tier, tenant and priority (p). `fresh`: the caller wrote s=P and u=now into the record.
+-- `back`: join the back of the band (new, due, redriven), else the front (retried, released).
+local function make_ready(seq, job, now, fresh, back)
+  if not fresh then stamp(seq, 'P', now) end
+  local tier = job.tier
+  local key = k_band(tier, job.tenant, job.p)
+  local band = bands[key]
+  if not band then
+    band = { tier = tier, tenant = job.tenant, priority = job.p, back = {}, front = {} }
+    bands[key] = band
+    band_keys[#band_keys + 1] = key
   end
-  queue.args[#queue.args + 1] = (9 - priority) * PRIORITY_BAND + seq
-  queue.args[#queue.args + 1] = seq
+  local side = back and band.back or band.front
+  side[#side + 1] = seq
   if not ready_logs[tier] then
     ready_logs[tier] = {}
     ready_log_tiers[#ready_log_tiers + 1] = tier
   end
   local log = ready_logs[tier]
-  log[#log + 1] = seq .. ':' .. now
+  log[#log + 1] = seq .. ':' .. time_text(now)
   count('pending', tier, 1)
 end
 
 local function flush_ready()
-  if #ready_queue_keys == 0 then return end
+  if #band_keys == 0 then return end
   local was_empty = rcall('EXISTS', K.tiers) == 0
-  for _, key in ipairs(ready_queue_keys) do
-    local queue = ready_queues[key]
-    call_chunked('ZADD', key, queue.args)
-    local tier = queue.tier
-    activate(k_tenants(tier), k_tenants_idle(tier), 'vt:' .. tier, queue.tenant, 1)
+  for _, key in ipairs(band_keys) do
+    local band = bands[key]
+    local length
+    if #band.back > 0 then length = call_chunked('RPUSH', key, band.back) end
+    if #band.front > 0 then
+      -- LPUSH puts its last argument first: reversed, the first to come back leads.
+      local front = {}
+      for i = #band.front, 1, -1 do front[#front + 1] = band.front[i] end
+      length = call_chunked('LPUSH', key, front)
+    end
+    -- A band that was empty is new to the tenant's priorities, and the tenant may be idle.
+    if length == #band.back + #band.front then
+      local tier = band.tier
+      rcall('ZADD', k_priorities(tier, band.tenant), 9 - band.priority, band.priority)
+      activate(k_tenants(tier), k_tenants_idle(tier), 'vt:' .. tier, band.tenant, 1)
+    end
   end
   for _, tier in ipairs(ready_log_tiers) do
     call_chunked('RPUSH', k_ready_log(tier), ready_logs[tier])
     activate(K.tiers, K.tidle, 'vt', tier, tier_stride(tier))
   end
-  ready_queues, ready_queue_keys, ready_logs, ready_log_tiers = {}, {}, {}, {}
+  bands, band_keys, ready_logs, ready_log_tiers = {}, {}, {}, {}
   if was_empty then wake() end
 end
 
@@ -194,8 +305,8 @@ end
 -- changes either calls it before it returns.
 local function flush()
   flush_ready()
-  for _, name in ipairs(delta_names) do
-    if deltas[name] ~= 0 then rcall('HINCRBY', K.count, name, deltas[name]) end
+  for _, key in ipairs(delta_names) do
+    if deltas[key] ~= 0 then rcall('HINCRBY', K.count, key, deltas[key]) end
   end
   deltas, delta_names = {}, {}
 end
@@ -208,10 +319,10 @@ local function trim_ready_log(tier, limit, stale)
   local dropped, since = 0, nil
   for _, entry in ipairs(rcall('LRANGE', key, 0, limit - 1)) do
     if not (stale and stale[entry]) then
-      local seq, at = string.match(entry, '^(%d+):(%d+)$')
-      local f = rcall('HMGET', k_job(seq), 's', 'u')
-      if f[1] == 'P' and f[2] == at then
-        since = tonumber(at)
+      local seq, at = string.match(entry, '^(%d+):(%w+)$')
+      local head = rcall('GETRANGE', k_job(seq), 0, 11)
+      if string.sub(head, 1, 1) == 'P' and string.sub(head, 4) == at then
+        since = tonumber(at, 36)
         break
       end
     end
@@ -221,13 +332,18 @@ local function trim_ready_log(tier, limit, stale)
   return since
 end
 
--- Takes a ready job out of the ready structures (cancel). A member left with nothing ready goes
--- idle with the finish tag of its next lease: it gives up at most one stride.
-local function unready(seq, tier, tenant)
-  local queue = k_tenant_queue(tier, tenant)
-  rcall('ZREM', queue, seq)
+-- Takes a ready job out of the ready structures (cancel). LREM walks the band up to the job.
+-- A member left with nothing ready goes idle with the finish tag of its next lease: it gives up
+-- at most one stride.
+local function unready(seq, job)
+  local tier, tenant = job.tier, job.tenant
+  local priorities = k_priorities(tier, tenant)
+  local band = k_band(tier, tenant, job.p)
+  rcall('LREM', band, 1, seq)
   count('pending', tier, -1)
-  if rcall('EXISTS', queue) == 1 then return end
+  if rcall('EXISTS', band) == 1 then return end
+  rcall('ZREM', priorities, job.p)
+  if rcall('EXISTS', priorities) == 1 then return end
   local tpass = rcall('ZSCORE', k_tenants(tier), tenant)
   if tpass then deactivate(k_tenants(tier), k_tenants_idle(tier), tenant, tpass) end
   if rcall('EXISTS', k_tenants(tier)) == 1 then return end
@@ -236,23 +352,21 @@ local function unready(seq, tier, tenant)
 end
 
 -- A new earliest due time wakes consumers too, so idle ones re-arm their timers for it.
--- `fresh`: the caller already wrote s=S and u=due into the job hash.
+-- `fresh`: the caller already wrote s=S and u=due into the record.
 local function schedule(seq, tier, due, fresh)
   local head = rcall('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
   if not head or due < tonumber(head) then wake() end
-  if not fresh then rcall('HSET', k_job(seq), 's', 'S', 'u', due) end
+  if not fresh then stamp(seq, 'S', due) end
   rcall('ZADD', K.delayed, due, seq)
   count('scheduled', tier, 1)
 end
 
 local function finish(seq, state, now, retention_ms)
-  local job = k_job(seq)
-  rcall('HSET', job, 's', state, 'f', now)
   if retention_ms > 0 then
-    rcall('PEXPIRE', job, retention_ms)
-    rcall('PEXPIRE', k_payload(seq), retention_ms)
+    stamp(seq, state, now)
+    rcall('PEXPIRE', k_job(seq), retention_ms)
   else
-    rcall('DEL', job, k_payload(seq))
+    rcall('DEL', k_job(seq))
   end
 end
 
@@ -269,32 +383,29 @@ local function backoff_ms(attempt, base, cap, jitter)
   return math.floor(full / 2 + full / 2 * jitter)
 end
 
--- After a failed attempt (nack or expired lease): retry later, or dead-letter.
+-- After a failed attempt (nack or expired lease) of a loaded `job`: retry later, or dead-letter.
 -- delay < 0 means "by the backoff policy". Returns the new state and the due time.
-local function retry_or_bury(seq, now, err, delay, no_retry, policy)
-  local job = k_job(seq)
-  local f = rcall('HMGET', job, 'r', 't', 'p', 'a', 'm')
-  local tier, tenant, priority = f[1], f[2], tonumber(f[3])
-  local attempt, max_attempts = tonumber(f[4]), tonumber(f[5])
-  rcall('HSET', job, 'x', err)
-  if no_retry or attempt >= max_attempts then
-    bury(seq, tier, now, policy.retention)
+local function retry_or_bury(seq, job, now, err, delay, no_retry, policy)
+  set_last_error(seq, job, err)
+  if no_retry or job.a >= job.m then
+    bury(seq, job.tier, now, policy.retention)
     return 'X', now
   end
-  if delay < 0 then delay = backoff_ms(attempt, policy.base, policy.cap, policy.jitter) end
+  if delay < 0 then delay = backoff_ms(job.a, policy.base, policy.cap, policy.jitter) end
   if delay == 0 then
-    make_ready(seq, tier, tenant, priority, now)
+    make_ready(seq, job, now)
     return 'P', now
   end
-  schedule(seq, tier, now + delay)
+  schedule(seq, job.tier, now + delay)
   return 'S', now + delay
 end
 
--- Checks the fence of a settle operation (ack, nack, extend). Returns the job's tier, or a code.
+-- Checks the fence of a settle operation (ack, nack, extend, release). Returns the loaded job, or
+-- nil and a code.
 local function check_lease(seq, token, now)
-  local f = rcall('HMGET', k_job(seq), 's', 'l', 'u', 'r')
-  if not f[1] then return nil, -1 end
-  if f[1] ~= 'L' or f[2] ~= token then return nil, -2 end
-  if tonumber(f[3]) < now then return nil, -3 end
-  return f[4]
+  local job = load_job(seq)
+  if not job then return nil, -1 end
+  if job.s ~= 'L' or job.l ~= token then return nil, -2 end
+  if job.u < now then return nil, -3 end
+  return job
 end

@@ -7,14 +7,15 @@ Returns {state ('P', 'S' or 'X'), time it is ready again (or died)}, or -1, -2, 
 ]]
 local now = now_ms()
 local seq = ARGV[4]
-local tier, code = check_lease(seq, ARGV[5], now)
-if not tier then return code end
+local job, code = check_lease(seq, ARGV[5], now)
+if not job then return code end
+local tier = job.tier
 rcall('ZREM', K.leased, seq)
 count('leased', tier, -1)
 count('nacked', tier, 1)
 local policy = { base = tonumber(ARGV[9]), cap = tonumber(ARGV[10]), jitter = tonumber(ARGV[11]),
   retention = tonumber(ARGV[12]) }
-local state, at = retry_or_bury(seq, now, ARGV[6], tonumber(ARGV[7]), ARGV[8] == '1', policy)
+local state, at = retry_or_bury(seq, job, now, ARGV[6], tonumber(ARGV[7]), ARGV[8] == '1', policy)
 flush()
 freed_slot(tier)
 return { state, at }

@@ -9,16 +9,13 @@ for i = 5, #ARGV do seqs[#seqs + 1] = ARGV[i] end
 if #seqs == 0 then seqs = rcall('ZRANGE', K.dead, 0, tonumber(ARGV[4]) - 1) end
 local moved = 0
 for _, seq in ipairs(seqs) do
-  local job = k_job(seq)
-  local f = rcall('HMGET', job, 's', 'r', 't', 'p')
-  if f[1] == 'X' then
+  local job = load_job(seq)
+  if job and job.s == 'X' then
     rcall('ZREM', K.dead, seq)
-    count('dead', f[2], -1)
-    rcall('PERSIST', job)
-    rcall('PERSIST', k_payload(seq))
-    rcall('HSET', job, 'a', 0)
-    rcall('HDEL', job, 'f')
-    make_ready(seq, f[2], f[3], tonumber(f[4]), now)
+    count('dead', job.tier, -1)
+    rcall('PERSIST', k_job(seq))
+    set_attempt(seq, 0)
+    make_ready(seq, job, now, false, true)
     moved = moved + 1
   end
 end

@@ -6,13 +6,12 @@ Returns 1, or -1, -2, -3 as ack.lua.
 ]]
 local now = now_ms()
 local seq = ARGV[4]
-local tier, code = check_lease(seq, ARGV[5], now)
-if not tier then return code end
+local job, code = check_lease(seq, ARGV[5], now)
+if not job then return code end
 rcall('ZREM', K.leased, seq)
-count('leased', tier, -1)
-local f = rcall('HMGET', k_job(seq), 't', 'p')
-rcall('HINCRBY', k_job(seq), 'a', -1)
-make_ready(seq, tier, f[1], tonumber(f[2]), now)
+count('leased', job.tier, -1)
+set_attempt(seq, job.a - 1)
+make_ready(seq, job, now)
 flush()
-freed_slot(tier)
+freed_slot(job.tier)
 return 1
