@@ -1,10 +1,12 @@
 /**
- * Reads the job record, one Redis string per job (its layout is documented in lua/lib.lua): a
- * fixed-width head with the fields scripts rewrite in place, the variable fields as
- * `<length>:<bytes>`, then the payload.
+ * The job record, one Redis string per job (its layout is documented in lua/lib.lua): a
+ * fixed-width head the scripts write (state, attempt, times, lease token), then the tail the
+ * server encodes at enqueue: priority, max attempts, the text fields as `<length>:<bytes>`, and
+ * the payload.
  */
 import { formatJobId } from '../ids';
 import type { Job, JobState } from '../job';
+import type { NewJob } from '../store';
 
 const STATES: Record<string, JobState> = {
   P: 'pending',
@@ -21,9 +23,9 @@ const AT = {
   attempt: 1,
   time: 3,
   token: 12,
-  priority: 22,
-  maxAttempts: 23,
-  enqueued: 25,
+  enqueued: 22,
+  priority: 31,
+  maxAttempts: 32,
 };
 const FIELDS_AT = 34;
 const TIME_DIGITS = 9;
@@ -31,6 +33,34 @@ const COLON = 0x3a;
 
 function base36(record: Buffer, at: number, width: number): number {
   return parseInt(record.toString('latin1', at, at + width), 36);
+}
+
+/** Text fields of the tail, each as `<byte length>:<bytes>`; last error is empty at first. */
+function field(text: string): string {
+  return `${Buffer.byteLength(text)}:${text}`;
+}
+
+/** The record's tail for a new job: what enqueue.lua appends to the head it writes. */
+export function encodeTail(job: NewJob): Buffer {
+  // Validated long before (scheduler.ts); the fixed widths cannot hold more.
+  if (!Number.isInteger(job.priority) || job.priority < 0 || job.priority > 9)
+    throw new RangeError(`priority ${job.priority} does not fit the record`);
+  if (!Number.isInteger(job.maxAttempts) || job.maxAttempts < 0 || job.maxAttempts >= 36 ** 2)
+    throw new RangeError(`max attempts ${job.maxAttempts} does not fit the record`);
+  const headers = job.headers && Object.keys(job.headers).length ? JSON.stringify(job.headers) : '';
+  const text =
+    String(job.priority) +
+    job.maxAttempts.toString(36).padStart(2, '0') +
+    field(job.tier) +
+    field(job.tenantId) +
+    field(job.idempotencyKey ?? '') +
+    field(headers) +
+    field('');
+  const size = Buffer.byteLength(text);
+  const tail = Buffer.allocUnsafe(size + job.payload.length);
+  tail.write(text, 0);
+  job.payload.copy(tail, size);
+  return tail;
 }
 
 /** A time as the records and ready-log entries write it: base 36, 9 digits. */

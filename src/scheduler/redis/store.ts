@@ -17,7 +17,7 @@ import type {
   TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
-import { jobFromRecord, leaseToken, recordHead } from './codec';
+import { encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
 import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
@@ -66,12 +66,7 @@ export class RedisJobStore implements JobStore {
   async enqueue(queue: string, jobs: NewJob[]): Promise<EnqueueResult[]> {
     if (jobs.length === 0) return [];
     const args: ScriptArg[] = [this.dedupWindowMs, jobs.length];
-    for (const job of jobs) {
-      const headers =
-        job.headers && Object.keys(job.headers).length ? JSON.stringify(job.headers) : '';
-      args.push(job.tenantId, job.tier, job.priority, job.maxAttempts, job.delayMs ?? 0);
-      args.push(job.idempotencyKey ?? '', headers, job.payload);
-    }
+    for (const job of jobs) args.push(job.delayMs ?? 0, job.idempotencyKey ?? '', encodeTail(job));
     const [reply] = await Promise.all([
       this.call('enqueue', queue, args) as Promise<Array<string | number>>,
       this.register(queue),

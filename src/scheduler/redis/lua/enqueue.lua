@@ -1,8 +1,8 @@
 --[[ enqueue.lua: adds jobs to one queue, in order.
 KEYS[1] meta key          ARGV[1] queue    ARGV[2] pinned time or ''   ARGV[3] tier weights
 ARGV[4] dedup window (ms) ARGV[5] number of jobs
-then 8 values per job: tenant, tier, priority, max attempts, delay (ms), idempotency key ('' for
-none), headers JSON ('' for none), payload.
+then 3 values per job: delay (ms), idempotency key ('' for none), and the record's tail
+(priority, max attempts, text fields, payload: lib.lua, encoded by codec.ts).
 Returns, per job: seq, 1 if it was a duplicate else 0, tier (the first job's, for a duplicate).
 Per new job it writes the record (one SET); the ready structures, counters and the job counter
 are written once per batch (flush()).
@@ -12,9 +12,10 @@ local window = tonumber(ARGV[4])
 local next_seq = tonumber(rcall('HGET', K.meta, 'seq') or '0')
 local out = {}
 for i = 0, tonumber(ARGV[5]) - 1 do
-  local at = 6 + i * 8
-  local job = { tenant = ARGV[at], tier = ARGV[at + 1], p = tonumber(ARGV[at + 2]) }
-  local delay, idem = tonumber(ARGV[at + 4]), ARGV[at + 5]
+  local at = 6 + i * 3
+  local delay, idem, tail = tonumber(ARGV[at]), ARGV[at + 1], ARGV[at + 2]
+  local names = record_fields(tail, 2, TAIL_FIELDS)
+  local job = { tier = names[1], tenant = names[2], p = tonumber(string.sub(tail, 1, 1)) }
   local first = idem ~= '' and rcall('GET', k_idem(idem))
   if first then
     local seen = load_job(first)
@@ -25,8 +26,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
     local state, since = 'P', now
     if delay > 0 then state, since = 'S', now + delay end
     if idem ~= '' then rcall('SET', k_idem(idem), seq, 'PX', window) end
-    rcall('SET', k_job(seq), new_record(state, since, job.p, tonumber(ARGV[at + 3]), now, job.tier,
-      job.tenant, idem, ARGV[at + 6], ARGV[at + 7]))
+    rcall('SET', k_job(seq), new_record(state, since, now, tail))
     count('enqueued', job.tier, 1)
     if delay > 0 then
       schedule(seq, job.tier, since, true)

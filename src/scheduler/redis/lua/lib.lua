@@ -39,12 +39,13 @@ zero-padded: 9 digits of milliseconds last until the year 5188.
   1  a  attempt, 2 digits
   3  u  by state: ready since (P), due (S), lease deadline (L), finish time (D, X, C); 9 digits
   12 l  lease token, 10 chars, meaningful while leased only
-  22 p  priority, 1 digit, 0-9
-  23 m  max attempts, 2 digits
-  25 e  enqueue time, 9 digits
+  22 e  enqueue time, 9 digits
+  31 p  priority, 1 digit, 0-9
+  32 m  max attempts, 2 digits
   34 tier, tenant, idempotency key, headers JSON, last error: each as `<length>:<bytes>`
      then the payload, to the end
-s, a, u and l come first so that a lease rewrites them with one SETRANGE.
+s, a, u and l come first so that a lease rewrites them with one SETRANGE. Everything from p on
+(the tail) is encoded by the server (codec.ts encodeTail); enqueue.lua only writes the head.
 
 Fairness: stride scheduling (weighted fair queuing by finish tags) at two levels. Each active
 member is scored by the virtual finish tag of its next lease; the lowest is served next and its
@@ -123,16 +124,17 @@ local function time_text(ms)
   return text
 end
 
-local function new_record(state, since, priority, max_attempts, now, tier, tenant, idem, headers,
-                          payload)
-  return state .. '00' .. time_text(since) .. NO_TOKEN .. priority .. b36(max_attempts, 2) ..
-      time_text(now) .. field(tier) .. field(tenant) .. field(idem) .. field(headers) .. '0:' ..
-      payload
+local function new_record(state, since, now, tail)
+  return state .. '00' .. time_text(since) .. NO_TOKEN .. time_text(now) .. tail
 end
 
--- The first `n` variable fields of a record, and where each starts (the payload follows the 5th).
-local function record_fields(rec, n)
-  local values, starts, pos = {}, {}, 35
+-- Where the text fields start (1-based) in a record, and in a tail as the server sends it.
+local RECORD_FIELDS, TAIL_FIELDS = 35, 4
+
+-- The first `n` text fields of a record (or of a tail, from TAIL_FIELDS), and where each
+-- starts; the payload follows the 5th.
+local function record_fields(rec, n, from)
+  local values, starts, pos = {}, {}, from or RECORD_FIELDS
   for i = 1, n do
     local colon = string.find(rec, ':', pos, true)
     local len = tonumber(string.sub(rec, pos, colon - 1))
@@ -154,8 +156,8 @@ local function load_job(seq)
     a = tonumber(string.sub(rec, 2, 3), 36),
     u = tonumber(string.sub(rec, 4, 12), 36),
     l = string.sub(rec, 13, 22),
-    p = tonumber(string.sub(rec, 23, 23)),
-    m = tonumber(string.sub(rec, 24, 25), 36),
+    p = tonumber(string.sub(rec, 32, 32)),
+    m = tonumber(string.sub(rec, 33, 34), 36),
     tier = names[1],
     tenant = names[2],
   }
