@@ -143,6 +143,34 @@ describe('order within a tenant and priority', () => {
   });
 });
 
+describe('a record deleted behind the scripts', () => {
+  it('drops the job wherever it is listed and keeps serving the queue', async () => {
+    fresh();
+    const seqOf = (id: string): string => id.split('/')[1]!;
+    const drop = (id: string): Promise<number> => h.redis.del(`sched:{${queue}}:j:${seqOf(id)}`);
+    const ids: string[] = [];
+    for (const name of ['1', '2', '3'])
+      ids.push((await h.scheduler.enqueue(input({ payload: Buffer.from(name) }))).jobId);
+    const delayed = await h.scheduler.enqueue(input({ payload: Buffer.from('d'), delayMs: 1000 }));
+    await drop(ids[1]!);
+    await drop(delayed.jobId);
+    h.clock.now += 1000;
+    const { jobs } = await h.scheduler.lease(queue, 10, 1000);
+    assert.deepEqual(
+      jobs.map((l) => l.job.payload.toString()),
+      ['1', '3'],
+    );
+    assert.equal((await h.scheduler.stats(queue)).counts.pending, 0);
+
+    await drop(ids[2]!); // leased, then lost: its lease expiry must not fail either
+    h.clock.now += 1001;
+    await h.scheduler.lease(queue, 10, 1000);
+    const back = await h.scheduler.getJob(ids[0]!);
+    assert.equal(back.state, 'scheduled', 'the other expired lease went on to its retry');
+    assert.equal(back.lastError, 'lease expired');
+  });
+});
+
 describe('lease fencing', () => {
   it('rejects an ack whose lease went to another worker, and changes nothing', async () => {
     fresh();

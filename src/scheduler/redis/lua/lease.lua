@@ -34,9 +34,13 @@ if next_due and next_due <= now then
   for _, seq in ipairs(rcall('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, max_moves)) do
     rcall('ZREM', K.delayed, seq)
     local job = load_job(seq)
-    count('scheduled', job.tier, -1)
-    -- A delayed job never tried joins the back, as if enqueued now; a retry goes to the front.
-    make_ready(seq, job, now, false, job.a == 0)
+    if job then
+      count('scheduled', job.tier, -1)
+      -- A delayed job never tried joins the back, as if enqueued now; a retry goes to the front.
+      make_ready(seq, job, now, false, job.a == 0)
+    else
+      lost_record(seq, K.delayed)
+    end
   end
   next_due = nil
 end
@@ -46,11 +50,15 @@ if next_deadline and next_deadline < now then
   for i, seq in ipairs(expired) do
     rcall('ZREM', K.leased, seq)
     local job = load_job(seq)
-    count('leased', job.tier, -1)
-    count('expired', job.tier, 1)
-    -- A golden-ratio step spreads one random draw over the batch.
-    policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
-    retry_or_bury(seq, job, now, 'lease expired', -1, false, policy)
+    if job then
+      count('leased', job.tier, -1)
+      count('expired', job.tier, 1)
+      -- A golden-ratio step spreads one random draw over the batch.
+      policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
+      retry_or_bury(seq, job, now, 'lease expired', -1, false, policy)
+    else
+      lost_record(seq, K.leased)
+    end
   end
   next_due, next_deadline = nil, nil
 end
@@ -112,7 +120,12 @@ while leased < count_wanted do
   local band = priority and k_band(tier, tenant, priority)
   local seq = band and rcall('LPOP', band)
   touched[tier] = true
-  if seq then
+  local rec = seq and rcall('GET', k_job(seq))
+  if seq and not rec then
+    lost_record(seq, band)
+    count('pending', tier, -1)
+    -- An emptied band, tenant or tier is healed by the branches below on the next turn.
+  elseif seq then
     leased = leased + 1
     local tenant_has_more = true
     if rcall('EXISTS', band) == 0 then
@@ -120,7 +133,6 @@ while leased < count_wanted do
       tenant_has_more = rcall('EXISTS', priorities) == 1
     end
     local key = k_job(seq)
-    local rec = rcall('GET', key)
     stale_log[seq .. ':' .. string.sub(rec, 4, 12)] = true
     local head = 'L' .. b36(tonumber(string.sub(rec, 2, 3), 36) + 1, 2) .. deadline_text ..
         ARGV[6] .. b36(leased, 2)

@@ -163,6 +163,14 @@ local function load_job(seq)
   }
 end
 
+-- A job listed in a structure has no record: only possible when something outside these scripts
+-- deleted or evicted it (Redis must run with noeviction). The caller drops it from the structure
+-- and carries on, so one lost record cannot stop a queue; Redis's log says which.
+local function lost_record(seq, where)
+  redis.log(redis.LOG_WARNING, 'scheduler: ' .. k_job(seq) .. ' in ' .. where ..
+    ' has no record (deleted or evicted?); dropped')
+end
+
 -- Sets a job's state and its time field (u).
 local function stamp(seq, state, at)
   rcall('SETRANGE', k_job(seq), 0, state)
