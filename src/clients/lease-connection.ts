@@ -1,6 +1,7 @@
 /**
  * One Lease stream of a Worker: opens it, counts credits, writes settles inline, and remembers the
- * inline settles whose lease is still running. The server sends no confirmation of a settle that
+ * inline settles whose lease is still running. Settles and credits of one event-loop turn go out
+ * as one message: jobs that finish together cost the server one ack call and one lease call. The server sends no confirmation of a settle that
  * succeeded, and a replica that is going away drops messages it has not read, so when the stream
  * ends other than cleanly those settles are handed back to be resent by unary call (fencing makes
  * the resend harmless if the first one went through).
@@ -42,6 +43,8 @@ export class LeaseConnection {
   private ended = false;
   private readonly call: ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
   private readonly sent = new Map<string, SentSettle>();
+  /** What this turn wrote, sent as one message by flush() (scheduled with setImmediate). */
+  private pending: Required<Pick<LeaseRequest, 'credits' | 'acks' | 'nacks'>> | undefined;
 
   constructor(client: RawClient, metadata: Metadata, events: LeaseConnectionEvents) {
     this.call = client.lease(metadata);
@@ -81,26 +84,44 @@ export class LeaseConnection {
     this.call.write({ queue, visibilityTimeout: toDuration(visibilityMs), credits });
   }
 
-  /** Grants `credits` more jobs, with an inline settle when one is given. */
+  /**
+   * Grants `credits` more jobs, with an inline settle when one is given; goes out with the rest of
+   * this turn's writes. A settle is remembered at once, so one the stream never carried is
+   * handed back at its end like any other unconfirmed settle.
+   */
   write(credits: number, sent?: SentSettle): void {
     if (!this.writable) return;
-    const req: LeaseRequest = { credits };
-    if (sent) {
-      this.prune();
-      this.sent.set(sent.settle.leaseId, sent);
-      const { settle } = sent;
-      if (settle.kind === 'ack') req.acks = [settle.leaseId];
-      else req.nacks = [{ leaseId: settle.leaseId, error: settle.error, noRetry: settle.noRetry }];
+    if (!this.pending) {
+      this.pending = { credits: 0, acks: [], nacks: [] };
+      setImmediate(() => this.flush());
     }
+    this.pending.credits += credits;
     this.outstanding += credits;
-    this.call.write(req);
+    if (!sent) return;
+    this.prune();
+    this.sent.set(sent.settle.leaseId, sent);
+    const { settle } = sent;
+    if (settle.kind === 'ack') this.pending.acks.push(settle.leaseId);
+    else
+      this.pending.nacks.push({
+        leaseId: settle.leaseId,
+        error: settle.error,
+        noRetry: settle.noRetry,
+      });
   }
 
   /** Stops taking jobs: the server closes its side once it has applied our settles. */
   halfClose(): void {
     if (!this.writable) return;
+    this.flush();
     this.halfClosed = true;
     this.call.end();
+  }
+
+  private flush(): void {
+    const req = this.pending;
+    this.pending = undefined;
+    if (req && this.writable) this.call.write(req);
   }
 
   cancel(): void {
