@@ -8,10 +8,12 @@ import { measured, queueName, rateSample, rounds, type Ctx } from '../lib/contex
 import { drain } from '../lib/lease-worker';
 import type { Row, Sample, Section } from '../lib/model';
 import { fill, freeTenant } from '../lib/ours';
+import { sdkDrain } from '../lib/sdk-worker';
 
 const TENANTS = 100;
 
-async function ours(ctx: Ctx, concurrency: number, jobs: number): Promise<Sample> {
+/** Our drain of `jobs` pre-filled jobs, by the bench's Lease worker or by the SDK's Worker. */
+async function ours(ctx: Ctx, concurrency: number, jobs: number, sdk = false): Promise<Sample> {
   await ctx.redis.reset();
   const queue = queueName('e2e');
   const { batchSize, payloadBytes, drainCapMs } = ctx.sizes;
@@ -19,9 +21,10 @@ async function ours(ctx: Ctx, concurrency: number, jobs: number): Promise<Sample
     tenantId: freeTenant(i, TENANTS),
     priority: i % 10,
   }));
-  return rateSample(
-    await measured(ctx, () => drain(ctx.workers, queue, concurrency, jobs, drainCapMs)),
-  );
+  const run = sdk
+    ? () => sdkDrain(ctx.scheduler.address, queue, concurrency, jobs, drainCapMs)
+    : () => drain(ctx.workers, queue, concurrency, jobs, drainCapMs);
+  return rateSample(await measured(ctx, run));
 }
 
 async function bull(ctx: Ctx, concurrency: number, jobs: number): Promise<Sample> {
@@ -57,6 +60,17 @@ export async function e2eScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
       ...pair,
     });
   }
+  for (const { concurrency, jobs } of ctx.sizes.drain) {
+    ctx.log(`e2e: the SDK Worker at concurrency ${concurrency}`);
+    rows.push({
+      id: `e2e.sdk.c${concurrency}`,
+      label: `concurrency ${concurrency}, the TypeScript SDK's Worker`,
+      unit: 'jobs/s',
+      better: 'higher',
+      ours: await ours(ctx, concurrency, jobs, true),
+      note: 'one run; BullMQ as in the row above',
+    });
+  }
   return {
     id: 'e2e',
     title: 'End-to-end throughput (enqueue -> lease -> ack)',
@@ -65,7 +79,9 @@ export async function e2eScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
       `${TENANTS} tenants, ${ctx.sizes.payloadBytes}-byte payloads), then one worker drains ` +
       'them with a no-op handler and the clock stops when the last ack is applied. Ours: one ' +
       'Lease stream with `concurrency` credits; acks of the jobs handled in one event-loop turn ' +
-      'go back inline in one message that grants the credits again. BullMQ: one Worker with ' +
+      'go back inline in one message that grants the credits again. The SDK rows drain the ' +
+      "same way through the TypeScript SDK's Worker (src/clients), as users run it. " +
+      'BullMQ: one Worker with ' +
       '`concurrency`, jobs added with a priority (1..10). A drain that hits its time cap is ' +
       'reported as a partial rate.',
     rows,
