@@ -15,7 +15,7 @@ for i = 5, #ARGV, 2 do
     count('leased', tier, -1)
     freed_slot(tier)
     count('acked', tier, 1)
-    finish(seq, 'D', now, retention)
+    finish(seq, job, 'D', now, retention)
     code = 1
   end
   out[#out + 1] = code

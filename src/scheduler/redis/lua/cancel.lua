@@ -19,6 +19,6 @@ elseif state == 'X' then
 else
   return -4
 end
-finish(seq, 'C', now, tonumber(ARGV[5]))
+finish(seq, job, 'C', now, tonumber(ARGV[5]))
 flush()
 return 1

@@ -29,7 +29,7 @@ for i = 0, tonumber(ARGV[5]) - 1 do
     rcall('SET', k_job(seq), new_record(state, since, now, tail))
     count('enqueued', job.tier, 1)
     if delay > 0 then
-      schedule(seq, job.tier, since, true)
+      schedule(seq, job, since, true)
     else
       make_ready(seq, job, now, true, true)
     end

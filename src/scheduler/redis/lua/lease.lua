@@ -120,7 +120,8 @@ while leased < count_wanted do
   local band = priority and k_band(tier, tenant, priority)
   local seq = band and rcall('LPOP', band)
   touched[tier] = true
-  local rec = seq and rcall('GET', k_job(seq))
+  local key = seq and k_job(seq)
+  local rec = key and rcall('GET', key)
   if seq and not rec then
     lost_record(seq, band)
     count('pending', tier, -1)
@@ -132,7 +133,6 @@ while leased < count_wanted do
       rcall('ZREM', priorities, priority)
       tenant_has_more = rcall('EXISTS', priorities) == 1
     end
-    local key = k_job(seq)
     stale_log[seq .. ':' .. string.sub(rec, 4, 12)] = true
     local head = 'L' .. b36(tonumber(string.sub(rec, 2, 3), 36) + 1, 2) .. deadline_text ..
         ARGV[6] .. b36(leased, 2)

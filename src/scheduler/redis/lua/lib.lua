@@ -171,13 +171,10 @@ local function lost_record(seq, where)
     ' has no record (deleted or evicted?); dropped')
 end
 
--- Sets a job's state and its time field (u).
-local function stamp(seq, state, at)
-  rcall('SETRANGE', k_job(seq), 0, state)
-  rcall('SETRANGE', k_job(seq), 3, time_text(at))
+-- Writes a loaded job's state, its attempt (job.a) and its time field (u): one SETRANGE.
+local function stamp(seq, job, state, at)
+  rcall('SETRANGE', k_job(seq), 0, state .. b36(job.a, 2) .. time_text(at))
 end
-
-local function set_attempt(seq, attempt) rcall('SETRANGE', k_job(seq), 1, b36(attempt, 2)) end
 
 local function set_last_error(seq, job, err)
   local _, starts, payload_at = record_fields(job.rec, 5)
@@ -260,10 +257,11 @@ end
 -- RPUSH per tier's ready log and one activation per tenant and tier, however many jobs.
 local bands, band_keys, ready_logs, ready_log_tiers = {}, {}, {}, {}
 
--- `job`: tier, tenant and priority (p). `fresh`: the caller wrote s=P and u=now into the record.
+-- `job`: tier, tenant, priority (p) and attempt (a). `fresh`: the caller wrote s=P and u=now
+-- into the record.
 -- `back`: join the back of the band (new, due, redriven), else the front (retried, released).
 local function make_ready(seq, job, now, fresh, back)
-  if not fresh then stamp(seq, 'P', now) end
+  if not fresh then stamp(seq, job, 'P', now) end
   local tier = job.tier
   local key = k_band(tier, job.tenant, job.p)
   local band = bands[key]
@@ -363,28 +361,28 @@ end
 
 -- A new earliest due time wakes consumers too, so idle ones re-arm their timers for it.
 -- `fresh`: the caller already wrote s=S and u=due into the record.
-local function schedule(seq, tier, due, fresh)
+local function schedule(seq, job, due, fresh)
   local head = rcall('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
   if not head or due < tonumber(head) then wake() end
-  if not fresh then stamp(seq, 'S', due) end
+  if not fresh then stamp(seq, job, 'S', due) end
   rcall('ZADD', K.delayed, due, seq)
-  count('scheduled', tier, 1)
+  count('scheduled', job.tier, 1)
 end
 
-local function finish(seq, state, now, retention_ms)
+local function finish(seq, job, state, now, retention_ms)
   if retention_ms > 0 then
-    stamp(seq, state, now)
+    stamp(seq, job, state, now)
     rcall('PEXPIRE', k_job(seq), retention_ms)
   else
     rcall('DEL', k_job(seq))
   end
 end
 
-local function bury(seq, tier, now, retention_ms)
+local function bury(seq, job, now, retention_ms)
   rcall('ZADD', K.dead, now, seq)
-  count('dead', tier, 1)
-  count('deadlettered', tier, 1)
-  finish(seq, 'X', now, retention_ms)
+  count('dead', job.tier, 1)
+  count('deadlettered', job.tier, 1)
+  finish(seq, job, 'X', now, retention_ms)
 end
 
 -- Capped exponential backoff with "equal jitter": half fixed, half random. `jitter` in [0, 1).
@@ -398,7 +396,7 @@ end
 local function retry_or_bury(seq, job, now, err, delay, no_retry, policy)
   set_last_error(seq, job, err)
   if no_retry or job.a >= job.m then
-    bury(seq, job.tier, now, policy.retention)
+    bury(seq, job, now, policy.retention)
     return 'X', now
   end
   if delay < 0 then delay = backoff_ms(job.a, policy.base, policy.cap, policy.jitter) end
@@ -406,7 +404,7 @@ local function retry_or_bury(seq, job, now, err, delay, no_retry, policy)
     make_ready(seq, job, now)
     return 'P', now
   end
-  schedule(seq, job.tier, now + delay)
+  schedule(seq, job, now + delay)
   return 'S', now + delay
 end
 
