@@ -33,7 +33,19 @@ function sdkClient(server: TestServer, tls: boolean | TlsOptions): SchedulerClie
 }
 
 /** Enqueues a job with `producer`, lets a Worker on `consumer` run it, and checks it succeeded. */
-async function enqueueAndWork(producer: SchedulerClient, consumer: SchedulerClient): Promise<void> {
+/** A producer and a Worker's client, both with `tls`, enqueue and run one job; then both close. */
+async function enqueueAndWork(server: TestServer, tls: TlsOptions): Promise<void> {
+  const producer = sdkClient(server, tls);
+  const consumer = sdkClient(server, tls);
+  try {
+    await roundTrip(producer, consumer);
+  } finally {
+    producer.close();
+    consumer.close();
+  }
+}
+
+async function roundTrip(producer: SchedulerClient, consumer: SchedulerClient): Promise<void> {
   const queue = uniqueName();
   const { jobId } = await producer.enqueue({ queue, tenantId: 'acme', payload: 'over TLS' });
   const seen: string[] = [];
@@ -97,14 +109,7 @@ describe('SDK over TLS', () => {
   after(() => server.stop());
 
   it('enqueues with a client that trusts the CA, and a Worker that trusts it runs and acks the job', async () => {
-    const producer = sdkClient(server, tlsOptions());
-    const consumer = sdkClient(server, tlsOptions());
-    try {
-      await enqueueAndWork(producer, consumer);
-    } finally {
-      producer.close();
-      consumer.close();
-    }
+    await enqueueAndWork(server, tlsOptions());
   });
 
   it('ends a call from a client without the CA, or with another CA, at its deadline', async () => {
@@ -135,14 +140,7 @@ describe('SDK over mutual TLS', () => {
 
   it('serves a client and a Worker presenting a certificate signed by the client CA', async () => {
     const pair = { cert: certs.clientCert, key: certs.clientKey };
-    const producer = sdkClient(server, tlsOptions(certs.caCert, pair));
-    const consumer = sdkClient(server, tlsOptions(certs.caCert, pair));
-    try {
-      await enqueueAndWork(producer, consumer);
-    } finally {
-      producer.close();
-      consumer.close();
-    }
+    await enqueueAndWork(server, tlsOptions(certs.caCert, pair));
   });
 
   it('refuses a client without a certificate: its call ends at the deadline, its Worker sees UNAVAILABLE', async () => {

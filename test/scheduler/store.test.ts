@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { isSchedulerError } from '../../src/scheduler/errors';
+import { parseJobId } from '../../src/scheduler/ids';
+import { idempotencyKey, jobKey, readyLogKey } from '../../src/scheduler/redis/keys';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { uniqueName } from '../helpers/redis';
 import { T0, checkInvariant, harness, snapshot, type Harness } from './harness';
@@ -63,7 +65,7 @@ describe('enqueue, lease, ack', () => {
     const done = await h.scheduler.getJob(jobId);
     assert.equal(done.state, 'succeeded');
     assert.equal(done.finishTime, T0);
-    const ttl = await h.redis.pttl(`sched:{${queue}}:j:${jobId.split('/')[1]}`);
+    const ttl = await h.redis.pttl(jobKey(queue, parseJobId(jobId).seq));
     assert.ok(
       ttl > 0 && ttl <= 24 * 3600 * 1000,
       'a finished job is kept for the retention period',
@@ -146,8 +148,7 @@ describe('order within a tenant and priority', () => {
 describe('a record deleted behind the scripts', () => {
   it('drops the job wherever it is listed and keeps serving the queue', async () => {
     fresh();
-    const seqOf = (id: string): string => id.split('/')[1]!;
-    const drop = (id: string): Promise<number> => h.redis.del(`sched:{${queue}}:j:${seqOf(id)}`);
+    const drop = (id: string): Promise<number> => h.redis.del(jobKey(queue, parseJobId(id).seq));
     const ids: string[] = [];
     for (const name of ['1', '2', '3'])
       ids.push((await h.scheduler.enqueue(input({ payload: Buffer.from(name) }))).jobId);
@@ -370,10 +371,10 @@ describe('delays, idempotency, cancel', () => {
     ]);
     assert.equal((batch[1] as { duplicate: boolean }).duplicate, true);
     assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
-    await h.redis.del(`sched:{${queue}}:idem:order-1`); // what the window's expiry does
+    await h.redis.del(idempotencyKey(queue, 'order-1')); // what the window's expiry does
     const later = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
     assert.notEqual(later.jobId, first.jobId);
-    const ttl = await h.redis.pttl(`sched:{${queue}}:idem:order-1`);
+    const ttl = await h.redis.pttl(idempotencyKey(queue, 'order-1'));
     assert.ok(ttl > 23 * 3600 * 1000, 'the key is remembered for the dedup window');
   });
 
@@ -424,7 +425,7 @@ describe('stats', () => {
 
   it('keeps the oldest ready age right while jobs leave out of order, and the ready log short', async () => {
     fresh();
-    const log = `sched:{${queue}}:rlog:free`;
+    const log = readyLogKey(queue, 'free');
     // Job 1 has the lowest priority: it stays ready, and the oldest, while 300 newer jobs of
     // higher priority come and go ahead of it.
     await h.scheduler.enqueue(input({ tenantId: 't', priority: 0 }));
