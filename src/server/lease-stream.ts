@@ -128,8 +128,10 @@ class LeaseSession implements Consumer {
       });
       return;
     }
-    this.settle(req.acks, req.nacks);
+    // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
+    // their way while Redis applies the acks (a tier cap freed by an ack wakes the queue again).
     if (req.credits > 0) this.sub?.grant(req.credits);
+    this.settle(req.acks, req.nacks);
   }
 
   private open(req: LeaseRequest__Output): boolean {
