@@ -7,22 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import { uniqueName, useRedis } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { summarize } from './checker';
 import { spawnServer, spawnWorker, type ServerProc } from './procs';
 import { sleep } from './rpc';
 import { LoadRun, describeReport } from './run';
 
-let redis: TestRedis;
-
-before(async () => {
-  redis = await startRedis();
-});
-
-after(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 async function until(what: string, done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { queuePrefix } from '../../src/scheduler/redis/keys';
 import { uniqueName } from '../helpers/redis';
 import { harness, type Harness } from './harness';
 import { drain, fill, job, pickInt, random } from './workload';
@@ -94,7 +95,7 @@ describe('fair share between tiers', () => {
     await fill(h, queue, 'premium', 3, 600, random(7));
     let free = 0;
     for (let n = 0; n < 550; n++) {
-      if ((await h.redis.exists(`sched:{${queue}}:tn:free`)) === 0)
+      if ((await h.redis.exists(`${queuePrefix(queue)}:tn:free`)) === 0)
         await h.store.enqueue(queue, [job('trickle', 'free')]);
       const { jobs } = await h.store.lease(queue, 1, 600_000);
       if (jobs[0]?.job.tier === 'free') free++;
@@ -147,7 +148,7 @@ describe('fair share between tenants of a tier', () => {
     );
     let trickle = 0;
     for (let n = 0; n < 300; n++) {
-      if ((await h.redis.exists(`sched:{${queue}}:pri:free:a`)) === 0)
+      if ((await h.redis.exists(`${queuePrefix(queue)}:pri:free:a`)) === 0)
         await h.store.enqueue(queue, [job('a', 'free')]);
       const { jobs } = await h.store.lease(queue, 1, 600_000);
       if (jobs[0]?.job.tenantId === 'a') trickle++;

@@ -13,7 +13,7 @@ import { rateLimitKey } from '../../src/scheduler/redis/keys';
 import { RedisRateLimiter } from '../../src/scheduler/redis/rate-limiter';
 import { decodeRetryDelayMs } from '../../src/server/error-details';
 import { RETRY_AFTER_TRAILER } from '../../src/server/status';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import { uniqueName, useRedis } from '../helpers/redis';
 import {
   rpcError,
   sleep,
@@ -24,10 +24,7 @@ import {
 } from '../helpers/server';
 
 const T0 = Date.UTC(2026, 0, 1);
-let redis: TestRedis;
-
-before(async () => (redis = await startRedis()));
-after(() => redis.stop());
+const redis = useRedis();
 
 describe('GCRA script (pinned clock)', () => {
   let conn: Redis;

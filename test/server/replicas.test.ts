@@ -12,7 +12,7 @@ import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
-import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import { uniqueName, useRedis } from '../helpers/redis';
 import {
   TestWorker,
   connect,
@@ -23,15 +23,7 @@ import {
   type TestServer,
 } from '../helpers/server';
 
-let redis: TestRedis;
-
-before(async () => {
-  redis = await startRedis();
-});
-
-after(async () => {
-  await redis.stop();
-});
+const redis = useRedis();
 
 describe('two in-process replicas', () => {
   let a: TestServer;
