@@ -2,6 +2,7 @@
  * The domain service: validates input, resolves tiers and calls the store. The transport (gRPC,
  * CLI, tests) talks to this class only.
  */
+import { EnqueueCoalescer } from './enqueue-coalescer';
 import { SchedulerError, invalidArgument, isSchedulerError } from './errors';
 import { parseJobId, parseLeaseId, type LeaseRef } from './ids';
 import { groupBy } from './group-by';
@@ -52,22 +53,23 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
 export type AdmitItem = (input: EnqueueInput, index: number) => SchedulerError | undefined;
 
 export class Scheduler {
+  private readonly singles: EnqueueCoalescer;
+
   constructor(
     private readonly store: JobStore,
     private readonly tiers: TierResolver,
     private readonly options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS,
     private readonly limiter: RateLimiter = UNLIMITED,
-  ) {}
+  ) {
+    this.singles = new EnqueueCoalescer(store, options.maxBatchSize);
+  }
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     checkEnqueue(input, this.options);
     const { granted, retryAfterMs } = await this.limiter.take(input.tenantId, 1);
     if (granted < 1) throw rateLimited(input.tenantId, retryAfterMs);
     const tier = await this.tiers.resolve(input.tenantId);
-    const [result] = await this.store.enqueue(input.queue, [this.newJob(input, tier)]);
-    if (!result)
-      throw new SchedulerError('unavailable', 'enqueue returned no result', { op: 'enqueue' });
-    return result;
+    return this.singles.enqueue(this.newJob(input, tier));
   }
 
   /**
