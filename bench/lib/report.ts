@@ -5,6 +5,7 @@
 import { cpuUsPerJob, formatValue } from './format';
 import type { Machine } from './machine';
 import { ratio, type Row, type Sample, type Section } from './model';
+import { FULL_ROUNDS } from './options';
 import { readingLines } from './reading';
 import type { TargetResult } from './targets';
 
@@ -135,9 +136,9 @@ export function renderResults(
     run.mode === 'quick'
       ? '**Quick mode** (`--quick`): smaller queues (50,000 to 100,000 instead of 1,000,000 jobs), ' +
         'shorter loops and one round per scenario. Read the figures as indicative; the full mode ' +
-        'reports medians of three rounds at the sizes the targets name.'
-      : '**Full mode**: the sizes the targets name; short scenarios report the median of three ' +
-        'alternating rounds.'; // keep in step with options.ts
+        `reports medians of ${FULL_ROUNDS} rounds at the sizes the targets name.`
+      : '**Full mode**: the sizes the targets name; short scenarios report the median of ' +
+        `${FULL_ROUNDS} alternating rounds.`;
   return [
     '# Benchmark results',
     '',
