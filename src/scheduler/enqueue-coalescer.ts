@@ -43,28 +43,30 @@ export class EnqueueCoalescer {
     this.waiting = new Map();
     this.scheduled = false;
     for (const [queue, all] of waiting) {
-      for (let i = 0; i < all.length; i += this.maxJobs) {
-        const chunk = all.slice(i, i + this.maxJobs);
-        this.store
-          .enqueue(
-            queue,
-            chunk.map((w) => w.job),
-          )
-          .then(
-            (results) =>
-              chunk.forEach((w, k) => {
-                const result = results[k];
-                if (result) w.resolve(result);
-                else
-                  w.reject(
-                    new SchedulerError('unavailable', 'enqueue returned no result', {
-                      op: 'enqueue',
-                    }),
-                  );
-              }),
-            (err: unknown) => chunk.forEach((w) => w.reject(err)),
-          );
-      }
+      for (let i = 0; i < all.length; i += this.maxJobs)
+        void this.send(queue, all.slice(i, i + this.maxJobs));
     }
+  }
+
+  /** One script call; settles every waiting caller in it. Never rejects. */
+  private async send(queue: string, chunk: Waiting[]): Promise<void> {
+    let results: EnqueueResult[];
+    try {
+      results = await this.store.enqueue(
+        queue,
+        chunk.map((w) => w.job),
+      );
+    } catch (err) {
+      for (const w of chunk) w.reject(err);
+      return;
+    }
+    chunk.forEach((w, k) => {
+      const result = results[k];
+      if (result) w.resolve(result);
+      else
+        w.reject(
+          new SchedulerError('unavailable', 'enqueue returned no result', { op: 'enqueue' }),
+        );
+    });
   }
 }
