@@ -134,6 +134,27 @@ describe('TIER_CONCURRENCY through the server', () => {
     worker.end();
     await worker.status;
   });
+
+  it('serves the credit of an ack that frees a slot, sent in the same message', async () => {
+    // The server sends a message's lease call ahead of its acks: that lease finds the tier at
+    // its cap, and the ack's wake must bring the next job, not the dispatcher's 2 s safety net.
+    const queue = uniqueName();
+    await enqueue(queue, 'globex', 5);
+    const worker = new TestWorker(t.client, {
+      queue,
+      credits: 2,
+      visibilityTimeout: seconds(30_000),
+    });
+    for (let n = 3; n <= 5; n++) {
+      const jobs = await worker.waitForJobs(n - 1);
+      const started = Date.now();
+      worker.send({ acks: [jobs[n - 3]!.leaseId], credits: 1 });
+      await worker.waitForJobs(n);
+      assert.ok(Date.now() - started < 1000, `job ${n} took ${Date.now() - started} ms`);
+    }
+    worker.end();
+    await worker.status;
+  });
 });
 
 async function waitUntil(done: () => boolean, timeoutMs = 2000): Promise<void> {
