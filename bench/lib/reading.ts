@@ -12,7 +12,9 @@ const WHY: Record<string, string> = {
     'every job crosses one more process than with BullMQ (producer -> server -> Redis and ' +
     'back), and a grpc-js unary call costs the client several hundred µs of CPU here (compare ' +
     "the bare grpc-js unary ceiling: the transport alone, with nothing behind it), where BullMQ's " +
-    '`add` is one ioredis call from the producer straight to Redis. In batches the gRPC cost is ' +
+    '`add` is one ioredis call from the producer straight to Redis. The server gathers the ' +
+    'unary calls of one event-loop turn into one enqueue.lua call, so our Redis does less per ' +
+    "job than BullMQ's; the client's grpc-js CPU sets the pace. In batches the gRPC cost is " +
     'amortised and what remains is the server decoding and re-encoding every job plus ' +
     'enqueue.lua (see the µs/job), on the same two cores as the load generator.',
   e2e:
