@@ -77,6 +77,40 @@ describe('Redis restarted with AOF during load', () => {
   });
 });
 
+describe('Redis restarted without persistence during load', () => {
+  // The AOF test above passes because nothing was lost, not because the checker looks away: the
+  // same load against a Redis that keeps nothing across a restart must be judged as losing jobs.
+  it('is caught by the history checker: jobs lost', { timeout: 60_000 }, async () => {
+    const redis = await startRedis({ own: true }); // --save '' --appendonly no
+    const server = await startTestServer(redis.url);
+    try {
+      const run = new LoadRun({
+        addresses: [server.address],
+        queues: [uniqueName('volatile')],
+        rate: 250,
+        total: 500,
+        workersPerQueue: 1,
+        cancelRate: 0,
+        delayedRate: 0.5,
+        worker: { visibilityMs: 3000, credits: 5, workMs: [20, 50], nackRate: 0, deadRate: 0 },
+      });
+      run.start();
+      await sleep(1500);
+      run.history.fault('redis-restarted');
+      await redis.restart(); // SIGKILL, then an empty Redis on the same port
+      await run.stopProducing();
+      await run.drain(5000);
+      const report = await run.finish();
+      console.log(describeReport('Redis SIGKILL, restarted empty (expected: lost jobs)', report));
+      const lost = report.verdict.violations.filter((v) => v.kind === 'lost');
+      assert.ok(lost.length > 0, `no job reported lost: ${summarize(report.verdict)}`);
+    } finally {
+      await server.stop();
+      await redis.stop();
+    }
+  });
+});
+
 describe(`Redis stopped for ${OUTAGE_MS} ms during load`, () => {
   it(
     'fails fast, reports NOT_SERVING, does not crash, and recovers within 2 s',
