@@ -1,10 +1,11 @@
 /**
  * One Lease stream of a Worker: opens it, counts credits, writes settles inline, and remembers the
  * inline settles whose lease is still running. Settles and credits of one event-loop turn go out
- * as one message: jobs that finish together cost the server one ack call and one lease call. The server sends no confirmation of a settle that
- * succeeded, and a replica that is going away drops messages it has not read, so when the stream
- * ends other than cleanly those settles are handed back to be resent by unary call (fencing makes
- * the resend harmless if the first one went through).
+ * as one message: jobs that finish together cost the server one ack call and one lease call.
+ * The server sends no confirmation of a settle that succeeded, and a replica that is going away
+ * drops messages it has not read, so when the stream ends other than cleanly those settles are
+ * handed back to be resent by unary call (fencing makes the resend harmless if the first one
+ * went through).
  */
 import {
   status as Status,

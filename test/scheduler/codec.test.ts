@@ -4,13 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  encodeTail,
-  jobFromRecord,
-  leaseToken,
-  recordHead,
-  timeText,
-} from '../../src/scheduler/redis/codec';
+import { encodeTail, jobFromRecord, leaseToken, recordHead } from '../../src/scheduler/redis/codec';
 import type { NewJob } from '../../src/scheduler/store';
 import { pickInt, random } from './workload';
 
@@ -21,6 +15,11 @@ function text(rnd: () => number, max: number): string {
     { length: pickInt(rnd, 0, max) },
     () => TEXT[pickInt(rnd, 0, TEXT.length - 1)],
   ).join('');
+}
+
+/** A time as lua/lib.lua writes it: milliseconds in base 36, 9 digits. */
+function timeText(ms: number): string {
+  return ms.toString(36).padStart(9, '0');
 }
 
 /** A leased job's head as lease.lua writes it: state, attempt, deadline, token, enqueue time. */

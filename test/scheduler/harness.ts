@@ -82,7 +82,8 @@ export async function snapshot(redis: Redis, queue: string): Promise<Record<stri
 /**
  * The invariant: every job id is in exactly one state, and the structure holding it agrees with
  * the state recorded in its record; a ready job sits in the band of its tier, tenant and priority,
- * and each tenant's priority index lists exactly its non-empty bands. Returns the problems found (empty when it holds).
+ * and each tenant's priority index lists exactly its non-empty bands. Returns the problems found
+ * (empty when it holds).
  */
 export async function checkInvariant(redis: Redis, queue: string): Promise<string[]> {
   const p = queuePrefix(queue);

@@ -63,10 +63,8 @@ export function encodeTail(job: NewJob): Buffer {
   return tail;
 }
 
-/** A time as the records and ready-log entries write it: base 36, 9 digits. */
-export function timeText(ms: number): string {
-  return ms.toString(36).padStart(TIME_DIGITS, '0');
-}
+/** Bytes from the start that hold the state and the time field: enough for recordHead. */
+export const HEAD_BYTES = AT.time + TIME_DIGITS;
 
 /** The state letter and the time field (ready since, due, deadline or finish) as stored. */
 export function recordHead(record: Buffer): { state: string; time: string } {

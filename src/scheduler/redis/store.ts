@@ -17,7 +17,7 @@ import type {
   TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
-import { encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
+import { HEAD_BYTES, encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
 import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
@@ -235,7 +235,7 @@ export class RedisJobStore implements JobStore {
           const [seq = '', since = ''] = entry.split(':');
           const head = await this.guard(
             'list_jobs',
-            this.redis.getrangeBuffer(jobKey(queue, seq), 0, 11),
+            this.redis.getrangeBuffer(jobKey(queue, seq), 0, HEAD_BYTES - 1),
           );
           const { state, time } = recordHead(head);
           return state === 'P' && time === since ? { seq, score: parseInt(since, 36) } : undefined;

@@ -8,6 +8,6 @@ local seq = ARGV[4]
 local job, code = check_lease(seq, ARGV[5], now)
 if not job then return code end
 local deadline = now + tonumber(ARGV[6])
-rcall('SETRANGE', k_job(seq), 3, time_text(deadline))
+stamp(seq, job, 'L', deadline)
 rcall('ZADD', K.leased, deadline, seq)
 return deadline

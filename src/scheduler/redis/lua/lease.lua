@@ -12,9 +12,9 @@ Returns {ms until the next due job or lease deadline (-1: none), n, then n times
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
-rewrite its head, charge the tenant). The tiers (a handful) are read once and written back once; the virtual
-times, the leased set and the counters once per call. Idle members and old dead jobs are pruned
-at most once a second per queue: they only cost memory.
+rewrite its head, charge the tenant). The tiers (a handful) are read once and written back
+once; the virtual times, the leased set and the counters once per call. Idle members and old
+dead jobs are pruned at most once a second per queue: they only cost memory.
 ]]
 local now = now_ms()
 local count_wanted, visibility = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -133,8 +133,8 @@ while leased < count_wanted do
       rcall('ZREM', priorities, priority)
       tenant_has_more = rcall('EXISTS', priorities) == 1
     end
-    stale_log[seq .. ':' .. string.sub(rec, 4, 12)] = true
-    local head = 'L' .. b36(tonumber(string.sub(rec, 2, 3), 36) + 1, 2) .. deadline_text ..
+    stale_log[seq .. ':' .. rec_time(rec)] = true
+    local head = 'L' .. b36(rec_attempt(rec) + 1, 2) .. deadline_text ..
         ARGV[6] .. b36(leased, 2)
     rcall('SETRANGE', key, 0, head)
     leased_seqs[#leased_seqs + 1] = deadline

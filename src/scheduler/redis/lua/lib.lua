@@ -145,6 +145,13 @@ local function record_fields(rec, n, from)
   return values, starts, pos
 end
 
+-- The head fields a SETRANGE at 0 rewrites (state, attempt, time), read from a whole record or
+-- from its first HEAD_END + 1 bytes; the time as stored (9 base-36 digits).
+local HEAD_END = 11
+local function rec_state(rec) return string.sub(rec, 1, 1) end
+local function rec_attempt(rec) return tonumber(string.sub(rec, 2, 3), 36) end
+local function rec_time(rec) return string.sub(rec, 4, 12) end
+
 -- A job's record with its fixed fields and tier and tenant decoded, or nil.
 local function load_job(seq)
   local rec = rcall('GET', k_job(seq))
@@ -152,9 +159,9 @@ local function load_job(seq)
   local names = record_fields(rec, 2)
   return {
     rec = rec,
-    s = string.sub(rec, 1, 1),
-    a = tonumber(string.sub(rec, 2, 3), 36),
-    u = tonumber(string.sub(rec, 4, 12), 36),
+    s = rec_state(rec),
+    a = rec_attempt(rec),
+    u = tonumber(rec_time(rec), 36),
     l = string.sub(rec, 13, 22),
     p = tonumber(string.sub(rec, 32, 32)),
     m = tonumber(string.sub(rec, 33, 34), 36),
@@ -328,8 +335,8 @@ local function trim_ready_log(tier, limit, stale)
   for _, entry in ipairs(rcall('LRANGE', key, 0, limit - 1)) do
     if not (stale and stale[entry]) then
       local seq, at = string.match(entry, '^(%d+):(%w+)$')
-      local head = rcall('GETRANGE', k_job(seq), 0, 11)
-      if string.sub(head, 1, 1) == 'P' and string.sub(head, 4) == at then
+      local head = rcall('GETRANGE', k_job(seq), 0, HEAD_END)
+      if rec_state(head) == 'P' and rec_time(head) == at then
         since = tonumber(at, 36)
         break
       end
