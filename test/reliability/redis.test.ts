@@ -16,7 +16,7 @@ import { summarize } from './checker';
 import { Health } from './health';
 import { spawnServer } from './procs';
 import { call, connectClient, outcomeOf, percentile, sleep } from './rpc';
-import { LoadRun, describeReport } from './run';
+import { LoadRun, describeReport, type RunReport } from './run';
 
 const OUTAGE_MS = Number(process.env.REDIS_OUTAGE_MS ?? 5000);
 /** The promise: full service this soon after Redis is back. */
@@ -35,79 +35,67 @@ function aofRedis(): Promise<TestRedis> {
   return startRedis({ own: true, args });
 }
 
-describe('Redis restarted with AOF during load', () => {
-  it('loses nothing: every job acked once, no ack undone', { timeout: 60_000 }, async () => {
-    const redis = await aofRedis();
-    const server = await startTestServer(redis.url);
-    try {
-      const queues = [uniqueName('aof'), uniqueName('aof')];
-      const run = new LoadRun({
-        addresses: [server.address],
-        queues,
-        rate: 250,
-        total: 1000,
-        workersPerQueue: 2,
-        cancelRate: 0.01,
-        delayedRate: 0.1,
-        worker: {
-          visibilityMs: 3000,
-          credits: 10,
-          workMs: [5, 50],
-          nackRate: 0.05,
-          deadRate: 0.01,
-        },
-      });
-      run.start();
-      await sleep(1500);
-      run.history.fault('redis-restarted');
-      await redis.restart(); // SIGKILL, then start on the same files
-      await sleep(1000);
+/**
+ * One server on `redis` under a mixed load (delays, cancels, nacks, dead jobs), Redis SIGKILLed
+ * and restarted `restarts` times mid-run (on the same files, if it keeps any); then up to
+ * `drainMs` for every job to settle, and the checker's report.
+ */
+async function restartsUnderLoad(
+  redis: TestRedis,
+  restarts: number,
+  drainMs: number,
+): Promise<{ drained: boolean; report: RunReport }> {
+  const server = await startTestServer(redis.url);
+  try {
+    const run = new LoadRun({
+      addresses: [server.address],
+      queues: [uniqueName('restart'), uniqueName('restart')],
+      rate: 250,
+      total: 1000,
+      workersPerQueue: 2,
+      cancelRate: 0.01,
+      delayedRate: 0.1,
+      worker: { visibilityMs: 3000, credits: 10, workMs: [5, 50], nackRate: 0.05, deadRate: 0.01 },
+    });
+    run.start();
+    await sleep(1500);
+    for (let i = 0; i < restarts; i++) {
+      if (i > 0) await sleep(1000);
       run.history.fault('redis-restarted');
       await redis.restart();
-      await run.stopProducing();
-      assert.ok(await run.drain(25_000), 'every job settled');
-      const report = await run.finish();
-      console.log(describeReport('Redis SIGKILL + AOF restart (x2)', report));
-      assert.deepEqual(report.verdict.violations, [], summarize(report.verdict));
-      assert.equal(report.abandonedBatches, 0);
-    } finally {
-      await server.stop();
-      await redis.stop();
     }
+    await run.stopProducing();
+    const drained = await run.drain(drainMs);
+    return { drained, report: await run.finish() };
+  } finally {
+    await server.stop();
+    await redis.stop();
+  }
+}
+
+describe('Redis restarted with AOF during load', () => {
+  it('loses nothing: every job acked once, no ack undone', { timeout: 60_000 }, async () => {
+    const { drained, report } = await restartsUnderLoad(await aofRedis(), 2, 25_000);
+    console.log(describeReport('Redis SIGKILL + AOF restart (x2)', report));
+    assert.ok(drained, 'every job settled');
+    assert.deepEqual(report.verdict.violations, [], summarize(report.verdict));
+    assert.equal(report.abandonedBatches, 0);
   });
 });
 
 describe('Redis restarted without persistence during load', () => {
   // The AOF test above passes because nothing was lost, not because the checker looks away: the
   // same load against a Redis that keeps nothing across a restart must be judged as losing jobs.
-  it('is caught by the history checker: jobs lost', { timeout: 60_000 }, async () => {
-    const redis = await startRedis({ own: true }); // --save '' --appendonly no
-    const server = await startTestServer(redis.url);
-    try {
-      const run = new LoadRun({
-        addresses: [server.address],
-        queues: [uniqueName('volatile')],
-        rate: 250,
-        total: 500,
-        workersPerQueue: 1,
-        cancelRate: 0,
-        delayedRate: 0.5,
-        worker: { visibilityMs: 3000, credits: 5, workMs: [20, 50], nackRate: 0, deadRate: 0 },
-      });
-      run.start();
-      await sleep(1500);
-      run.history.fault('redis-restarted');
-      await redis.restart(); // SIGKILL, then an empty Redis on the same port
-      await run.stopProducing();
-      await run.drain(5000);
-      const report = await run.finish();
-      console.log(describeReport('Redis SIGKILL, restarted empty (expected: lost jobs)', report));
-      const lost = report.verdict.violations.filter((v) => v.kind === 'lost');
-      assert.ok(lost.length > 0, `no job reported lost: ${summarize(report.verdict)}`);
-    } finally {
-      await server.stop();
-      await redis.stop();
-    }
+  it('is caught by the history checker: jobs lost, acks undone', { timeout: 60_000 }, async () => {
+    const volatile = await startRedis({ own: true }); // --save '' --appendonly no
+    const { report } = await restartsUnderLoad(volatile, 1, 5000);
+    console.log(describeReport('Redis SIGKILL, restarted empty (expected: violations)', report));
+    // The empty Redis numbers jobs from 1 again, so a forgotten job may show up as lost or, its
+    // id taken by a new job, as an accepted ack followed by another delivery of "the same" job.
+    const forgotten = report.verdict.violations.filter(
+      (v) => v.kind === 'lost' || v.kind === 'delivered-after-ack',
+    );
+    assert.ok(forgotten.length > 0, `nothing reported forgotten: ${summarize(report.verdict)}`);
   });
 });
 
