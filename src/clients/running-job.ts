@@ -43,7 +43,9 @@ export interface RunningJobDeps {
 const EXTEND_RETRY_MS = 1000;
 
 export class RunningJob {
-  private readonly controller = new AbortController();
+  /** Made when the handler first reads its signal: most never do, and a signal is not free. */
+  private controller: AbortController | undefined;
+  private abortReason: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
   /** Local estimate of the lease's end: only ever earlier than the server's. */
   private deadline: number;
@@ -64,7 +66,13 @@ export class RunningJob {
 
   async run(): Promise<Outcome> {
     this.schedule(this.deps.extendEveryMs);
-    const context: JobContext = { signal: this.controller.signal, leaseId: this.leased.leaseId };
+    const signal = (): AbortSignal => this.signal();
+    const context: JobContext = {
+      get signal() {
+        return signal();
+      },
+      leaseId: this.leased.leaseId,
+    };
     try {
       await this.deps.handler(this.leased.job, context);
       return this.lost ? { kind: 'lost', error: this.lost } : { kind: 'ack' };
@@ -80,7 +88,17 @@ export class RunningJob {
 
   /** Asks the handler to stop (through its signal); it is settled as it ends. */
   abort(reason: Error): void {
-    this.controller.abort(reason);
+    this.abortReason ??= reason;
+    this.controller?.abort(this.abortReason);
+  }
+
+  /** The handler's signal; already aborted if the job was aborted before the handler looked. */
+  private signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
   }
 
   private schedule(ms: number): void {
@@ -104,6 +122,6 @@ export class RunningJob {
   private lose(cause: unknown): void {
     const id = this.leased.job.id;
     this.lost = new Error(`lost the lease of job ${id}: another worker may run it`, { cause });
-    this.controller.abort(this.lost);
+    this.abort(this.lost);
   }
 }

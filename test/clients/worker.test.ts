@@ -131,4 +131,25 @@ describe('Worker', () => {
     // Not acked: the job is still there for another delivery.
     assert.notEqual((await env.client.getJob(id!)).state, 'succeeded');
   });
+
+  it('gives a handler that first looks at its signal after the lease was lost an aborted one', async () => {
+    const queue = uniqueName();
+    await enqueue(queue, 1);
+    let signal: AbortSignal | undefined;
+    const worker = new Worker(env.client, {
+      queue,
+      visibilityTimeoutMs: 300,
+      extendIntervalMs: 1000, // the extension at 1 s finds the lease gone
+      handler: async (_job, context) => {
+        await sleep(2000);
+        signal = context.signal; // the signal is made here, after the loss
+      },
+    });
+    worker.on('error', () => undefined);
+    worker.start();
+    await waitFor('the lost lease', () => worker.stats.lost === 1);
+    await worker.close();
+    assert.equal(signal?.aborted, true);
+    assert.match((signal?.reason as Error).message, /lost the lease/);
+  });
 });
