@@ -37,17 +37,16 @@ export function toBytes(payload: Payload | undefined): Buffer {
     : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
 }
 
+const JOB_STATES = new Map<string, JobState>(
+  (['pending', 'scheduled', 'leased', 'succeeded', 'dead', 'cancelled'] as const).map((state) => [
+    `JOB_STATE_${state.toUpperCase()}`,
+    state,
+  ]),
+);
+
+/** A wire enum name (JOB_STATE_LEASED) as the SDK's state (leased). */
 export function toJobState(state: string): JobState {
-  const name = state.replace(/^JOB_STATE_/, '').toLowerCase();
-  const known: readonly string[] = [
-    'pending',
-    'scheduled',
-    'leased',
-    'succeeded',
-    'dead',
-    'cancelled',
-  ];
-  return known.includes(name) ? (name as JobState) : 'unspecified';
+  return JOB_STATES.get(state) ?? 'unspecified';
 }
 
 export function toJob(job: Job__Output): Job {
