@@ -2,7 +2,7 @@
  * The JobStore on Redis: every operation is one Lua script on one queue's keys (see lua/), called
  * through one pipelined ioredis connection, so concurrent calls share round trips.
  */
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { SchedulerError, scriptError } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import type {
@@ -42,6 +42,23 @@ const DAY_MS = 24 * 3600 * 1000;
 /** Most ready-log entries one pending listing looks at per tier. */
 const READY_LOG_SCAN = 20_000;
 
+/**
+ * The random part of a lease call's tokens: 6 bytes as 8 base64url chars (lua/lib.lua), cut from
+ * a pool refilled 512 calls at a time. randomBytes(6) costs ~6 µs a call in Node 20, the slice
+ * ~0.3 µs, and a lease call is on every delivery's path.
+ */
+const TOKEN_BYTES = 6;
+const tokenPool = Buffer.alloc(TOKEN_BYTES * 512);
+let tokenAt = tokenPool.length;
+function nextTokenPrefix(): string {
+  if (tokenAt === tokenPool.length) {
+    randomFillSync(tokenPool);
+    tokenAt = 0;
+  }
+  tokenAt += TOKEN_BYTES;
+  return tokenPool.toString('base64url', tokenAt - TOKEN_BYTES, tokenAt);
+}
+
 export class RedisJobStore implements JobStore {
   private readonly scripts: Scripts;
   private readonly fallbackWeight: number;
@@ -79,7 +96,7 @@ export class RedisJobStore implements JobStore {
   }
 
   async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
-    const tokenPrefix = randomBytes(6).toString('base64url'); // 8 chars (lua/lib.lua)
+    const tokenPrefix = nextTokenPrefix();
     const reply = (await this.callBuffer('lease', queue, [
       count,
       visibilityMs,
