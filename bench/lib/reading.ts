@@ -4,7 +4,7 @@
  * the structural reasons, written once per scenario; the numbers around them come from the run.
  */
 import type { CpuShare } from './cpu';
-import { ratio, weLose, type Row, type Section } from './model';
+import { findRow, ratio, weLose, type Row, type Section } from './model';
 import { cpuUsPerJob, formatValue } from './format';
 
 const WHY: Record<string, string> = {
@@ -120,8 +120,85 @@ function paceLines(sections: Section[]): string[] {
   ];
 }
 
-export function readingLines(sections: Section[]): string[] {
+const fmt = (v: number, digits = 0): string =>
+  v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** CPU µs per job of the bench process, the server and Redis together. */
+function totalCpuUs(sample: Row['ours']): number | undefined {
+  const cpu = sample?.cpu;
+  if (!cpu) return undefined;
+  return [cpu.bench, cpu.server, cpu.redis].reduce((t, s) => t + cpuUsPerJob(s, sample.value), 0);
+}
+
+/**
+ * Where a target sits against what the transport and the machine allow at all, from the
+ * ceilings and CPU figures of the same run: a goal beyond them needs a different design, not a
+ * faster one.
+ */
+function limitLines(sections: Section[], cores: number): string[] {
+  const ours = (id: string): number | undefined => findRow(sections, id)?.ours?.value;
+  const bull = (id: string): number | undefined => findRow(sections, id)?.bull?.value;
+  const lines: string[] = [];
+
+  const [bullC1, echoC1, lease1] = [
+    bull('e2e.c1'),
+    ours('ceiling.echo.stream.c1'),
+    ours('ceiling.script.lease.1'),
+  ];
+  if (bullC1 && echoC1 && lease1 !== undefined) {
+    const [bullUs, echoUs] = [1e6 / bullC1, 1e6 / echoC1];
+    const floorUs = echoUs + lease1;
+    lines.push(
+      `  - Drain at concurrency 1 (goal 1x): one job per cycle. BullMQ's cycle took ` +
+        `${fmt(bullUs)} µs per job. The bare grpc-js Lease stream, a server that answers each ` +
+        `credit at once with nothing behind it, took ${fmt(echoUs)} µs ` +
+        `(${fmt(echoC1 / bullC1, 2)}x BullMQ's rate at most), and lease.lua for one job ` +
+        `spends ${fmt(lease1)} µs inside Redis: ${fmt(floorUs)} µs together` +
+        (floorUs >= bullUs
+          ? ", before the Redis round trip, the ack and the server's own work, already past " +
+            "BullMQ's cycle: a gRPC worker reaches 1x here only with more than one job in " +
+            'flight per slot (a prefetch).'
+          : `, leaving ${fmt(bullUs - floorUs)} µs per job for the Redis round trip, the ack ` +
+            "and the server's own work."),
+    );
+  }
+
+  const [echoP99, bullP99] = [ours('ceiling.echo.call.p99'), bull('latency.p99')];
+  if (echoP99 !== undefined && bullP99 !== undefined) {
+    lines.push(
+      `  - Delivery p99 (goal <= BullMQ's): the bare grpc-js unary call alone, timed with the ` +
+        `same gaps, has a p99 of ${fmt(echoP99, 2)} ms against BullMQ's whole enqueue -> ` +
+        `handler p99 of ${fmt(bullP99, 2)} ms: ` +
+        (echoP99 >= bullP99
+          ? 'a producer that enqueues through any gRPC server is past the goal before the ' +
+            'server does anything.'
+          : `it leaves ${fmt(bullP99 - echoP99, 2)} ms for the server, two Redis calls and ` +
+            'the stream.'),
+    );
+  }
+
+  const c10 = findRow(sections, 'e2e.c10');
+  const [oursUs, bullUs] = [totalCpuUs(c10?.ours), totalCpuUs(c10?.bull)];
+  if (c10?.bull && oursUs !== undefined) {
+    const goalRate = 1.5 * c10.bull.value;
+    const budget = (cores * 1e6) / goalRate;
+    lines.push(
+      `  - Drain at concurrency 10 (goal 1.5x): ${fmt(goalRate)} jobs/s. On ${cores} cores that ` +
+        `leaves at most ${fmt(budget)} µs of CPU per job for the worker, the server and Redis ` +
+        `together; this run spent ${fmt(oursUs)} µs` +
+        (bullUs !== undefined ? ` (BullMQ ${fmt(bullUs)} µs, at its own CPU-bound pace)` : '') +
+        (oursUs > budget
+          ? `: the goal needs ${fmt((1 - budget / oursUs) * 100)} % less CPU per job, and a ` +
+            'second batch in flight per stream to hide the cycle.'
+          : ': within the budget; the cycle latency sets the pace.'),
+    );
+  }
+  if (lines.length === 0) return [];
+  return ["- **What the transport and the machine allow** (this run's ceilings):", ...lines];
+}
+
+export function readingLines(sections: Section[], cores: number): string[] {
   const losses = sections.flatMap(sectionLines);
   const lines = losses.length > 0 ? losses : ['- We lose no side-by-side row in this run.'];
-  return [...lines, ...paceLines(sections)];
+  return [...lines, ...paceLines(sections), ...limitLines(sections, cores)];
 }

@@ -149,15 +149,15 @@ export function renderResults(
     modeLine,
     '',
     `Load average (1 min) ${run.load[0].toFixed(2)} at the start and ${run.load[1].toFixed(2)} ` +
-      'at the end, on 2 cores: other work on this machine (other test suites) competes with the ' +
-      'bench, and the "other" CPU column of each table shows how much it took during that ' +
-      'measurement.',
+      `at the end, on ${machine.cores} cores: other work on this machine (other test suites) ` +
+      'competes with the bench, and the "other" CPU column of each table shows how much it took ' +
+      'during that measurement.',
     '',
     ...machineLines(machine),
     ...targetLines(targets),
     '## Reading: where we lose, and why',
     '',
-    ...readingLines(sections),
+    ...readingLines(sections, machine.cores),
     '',
     ...sections.flatMap((s, i) => sectionLines(s, i + 1)),
   ].join('\n');

@@ -15,6 +15,8 @@ import { readRedis, since, type BenchRedis } from './redis';
 import { loadLoop, now } from './timing';
 
 export interface ScriptCost {
+  /** Stable name, for the report's row id (ceiling.script.<key>). */
+  key: string;
   what: string;
   /** µs inside the script per job (Redis's own clock). */
   usPerJob: number;
@@ -42,6 +44,7 @@ function newJobs(n: number, payloadBytes: number, from: number): NewJob[] {
 /** Runs `ops` calls of `op` (100 in flight) and reads how long Redis spent in scripts. */
 async function cost(
   redis: BenchRedis,
+  key: string,
   what: string,
   ops: number,
   jobsPerOp: number,
@@ -52,7 +55,7 @@ async function cost(
   const r = await loadLoop(100, 60_000, ops, async (i) => (await op(i), jobsPerOp));
   const seconds = (now() - start) / 1000;
   const d = since(await readRedis(redis.admin), before);
-  return { what, usPerJob: d.scriptUsec / r.jobs, jobsPerSecond: r.jobs / seconds };
+  return { key, what, usPerJob: d.scriptUsec / r.jobs, jobsPerSecond: r.jobs / seconds };
 }
 
 /**
@@ -68,10 +71,10 @@ async function fixedCosts(redis: BenchRedis, client: Redis, calls: number): Prom
   const weights = [...WEIGHTS].map(([t, w]) => `${t}=${w}`).join(',');
   const args = ['sched:{p}:meta', 'p', '', weights];
   return [
-    await cost(redis, 'an empty script (per call)', calls, 1, () =>
+    await cost(redis, 'empty', 'an empty script (per call)', calls, 1, () =>
       commands.bench_empty!.apply(client, args),
     ),
-    await cost(redis, 'lib.lua prelude alone (per call)', calls, 1, () =>
+    await cost(redis, 'prelude', 'lib.lua prelude alone (per call)', calls, 1, () =>
       commands.bench_prelude!.apply(client, args),
     ),
   ];
@@ -90,12 +93,12 @@ export async function measureScriptCosts(
   try {
     costs.push(...(await fixedCosts(redis, client, jobs)));
     costs.push(
-      await cost(redis, 'enqueue.lua, 1 job per call', jobs, 1, (i) =>
+      await cost(redis, 'enqueue.1', 'enqueue.lua, 1 job per call', jobs, 1, (i) =>
         store.enqueue(q, newJobs(1, payloadBytes, i)),
       ),
     );
     costs.push(
-      await cost(redis, 'enqueue.lua, 100 jobs per call', jobs / 100, 100, (i) =>
+      await cost(redis, 'enqueue.100', 'enqueue.lua, 100 jobs per call', jobs / 100, 100, (i) =>
         store.enqueue(q, newJobs(100, payloadBytes, i * 100)),
       ),
     );
@@ -106,12 +109,14 @@ export async function measureScriptCosts(
       if (batch.jobs.length !== count) throw new Error(`leased ${batch.jobs.length} of ${count}`);
       for (const job of batch.jobs) leases.push(job.leaseId);
     };
-    costs.push(await cost(redis, 'lease.lua, 1 job per call', jobs, 1, () => lease(1)));
+    costs.push(await cost(redis, 'lease.1', 'lease.lua, 1 job per call', jobs, 1, () => lease(1)));
     costs.push(
-      await cost(redis, 'lease.lua, 100 jobs per call', jobs / 100, 100, () => lease(100)),
+      await cost(redis, 'lease.100', 'lease.lua, 100 jobs per call', jobs / 100, 100, () =>
+        lease(100),
+      ),
     );
     costs.push(
-      await cost(redis, 'ack.lua (per job)', leases.length, 1, (i) =>
+      await cost(redis, 'ack', 'ack.lua (per job)', leases.length, 1, (i) =>
         store.ack(parseLeaseId(leases[i]!)),
       ),
     );

@@ -72,9 +72,9 @@ async function pingRow(ctx: Ctx): Promise<Row> {
 
 async function scriptRows(ctx: Ctx): Promise<Row[]> {
   const costs = await measureScriptCosts(ctx.redis, 20_000, ctx.sizes.payloadBytes);
-  return costs.map((c, i) =>
+  return costs.map((c) =>
     ref(
-      `ceiling.script.${i}`,
+      `ceiling.script.${c.key}`,
       c.what,
       'µs',
       c.usPerJob,
