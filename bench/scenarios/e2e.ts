@@ -21,6 +21,7 @@ async function ours(ctx: Ctx, concurrency: number, jobs: number, sdk = false): P
     tenantId: freeTenant(i, TENANTS),
     priority: i % 10,
   }));
+  await ctx.redis.settle();
   const run = sdk
     ? () => sdkDrain(ctx.scheduler.address, queue, concurrency, jobs, drainCapMs)
     : () => drain(ctx.workers, queue, concurrency, jobs, drainCapMs);
@@ -38,6 +39,7 @@ async function bull(ctx: Ctx, concurrency: number, jobs: number): Promise<Sample
   } finally {
     await queue.close();
   }
+  await ctx.redis.settle();
   return rateSample(
     await measured(ctx, () => bullDrain(ctx.redis, name, concurrency, jobs, drainCapMs)),
   );

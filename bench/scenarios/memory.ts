@@ -19,6 +19,7 @@ async function footprint(ctx: Ctx, jobs: number, load: () => Promise<void>): Pro
   await ctx.redis.reset();
   const before = await readRedis(ctx.redis.admin);
   await load();
+  await ctx.redis.settle(); // a table mid-doubling holds both its old and its new buckets
   const after = await readRedis(ctx.redis.admin);
   const keys = await ctx.redis.admin.dbsize();
   return { bytesPerJob: (after.usedMemory - before.usedMemory) / jobs, keysPerJob: keys / jobs };

@@ -109,6 +109,7 @@ export async function oursWaits(ctx: Ctx, flood: number): Promise<Waits> {
     tenantId: freeTenant(i, FREE_TENANTS),
     priority: 0,
   }));
+  await ctx.redis.settle();
   const rec = new Recorder();
   const worker = new LeaseWorker(ctx.workers, {
     queue,
@@ -138,6 +139,7 @@ export async function bullWaits(ctx: Ctx, flood: number): Promise<Waits> {
   const queue = bullQueue(ctx.redis, name);
   const freeData = bullData(payloadBytes);
   await bullFill(queue, flood, batchSize, () => ({ data: freeData, priority: 0 }));
+  await ctx.redis.settle();
   const rec = new Recorder();
   const worker = await startBullWorker(ctx.redis, name, CONCURRENCY, (job, at) => {
     if (job.data.k === 'premium') rec.premium(job.data.t, at);
