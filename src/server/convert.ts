@@ -32,7 +32,9 @@ export function toDuration(ms: number): Duration {
 export function toTimestamp(epochMs: number | undefined): Timestamp | null {
   if (epochMs === undefined) return null;
   const seconds = Math.floor(epochMs / 1000);
-  return { seconds: String(seconds), nanos: Math.round((epochMs - seconds * 1000) * 1e6) };
+  // A number, not a string: protobufjs turns a string into a Long by parsing it digit by digit,
+  // measured ~4 % of the server's CPU in a drain (three timestamps per leased job).
+  return { seconds, nanos: Math.round((epochMs - seconds * 1000) * 1e6) };
 }
 
 export function toProtoState(state: JobState): JobState__Output {
