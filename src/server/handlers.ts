@@ -60,7 +60,6 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     method: string,
     run: (req: Req, grant: Grant) => Promise<Res>,
   ): handleUnaryCall<Req, Res> => wrapUnary(method, deps, run);
-  const queueOf = (id: string): string => deps.metrics.queue(id.slice(0, id.indexOf('/')));
   /** Lease ids carry their queue: a worker may only settle jobs of queues it was granted. */
   const leaseQueue = (grant: Grant, leaseId: string): void =>
     grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
@@ -94,7 +93,7 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     Ack: unary('Ack', async (req, grant) => {
       leaseQueue(grant, req.leaseId);
       await scheduler.ack(req.leaseId);
-      deps.metrics.jobsAcked.inc({ queue: queueOf(req.leaseId) });
+      deps.metrics.countSettled(deps.metrics.jobsAcked, [req.leaseId]);
       return {};
     }),
     Nack: unary('Nack', async (req, grant) => {
@@ -106,7 +105,7 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
         retryDelayMs,
         noRetry: req.noRetry,
       });
-      deps.metrics.jobsNacked.inc({ queue: queueOf(req.leaseId) });
+      deps.metrics.countSettled(deps.metrics.jobsNacked, [req.leaseId]);
       return toNackResponse(result);
     }),
     ExtendLease: unary('ExtendLease', async (req, grant) => {

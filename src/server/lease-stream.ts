@@ -115,7 +115,7 @@ class LeaseSession implements Consumer {
       const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
       if (!open) this.sub?.pause(); // resumed on 'drain'
     }
-    this.deps.metrics.observeLeased(jobs, this.visibilityMs);
+    this.deps.metrics.observeLeased(this.queue, jobs, this.visibilityMs);
   }
 
   private onMessage(req: LeaseRequest__Output): void {
@@ -179,11 +179,13 @@ class LeaseSession implements Consumer {
     }
     try {
       const errors = await this.deps.scheduler.ackMany(allowed);
+      const acked: string[] = [];
       allowed.forEach((id, i) => {
         const error = errors[i];
         if (error) failed.push(this.settleError(id, error));
-        else this.deps.metrics.jobsAcked.inc({ queue: this.deps.metrics.queue(queueOf(id)) });
+        else acked.push(id);
       });
+      this.deps.metrics.countSettled(this.deps.metrics.jobsAcked, acked);
     } catch (err) {
       failed.push(...allowed.map((id) => this.settleError(id, err)));
     }
@@ -200,7 +202,7 @@ class LeaseSession implements Consumer {
         retryDelayMs,
         noRetry: n.noRetry,
       });
-      this.deps.metrics.jobsNacked.inc({ queue: this.deps.metrics.queue(queueOf(n.leaseId)) });
+      this.deps.metrics.countSettled(this.deps.metrics.jobsNacked, [n.leaseId]);
       return undefined;
     } catch (err) {
       return this.settleError(n.leaseId, err);
@@ -227,10 +229,6 @@ class LeaseSession implements Consumer {
     this.deps.metrics.leaseStreams.dec();
     this.deps.log.debug({ queue: this.queue, code }, 'lease stream closed');
   }
-}
-
-function queueOf(leaseId: string): string {
-  return leaseId.slice(0, leaseId.indexOf('/'));
 }
 
 /** Splits jobs into runs whose encoded size stays under `limit` (one oversized job goes alone). */

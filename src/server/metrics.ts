@@ -126,13 +126,16 @@ export class Metrics {
   }
 
   /**
-   * Counts jobs sent on a stream. The wait is measured on Redis's clock: the lease started at
-   * its deadline minus the visibility timeout. Only first deliveries count: a retry's wait
-   * includes its backoff, which is not queueing.
+   * Counts jobs of one queue sent on a stream. The wait is measured on Redis's clock: the lease
+   * started at its deadline minus the visibility timeout. Only first deliveries count: a retry's
+   * wait includes its backoff, which is not queueing.
    */
-  observeLeased(jobs: LeasedJob[], visibilityMs: number): void {
+  observeLeased(queue: string, jobs: LeasedJob[], visibilityMs: number): void {
+    // One increment per tier, not per job: a labelled inc hashes its labels each time.
+    const label = this.queue(queue);
+    for (const [tier, n] of tally(jobs, ({ job }) => job.tier))
+      this.jobsLeased.inc({ queue: label, tier }, n);
     for (const { job, leaseExpireTime } of jobs) {
-      this.jobsLeased.inc({ queue: this.queue(job.queue), tier: job.tier });
       const ready = job.scheduledTime ?? job.enqueueTime;
       if (job.attempt === 1)
         this.leaseWait.observe(
@@ -181,6 +184,12 @@ export class Metrics {
     });
   }
 
+  /** Counts settled leases (acks or nacks), one increment per queue. */
+  countSettled(counter: Counter<'queue'>, leaseIds: string[]): void {
+    for (const [queue, n] of tally(leaseIds, (id) => id.slice(0, id.indexOf('/'))))
+      counter.inc({ queue: this.queue(queue) }, n);
+  }
+
   /** Starts timing a call; the returned function records it with its final status name. */
   timeRpc(method: string): (code: string) => void {
     const end = this.rpcDuration.startTimer({ method });
@@ -193,4 +202,14 @@ export class Metrics {
     const labelNames = withTier ? ['queue', 'tier'] : ['queue'];
     return new Counter({ name, help, labelNames, registers: [this.registry] });
   }
+}
+
+/** How many items share each key. */
+function tally<T>(items: T[], key: (item: T) => string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const item of items) {
+    const k = key(item);
+    counts.set(k, (counts.get(k) ?? 0) + 1);
+  }
+  return counts;
 }

@@ -57,3 +57,34 @@ it('exports enqueued and leased counts, the lease wait by tier and queue depth b
   );
   assert.match(text, /scheduler_rpc_duration_seconds_count\{method="Enqueue",code="OK"\} [4-9]/);
 });
+
+it('counts a delivery of two tiers per tier, and only the acks and nacks that were applied', async () => {
+  const queue = uniqueName();
+  const enqueue = (tenantId: string) =>
+    unary((cb) => t.server.client.enqueue({ queue, tenantId, payload: Buffer.from('x') }, cb));
+  for (const tenant of ['acme', 'acme', 'nobody', 'nobody', 'nobody']) await enqueue(tenant);
+  const worker = new TestWorker(t.server.client, {
+    queue,
+    credits: 5,
+    visibilityTimeout: seconds(30_000),
+  });
+  const jobs = await worker.waitForJobs(5);
+  const [first, second, third, ...rest] = jobs.map((j) => j.leaseId);
+  // Inline: two acks that apply and one with a forged token, which is refused and not counted.
+  const forged = `${first!.slice(0, first!.lastIndexOf('/'))}/0000000000`;
+  worker.send({ acks: [first!, second!, forged] });
+  await worker.waitForSettleErrors(1);
+  // Unary: one ack and one nack.
+  await unary((cb) => t.server.client.ack({ leaseId: third! }, cb));
+  await unary((cb) => t.server.client.nack({ leaseId: rest[0]!, noRetry: true }, cb));
+  worker.end();
+  await worker.status;
+
+  const text = await scrape();
+  const count = (metric: string, labels: string): number =>
+    Number(new RegExp(`${metric}\\{${labels}\\} ([0-9]+)`).exec(text)?.[1] ?? 0);
+  assert.equal(count('scheduler_jobs_leased_total', `queue="${queue}",tier="premium"`), 2);
+  assert.equal(count('scheduler_jobs_leased_total', `queue="${queue}",tier="free"`), 3);
+  assert.equal(count('scheduler_jobs_acked_total', `queue="${queue}"`), 3);
+  assert.equal(count('scheduler_jobs_nacked_total', `queue="${queue}"`), 1);
+});
