@@ -92,6 +92,30 @@ describe('lease.lua with a cap of 2 on free', () => {
       sub.disconnect();
     }
   });
+
+  it('wakes waiting consumers when one call acks every job of a capped tier', async () => {
+    // ack.lua counts a call's acks per tier at once: the count drops from the cap straight to 0.
+    queue = uniqueName();
+    h.clock.now = T0;
+    await fill('free', 4);
+    const leased = (await h.store.lease(queue, 10, 30_000)).jobs;
+    assert.equal(leased.length, 2);
+    const sub = h.redis.duplicate();
+    const woken: string[] = [];
+    sub.on('message', (_channel: string, q: string) => woken.push(q));
+    await sub.subscribe(WAKE_CHANNEL);
+    try {
+      const errors = await h.store.ackMany(
+        queue,
+        leased.map((l) => parseLeaseId(l.leaseId)),
+      );
+      assert.deepEqual(errors, [undefined, undefined]);
+      await waitUntil(() => woken.includes(queue));
+    } finally {
+      sub.disconnect();
+    }
+    assert.deepEqual(await leaseTiers(10), ['free', 'free']);
+  });
 });
 
 describe('TIER_CONCURRENCY through the server', () => {

@@ -2,24 +2,39 @@
 KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
 ARGV[4] retention (ms)   ARGV[5..] seq, lease token, seq, lease token...
 Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease.
+
+Cost: per job, three commands (read the record, rewrite its head, set its expiry) and no more
+Lua than the fence needs: the record is not decoded (load_job) and the head keeps its attempt
+digits as they are. Counters and the leased set are written once per call.
 ]]
 local now = now_ms()
 local retention = tonumber(ARGV[4])
-local out, settled = {}, {}
+local finished = time_text(now)
+local out, settled, per_tier = {}, {}, {}
 for i = 5, #ARGV, 2 do
   local seq = ARGV[i]
-  local job, code = check_lease(seq, ARGV[i + 1], now)
-  if job then
-    local tier = job.tier
+  local key = k_job(seq)
+  local rec = rcall('GET', key)
+  local code = rec and fence(rec, ARGV[i + 1], now) or -1
+  if code == 0 then
+    local tier = record_fields(rec, 1)[1]
     settled[#settled + 1] = seq
-    count('leased', tier, -1)
-    freed_slot(tier)
-    count('acked', tier, 1)
-    finish(seq, job, 'D', now, retention)
+    per_tier[tier] = (per_tier[tier] or 0) + 1
+    if retention > 0 then
+      rcall('SETRANGE', key, 0, 'D' .. string.sub(rec, 2, 3) .. finished)
+      rcall('PEXPIRE', key, retention)
+    else
+      rcall('DEL', key)
+    end
     code = 1
   end
   out[#out + 1] = code
 end
 if #settled > 0 then call_chunked('ZREM', K.leased, settled) end
+for tier, n in pairs(per_tier) do
+  count('leased', tier, -n)
+  count('acked', tier, n)
+  freed_slot(tier, n)
+end
 flush()
 return out

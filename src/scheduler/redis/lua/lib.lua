@@ -252,12 +252,16 @@ local function wake()
   rcall('PUBLISH', WAKE_CHANNEL, Q)
 end
 
--- A leased job of `tier` was settled or given back. If that freed a slot under the tier's cap
--- while it has ready jobs, waiting consumers must look again: nothing else would wake them.
-local function freed_slot(tier)
+-- `n` (default 1) leased jobs of `tier` were settled or given back, and counted. If that freed a
+-- slot under the tier's cap while it has ready jobs, waiting consumers must look again: nothing
+-- else would wake them.
+local function freed_slot(tier, n)
   local cap = caps[tier]
   if not cap then return end
-  if counter('leased', tier) == cap - 1 and rcall('ZSCORE', K.tiers, tier) then wake() end
+  local now_leased = counter('leased', tier)
+  if now_leased < cap and now_leased + (n or 1) >= cap and rcall('ZSCORE', K.tiers, tier) then
+    wake()
+  end
 end
 
 -- Jobs made ready by this script, applied by flush_ready(): one push per priority band, one
@@ -415,12 +419,20 @@ local function retry_or_bury(seq, job, now, err, delay, no_retry, policy)
   return 'S', now + delay
 end
 
--- Checks the fence of a settle operation (ack, nack, extend, release). Returns the loaded job, or
--- nil and a code.
+-- The fence of a settle operation (ack, nack, extend, release), read off a record's head: 0 when
+-- `token` holds the job's lease at `now`, else -2 (not leased, or leased with another token) or
+-- -3 (the lease expired).
+local function fence(rec, token, now)
+  if rec_state(rec) ~= 'L' or string.sub(rec, 13, 22) ~= token then return -2 end
+  if tonumber(rec_time(rec), 36) < now then return -3 end
+  return 0
+end
+
+-- Checks the fence of a settle operation. Returns the loaded job, or nil and a code.
 local function check_lease(seq, token, now)
   local job = load_job(seq)
   if not job then return nil, -1 end
-  if job.s ~= 'L' or job.l ~= token then return nil, -2 end
-  if job.u < now then return nil, -3 end
+  local code = fence(job.rec, token, now)
+  if code < 0 then return nil, code end
   return job
 end
