@@ -28,7 +28,9 @@ local function head_score(key)
   return score and tonumber(score)
 end
 
-local next_due, next_deadline = head_score(K.delayed), head_score(K.leased)
+-- The earliest due time and lease deadline: false for an empty set, nil once a move below may
+-- have changed them (read again at the end).
+local next_due, next_deadline = head_score(K.delayed) or false, head_score(K.leased) or false
 
 if next_due and next_due <= now then
   for _, seq in ipairs(rcall('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, max_moves)) do
@@ -109,11 +111,17 @@ local touched = {}
 local deadline = now + visibility
 local deadline_text = time_text(deadline)
 local leased = 0
+-- Per tier: jobs leased by this call (counted once at the end) and its tenants' key.
+local leased_of, tenant_keys = {}, {}
 while leased < count_wanted do
   local t = pick_tier()
   if not t then break end
   local tier = t.name
-  local tenants = k_tenants(tier)
+  local tenants = tenant_keys[tier]
+  if not tenants then
+    tenants = k_tenants(tier)
+    tenant_keys[tier] = tenants
+  end
   local tenant, tfinish = pick(tenants)
   local priorities = tenant and k_priorities(tier, tenant)
   local priority = priorities and rcall('ZRANGE', priorities, 0, 0)[1]
@@ -139,8 +147,7 @@ while leased < count_wanted do
     rcall('SETRANGE', key, 0, head)
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
-    count('leased', tier, 1)
-    count('pending', tier, -1)
+    leased_of[tier] = (leased_of[tier] or 0) + 1
     if caps[tier] then
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
@@ -174,6 +181,10 @@ while leased < count_wanted do
   end
 end
 out[2] = leased
+for tier, n in pairs(leased_of) do
+  count('leased', tier, n)
+  count('pending', tier, -n)
+end
 
 -- A capped tier takes no share while it waits for a slot, so it must not bank credit either (it
 -- would crowd the others out once uncapped): like a tier back from idle, it competes from the
@@ -207,7 +218,7 @@ end
 
 if next_due == nil then next_due = head_score(K.delayed) end
 if next_deadline == nil then next_deadline = head_score(K.leased)
-elseif leased > 0 then next_deadline = math.min(next_deadline, deadline) end
+elseif leased > 0 then next_deadline = math.min(next_deadline or math.huge, deadline) end
 local wake_at = math.min(next_due or math.huge, next_deadline or math.huge)
 if wake_at ~= math.huge then out[1] = math.max(0, wake_at - now) end
 return out
