@@ -20,12 +20,7 @@ for i = 5, #ARGV, 2 do
     local tier = record_fields(rec, 1)[1]
     settled[#settled + 1] = seq
     per_tier[tier] = (per_tier[tier] or 0) + 1
-    if retention > 0 then
-      rcall('SETRANGE', key, 0, 'D' .. string.sub(rec, 2, 3) .. finished)
-      rcall('PEXPIRE', key, retention)
-    else
-      rcall('DEL', key)
-    end
+    close_record(key, string.sub(rec, 2, 3), 'D', finished, retention)
     code = 1
   end
   out[#out + 1] = code

@@ -70,7 +70,10 @@ flush()
 local tiers = {}
 do
   local flat = rcall('ZRANGE', K.tiers, 0, -1, 'WITHSCORES')
-  for i = 1, #flat, 2 do tiers[#tiers + 1] = { name = flat[i], pass = tonumber(flat[i + 1]) } end
+  for i = 1, #flat, 2 do
+    local name = flat[i]
+    tiers[#tiers + 1] = { name = name, pass = tonumber(flat[i + 1]), tenants = k_tenants(name) }
+  end
 end
 
 -- Leased jobs per capped tier, and the tiers at their cap (skipped below).
@@ -111,17 +114,13 @@ local touched = {}
 local deadline = now + visibility
 local deadline_text = time_text(deadline)
 local leased = 0
--- Per tier: jobs leased by this call (counted once at the end) and its tenants' key.
-local leased_of, tenant_keys = {}, {}
+-- Per tier: jobs leased by this call, counted once at the end.
+local leased_of = {}
 while leased < count_wanted do
   local t = pick_tier()
   if not t then break end
   local tier = t.name
-  local tenants = tenant_keys[tier]
-  if not tenants then
-    tenants = k_tenants(tier)
-    tenant_keys[tier] = tenants
-  end
+  local tenants = t.tenants
   local tenant, tfinish = pick(tenants)
   local priorities = tenant and k_priorities(tier, tenant)
   local priority = priorities and rcall('ZRANGE', priorities, 0, 0)[1]

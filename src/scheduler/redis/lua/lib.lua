@@ -178,9 +178,14 @@ local function lost_record(seq, where)
     ' has no record (deleted or evicted?); dropped')
 end
 
--- Writes a loaded job's state, its attempt (job.a) and its time field (u): one SETRANGE.
+-- Writes a record's state, attempt (2 base-36 digits) and time field (u): one SETRANGE.
+local function write_head(key, state, attempt, at_text)
+  rcall('SETRANGE', key, 0, state .. attempt .. at_text)
+end
+
+-- Writes a loaded job's state, its attempt (job.a) and its time field (u).
 local function stamp(seq, job, state, at)
-  rcall('SETRANGE', k_job(seq), 0, state .. b36(job.a, 2) .. time_text(at))
+  write_head(k_job(seq), state, b36(job.a, 2), time_text(at))
 end
 
 local function set_last_error(seq, job, err)
@@ -380,13 +385,20 @@ local function schedule(seq, job, due, fresh)
   count('scheduled', job.tier, 1)
 end
 
-local function finish(seq, job, state, now, retention_ms)
+-- A job reached a final state (succeeded, dead, cancelled) at `at_text`: its head says so and the
+-- record expires after the retention period, or goes now when there is none. `attempt` is the
+-- head's two attempt digits, so a caller holding the record as read need not decode it (ack.lua).
+local function close_record(key, attempt, state, at_text, retention_ms)
   if retention_ms > 0 then
-    stamp(seq, job, state, now)
-    rcall('PEXPIRE', k_job(seq), retention_ms)
+    write_head(key, state, attempt, at_text)
+    rcall('PEXPIRE', key, retention_ms)
   else
-    rcall('DEL', k_job(seq))
+    rcall('DEL', key)
   end
+end
+
+local function finish(seq, job, state, now, retention_ms)
+  close_record(k_job(seq), b36(job.a, 2), state, time_text(now), retention_ms)
 end
 
 local function bury(seq, job, now, retention_ms)
