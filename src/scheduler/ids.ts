@@ -29,6 +29,11 @@ export function formatLeaseId(queue: string, seq: string, token: string): string
   return `${queue}/${seq}/${token}`;
 }
 
+/** The queue of a job or lease id this server issued, without validating the rest. */
+export function queueOfId(id: string): string {
+  return id.slice(0, id.indexOf('/'));
+}
+
 export function parseJobId(id: string, field = 'job_id'): JobRef {
   const parts = id.split('/');
   const [queue, seq] = parts;

@@ -4,6 +4,7 @@
  * queue names cannot blow up the series count (the overflow is counted under `_other`).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { queueOfId } from '../scheduler/ids';
 import type { LeasedJob, QueueStats } from '../scheduler/job';
 import type { BreakerState, TierObserver } from '../scheduler/tiers/events';
 
@@ -186,7 +187,7 @@ export class Metrics {
 
   /** Counts settled leases (acks or nacks), one increment per queue. */
   countSettled(counter: Counter<'queue'>, leaseIds: string[]): void {
-    for (const [queue, n] of tally(leaseIds, (id) => id.slice(0, id.indexOf('/'))))
+    for (const [queue, n] of tally(leaseIds, queueOfId))
       counter.inc({ queue: this.queue(queue) }, n);
   }
 
