@@ -31,6 +31,19 @@ describe('lease.lua with a cap of 2 on free', () => {
   };
   const leaseTiers = async (n: number): Promise<string[]> =>
     (await h.store.lease(queue, n, 30_000)).jobs.map((l) => l.job.tier);
+  /** Runs `settle` while listening on the wake channel; resolves once the queue was woken. */
+  const wakesQueue = async (settle: () => Promise<unknown>): Promise<void> => {
+    const sub = h.redis.duplicate();
+    const woken: string[] = [];
+    sub.on('message', (_channel: string, q: string) => woken.push(q));
+    await sub.subscribe(WAKE_CHANNEL);
+    try {
+      await settle();
+      await waitUntil(() => woken.includes(queue));
+    } finally {
+      sub.disconnect();
+    }
+  };
 
   it('leases at most 2 free jobs until one is acked, without deactivating the tier', async () => {
     queue = uniqueName();
@@ -81,16 +94,7 @@ describe('lease.lua with a cap of 2 on free', () => {
     h.clock.now = T0;
     await fill('free', 3);
     const leased = (await h.store.lease(queue, 10, 30_000)).jobs;
-    const sub = h.redis.duplicate();
-    const woken: string[] = [];
-    sub.on('message', (_channel: string, q: string) => woken.push(q));
-    await sub.subscribe(WAKE_CHANNEL);
-    try {
-      await h.store.ack(parseLeaseId(leased[0]!.leaseId));
-      await waitUntil(() => woken.includes(queue));
-    } finally {
-      sub.disconnect();
-    }
+    await wakesQueue(() => h.store.ack(parseLeaseId(leased[0]!.leaseId)));
   });
 
   it('wakes waiting consumers when one call acks every job of a capped tier', async () => {
@@ -100,20 +104,13 @@ describe('lease.lua with a cap of 2 on free', () => {
     await fill('free', 4);
     const leased = (await h.store.lease(queue, 10, 30_000)).jobs;
     assert.equal(leased.length, 2);
-    const sub = h.redis.duplicate();
-    const woken: string[] = [];
-    sub.on('message', (_channel: string, q: string) => woken.push(q));
-    await sub.subscribe(WAKE_CHANNEL);
-    try {
+    await wakesQueue(async () => {
       const errors = await h.store.ackMany(
         queue,
         leased.map((l) => parseLeaseId(l.leaseId)),
       );
       assert.deepEqual(errors, [undefined, undefined]);
-      await waitUntil(() => woken.includes(queue));
-    } finally {
-      sub.disconnect();
-    }
+    });
     assert.deepEqual(await leaseTiers(10), ['free', 'free']);
   });
 });
