@@ -11,6 +11,8 @@ export default tseslint.config(
       'examples/go/**',
       'helm/**',
       'bench/.work/**',
+      // Browser modules, type-checked by tsconfig.ui.json (checkJs).
+      'src/ui/**',
       '*.mjs',
       'scripts/*.mjs',
     ],

@@ -1,4 +1,5 @@
-// tsc compiles TypeScript only: the Lua scripts and the proto contract ship beside the build.
+// tsc compiles TypeScript only: the Lua scripts and the dashboard's files ship beside the build
+// (the proto contract is read from proto/).
 import { cpSync, readdirSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -8,3 +9,6 @@ mkdirSync(luaOut, { recursive: true });
 for (const file of readdirSync(luaSrc).filter((f) => f.endsWith('.lua'))) {
   cpSync(join(luaSrc, file), join(luaOut, file));
 }
+
+// The dashboard's page, scripts and styles run in the browser as they are: no build step.
+cpSync('src/ui', 'dist/ui', { recursive: true });

@@ -41,8 +41,14 @@ export interface Config {
      */
     tls: { certFile: string; keyFile: string; caFile: string | undefined } | undefined;
   };
-  /** METRICS_PORT (9464; 0 picks a free port): HTTP /metrics, /healthz, /readyz. */
+  /** METRICS_PORT (9464; 0 picks a free port): HTTP /metrics, /healthz, /readyz and /ui/. */
   metricsPort: number;
+  dashboard: {
+    /** DASHBOARD (on): `off` serves no /ui/ at all. */
+    enabled: boolean;
+    /** DASHBOARD_READ_ONLY (false): the dashboard shows everything and changes nothing. */
+    readOnly: boolean;
+  };
   mongo: {
     /** MONGODB_URI: unset means tiers come from STATIC_TIERS only. */
     uri: string | undefined;
@@ -129,6 +135,11 @@ const hostPort = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
 const RATE = /^([1-9][0-9]{0,8})\/(s|m|h)$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 const file = z.string().min(1, 'must not be empty').optional();
+const flag = (fallback: boolean, on = 'true', off = 'false'): z.ZodType<boolean> =>
+  z
+    .enum([on, off], { error: `must be ${on} or ${off}` })
+    .default(fallback ? on : off)
+    .transform((v) => v === on);
 
 /** Variables whose values never appear in an error message. */
 const SECRETS = new Set(['REDIS_PASSWORD']);
@@ -161,6 +172,8 @@ const schema = z.object({
   TLS_KEY_FILE: file,
   TLS_CA_FILE: file,
   METRICS_PORT: int(9464, 0, 65535),
+  DASHBOARD: flag(true, 'on', 'off'),
+  DASHBOARD_READ_ONLY: flag(false),
   MONGODB_URI: z
     .string()
     .optional()
@@ -279,6 +292,7 @@ function toConfig(e: Env): Config {
           : undefined,
     },
     metricsPort: e.METRICS_PORT,
+    dashboard: { enabled: e.DASHBOARD, readOnly: e.DASHBOARD_READ_ONLY },
     mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE, collection: e.MONGODB_COLLECTION },
     tiers: {
       static: new Map(e.STATIC_TIERS),

@@ -1,11 +1,13 @@
 /**
- * The operational HTTP endpoints: /metrics (Prometheus), /healthz (the process is up) and
- * /readyz (Redis answers and the server is not shutting down: take traffic).
+ * The operational HTTP endpoints: /metrics (Prometheus), /healthz (the process is up),
+ * /readyz (Redis answers and the server is not shutting down: take traffic), and the dashboard
+ * under /ui/ when it is on.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Metrics } from './metrics';
+import type { Dashboard } from './ui/dashboard';
 
 export interface HttpServer {
   port: number;
@@ -17,8 +19,11 @@ export async function startHttpServer(
   metrics: Metrics,
   ready: () => boolean,
   log: Logger,
+  dashboard?: Dashboard,
 ): Promise<HttpServer> {
-  const server = createServer((req, res) => void route(req, res, metrics, ready, log));
+  const server = createServer(
+    (req, res) => void route(req, res, { metrics, ready, log, dashboard }),
+  );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -35,15 +40,21 @@ export async function startHttpServer(
   };
 }
 
+interface Routes {
+  metrics: Metrics;
+  ready: () => boolean;
+  log: Logger;
+  dashboard: Dashboard | undefined;
+}
+
 async function route(
   req: IncomingMessage,
   res: ServerResponse,
-  metrics: Metrics,
-  ready: () => boolean,
-  log: Logger,
+  { metrics, ready, log, dashboard }: Routes,
 ): Promise<void> {
-  const path = (req.url ?? '/').split('?')[0];
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
   try {
+    if (dashboard && (await dashboard.handle(req, res, path))) return;
     if (path === '/metrics') {
       const body = await metrics.registry.metrics();
       return reply(res, 200, body, metrics.registry.contentType);

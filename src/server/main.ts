@@ -26,10 +26,12 @@ import { HealthService } from './health';
 import { startHttpServer, type HttpServer } from './http';
 import { LeaseStreams } from './lease-stream';
 import { createLogger } from './logger';
+import { loadSchedulerPackage, schedulerService } from './proto';
 import { Metrics } from './metrics';
 import { RedisMonitor } from './readiness';
 import { closeRedis, createRedis, waitForReady } from './redis';
 import { loadSecurity, type Security } from './security';
+import { Dashboard } from './ui/dashboard';
 
 export interface ServerHandle {
   /** The bound gRPC port (useful with GRPC_PORT=0). */
@@ -53,6 +55,8 @@ interface App {
   streams: LeaseStreams;
   server: Server;
   monitor: RedisMonitor;
+  /** The /ui/ pages and their JSON API (undefined with DASHBOARD=off). */
+  dashboard: Dashboard | undefined;
   /** Shared with the health callback: once stopping, Redis coming back does not mean SERVING. */
   state: { stopping: boolean };
 }
@@ -111,12 +115,33 @@ function buildApp(
     Lease: streams.handle,
   };
   const server = createGrpcServer(config.grpc, handlers, health);
+  const dashboard = config.dashboard.enabled
+    ? new Dashboard({
+        handlers,
+        definition: schedulerService(loadSchedulerPackage()),
+        auth,
+        readOnly: config.dashboard.readOnly,
+        tierWeights: config.tiers.weights,
+      })
+    : undefined;
   const state = { stopping: false };
   const monitor = new RedisMonitor(redis, REDIS_PROBE_MS, log, (up) => {
     metrics.redisUp.set(up ? 1 : 0);
     if (!state.stopping) health.set(up ? 'SERVING' : 'NOT_SERVING');
   });
-  return { redis, tiers, metrics, health, wake, dispatcher, streams, server, monitor, state };
+  return {
+    redis,
+    tiers,
+    metrics,
+    health,
+    wake,
+    dispatcher,
+    streams,
+    server,
+    monitor,
+    dashboard,
+    state,
+  };
 }
 
 /** NOT_SERVING first, then no new leases, streams ended, calls drained, connections closed. */
@@ -158,7 +183,7 @@ export async function startServer(config: Config, log: Logger): Promise<ServerHa
   await app.monitor.start();
   const port = await bind(app.server, config.grpc.port, security.credentials);
   const ready = (): boolean => !app.state.stopping && app.monitor.isUp;
-  const http = await startHttpServer(config.metricsPort, app.metrics, ready, log);
+  const http = await startHttpServer(config.metricsPort, app.metrics, ready, log, app.dashboard);
   log.info({ port, metricsPort: http.port }, 'scheduler listening');
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopped ??= stopApp(app, http, config.shutdownGraceMs, log));
