@@ -61,7 +61,8 @@ export async function rpc(method, request = {}) {
   const body = await res.json().catch(() => ({ message: `HTTP ${res.status}` }));
   if (!res.ok) {
     // A refused token: the page asks for another one.
-    if (res.status === 401) dispatchEvent(new CustomEvent(UNAUTHENTICATED, { detail: body }));
+    if (res.status === 401)
+      dispatchEvent(new CustomEvent(UNAUTHENTICATED, { detail: { ...body, token: bearer } }));
     throw new ApiError(body, res.status);
   }
   return body;

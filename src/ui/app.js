@@ -34,6 +34,8 @@ function App() {
   useEffect(() => {
     loadInfo().then(setInfo, setError);
     const onRefused = (/** @type {any} */ e) => {
+      // A late answer to a call made with a token already replaced says nothing of the new one.
+      if (e.detail?.token !== token()) return;
       setToken('');
       setSignedIn(false);
       setRefused(e.detail?.message ?? 'the token was refused');

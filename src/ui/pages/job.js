@@ -13,14 +13,14 @@ export function Job({ info, jobId }) {
   const job = data?.job;
   if (!job)
     return html`<section>
-      <h1>Job <code>${jobId}</code></h1>
+      <h1>${'Job '}<code>${jobId}</code></h1>
       <${ErrorBox} error=${error} />
     </section>`;
   const state = stateName(job.state);
   const headers = Object.entries(job.headers ?? {});
   return html`<section aria-labelledby="job-title">
     <h1 id="job-title">
-      Job <code>${job.id}</code> <span class=${`badge state-${state}`}>${state}</span>
+      ${'Job '}<code>${job.id}</code> <span class=${`badge state-${state}`}>${state}</span>
     </h1>
     <${ErrorBox} error=${error} />
     <dl class="facts">
@@ -93,10 +93,11 @@ function Bytes({ title, value, shown }) {
   const [open, setOpen] = useState(shown);
   const decoded = decodeBytes(value);
   const id = `bytes-${title.toLowerCase()}`;
+  const shownAs = decoded.kind === 'empty' ? '' : `, shown as ${decoded.kind}`;
+  const size = `${decoded.size.toLocaleString('en')} bytes${shownAs} `;
   return html`<h2 id=${id}>${title}</h2>
     <p>
-      ${decoded.size.toLocaleString('en')}
-      bytes${decoded.kind !== 'empty' ? `, shown as ${decoded.kind}` : ''}
+      ${size}
       ${
         decoded.size > 0 &&
         html` <button

@@ -33,8 +33,8 @@ export function Queue({ info, queue, tab }) {
   const current = tabs.some(([id]) => id === tab) ? tab : 'pending';
   return html`<section aria-labelledby="queue-title">
     <h1 id="queue-title">
-      Queue
-      <code>${queue}</code> ${data?.stats.paused && html` <span class="badge paused">paused</span>`}
+      ${'Queue '}<code>${queue}</code>
+      ${data?.stats.paused && html` <span class="badge paused">paused</span>`}
     </h1>
     <${ErrorBox} error=${error} />
     ${data && html`<${Tiers} stats=${data.stats} shares=${data.shares} rates=${data.rates} info=${info} />`}
