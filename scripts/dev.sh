@@ -21,4 +21,5 @@ if [[ -z ${REDIS_URL:-} ]]; then
 fi
 export STATIC_TIERS=${STATIC_TIERS:-acme=premium,globex=premium}
 log "scheduler on gRPC port ${GRPC_PORT:-50051}, metrics on ${METRICS_PORT:-9464}, Redis $REDIS_URL"
+log "dashboard: http://127.0.0.1:${METRICS_PORT:-9464}/ui/"
 node dist/server/main.js

@@ -18,7 +18,7 @@ const SHOTS = process.env.DASHBOARD_SCREENSHOTS;
 async function shoot(page: Page, name: string): Promise<void> {
   if (!SHOTS) return;
   mkdirSync(SHOTS, { recursive: true });
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, `dashboard-${name}.png`), fullPage: true });
 }
 
 interface Counts {
