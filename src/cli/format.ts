@@ -21,14 +21,6 @@ export function duration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)}h${Math.round((ms % 3_600_000) / 60_000)}m`;
 }
 
-/** Parses `250ms`, `5s`, `2m`, `1h` or a bare number of milliseconds. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new Error(`not a duration: ${text} (use e.g. 500ms, 5s, 2m, 1h)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms'] ?? 1;
-  return Number(match[1]) * unit;
-}
-
 export function statsTable(stats: QueueStats): string {
   const rows = stats.tiers.map((t) => [
     t.tier,

@@ -4,16 +4,21 @@
  * apply), prints tables for people and JSON with --json for scripts.
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { SchedulerClient, isSchedulerClientError } from '../clients';
+import { Command, CommanderError, Option } from 'commander';
+import { SchedulerClient, isSchedulerClientError, type TlsOptions } from '../clients';
+import { jobDetails, jobsTable, statsTable, table, toJson } from './format';
+import { duration, integer } from './options';
 
 type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
-import { jobDetails, jobsTable, parseDuration, statsTable, table, toJson } from './format';
 
 interface Globals {
   addr: string;
   token?: string;
   tls: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  connectTimeout: number;
   json: boolean;
 }
 
@@ -25,25 +30,70 @@ const program = new Command('schedctl')
       .default('127.0.0.1:50051'),
   )
   .addOption(new Option('--token <token>', 'bearer token').env('SCHEDULER_TOKEN'))
-  .option('--tls', 'use TLS (system roots)', false)
-  .option('--json', 'print JSON instead of tables', false);
+  .option('--tls', 'use TLS (system roots, unless --cacert)', false)
+  .addOption(
+    new Option(
+      '--cacert <file>',
+      'PEM CA certificates to verify the server with (implies --tls)',
+    ).env('SCHEDULER_CACERT'),
+  )
+  .addOption(
+    new Option('--cert <file>', 'PEM client certificate for mutual TLS (with --key)').env(
+      'SCHEDULER_CERT',
+    ),
+  )
+  .addOption(new Option('--key <file>', 'PEM private key of --cert').env('SCHEDULER_KEY'))
+  .addOption(
+    new Option('--connect-timeout <duration>', 'give up connecting after this long')
+      .argParser(duration)
+      .default(5000, '5s'),
+  )
+  .option('--json', 'print JSON instead of tables, errors as JSON on stderr', false)
+  // Subcommands inherit these: errors come back to report() below, JSON under --json.
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => (wantsJson() ? undefined : write(text)) });
+
+function readPem(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return program.error(`error: ${option}: cannot read ${path} (${why})`);
+  }
+}
+
+function tlsOptions(g: Globals): TlsOptions | boolean {
+  if (Boolean(g.cert) !== Boolean(g.key)) program.error('error: --cert and --key go together');
+  if (!g.cacert && !g.cert) return g.tls;
+  return {
+    ...(g.cacert ? { rootCerts: readPem('--cacert', g.cacert) } : {}),
+    ...(g.cert && g.key
+      ? { certChain: readPem('--cert', g.cert), privateKey: readPem('--key', g.key) }
+      : {}),
+  };
+}
 
 function client(): SchedulerClient {
   const g = program.opts<Globals>();
   return new SchedulerClient({
     address: g.addr,
-    tls: g.tls,
+    tls: tlsOptions(g),
     ...(g.token ? { token: g.token } : {}),
   });
 }
 
-/** Runs an action with a client, prints its result as JSON or as the given text. */
+/**
+ * Runs an action with a client, prints its result as JSON or as the given text. It first waits
+ * for a connection, so a scheduler that is not there fails in --connect-timeout with a clear
+ * message rather than after the call's deadline.
+ */
 function run<A extends unknown[]>(
   action: (c: SchedulerClient, ...args: A) => Promise<{ data: unknown; text: string }>,
 ) {
   return async (...args: A): Promise<void> => {
     const c = client();
     try {
+      await c.waitForReady(program.opts<Globals>().connectTimeout);
       const { data, text } = await action(c, ...args);
       process.stdout.write(`${program.opts<Globals>().json ? toJson(data) : text}\n`);
     } finally {
@@ -73,14 +123,10 @@ program
       .default('pending'),
   )
   .option('--tier <tier>', 'pending jobs of one tier only')
-  .option('--limit <n>', 'how many', '20')
+  .option('--limit <n>', 'how many', integer(1), 20)
   .action(
-    run(async (c, queue: string, o: { state: ListableState; tier?: string; limit: string }) => {
-      const page = await c.listJobs(queue, {
-        state: o.state,
-        tier: o.tier,
-        pageSize: Number(o.limit),
-      });
+    run(async (c, queue: string, o: { state: ListableState; tier?: string; limit: number }) => {
+      const page = await c.listJobs(queue, { state: o.state, tier: o.tier, pageSize: o.limit });
       return { data: page, text: jobsTable(page.jobs) };
     }),
   );
@@ -108,14 +154,11 @@ program
 const dead = program.command('dead').description('the dead-letter set of a queue');
 dead
   .command('list <queue>')
-  .option('--limit <n>', 'how many', '50')
+  .option('--limit <n>', 'how many', integer(1), 50)
   .option('--page-token <token>', 'from a previous --json output')
   .action(
-    run(async (c, queue: string, o: { limit: string; pageToken?: string }) => {
-      const page = await c.listDeadJobs(queue, {
-        pageSize: Number(o.limit),
-        pageToken: o.pageToken,
-      });
+    run(async (c, queue: string, o: { limit: number; pageToken?: string }) => {
+      const page = await c.listDeadJobs(queue, { pageSize: o.limit, pageToken: o.pageToken });
       const more = page.nextPageToken ? `\nmore: --page-token ${page.nextPageToken}` : '';
       return { data: page, text: jobsTable(page.jobs) + more };
     }),
@@ -125,36 +168,46 @@ dead
   .description(
     'bring dead jobs back with fresh attempts: the given ones, or the oldest up to --limit',
   )
-  .option('--limit <n>', 'with no ids: how many at most', '1000')
+  .option('--limit <n>', 'with no ids: how many at most', integer(1), 1000)
   .action(
-    run(async (c, queue: string, ids: string[], o: { limit: string }) => {
-      const count = await c.redriveDeadJobs(queue, { jobIds: ids, limit: Number(o.limit) });
+    run(async (c, queue: string, ids: string[], o: { limit: number }) => {
+      const count = await c.redriveDeadJobs(queue, { jobIds: ids, limit: o.limit });
       return { data: { redriven: count }, text: `redriven ${count}` };
     }),
   );
+
+interface EnqueueFlags {
+  tenant: string;
+  priority: number;
+  payload?: string;
+  payloadFile?: string;
+  delay?: number;
+  idempotencyKey?: string;
+  maxAttempts?: number;
+}
 
 program
   .command('enqueue <queue>')
   .description('enqueue one job')
   .requiredOption('--tenant <tenant>', 'tenant id')
-  .option('--priority <n>', '0..9', '0')
-  .option('--payload <text>', 'payload text')
+  .option('--priority <n>', '0..9, higher first', integer(0, 9), 0)
+  .addOption(new Option('--payload <text>', 'payload text').conflicts('payloadFile'))
   .option('--payload-file <path>', 'payload from a file (- for stdin)')
-  .option('--delay <duration>', 'e.g. 30s')
+  .option('--delay <duration>', 'run no sooner than this from now: 500ms, 30s, 5m, 1h', duration)
   .option('--idempotency-key <key>')
-  .option('--max-attempts <n>')
+  .option('--max-attempts <n>', 'attempts before the job goes dead (1 or more)', integer(1))
   .action(
-    run(async (c, queue: string, o: Record<string, string | undefined>) => {
+    run(async (c, queue: string, o: EnqueueFlags) => {
       const file = o.payloadFile;
       const payload = file ? readFileSync(file === '-' ? 0 : file) : (o.payload ?? '');
       const result = await c.enqueue({
         queue,
-        tenantId: o.tenant!,
+        tenantId: o.tenant,
         payload,
-        priority: Number(o.priority),
-        ...(o.delay ? { delayMs: parseDuration(o.delay) } : {}),
+        priority: o.priority,
+        ...(o.delay !== undefined ? { delayMs: o.delay } : {}),
         ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
-        ...(o.maxAttempts ? { maxAttempts: Number(o.maxAttempts) } : {}),
+        ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
       });
       const text = table(
         ['JOB', 'TIER', 'DUPLICATE'],
@@ -164,12 +217,27 @@ program
     }),
   );
 
+/** --json was given (read from argv too: a usage error can come before options are stored). */
+function wantsJson(): boolean {
+  return program.opts<Globals>().json || process.argv.slice(2).includes('--json');
+}
+
+/** Errors as `schedctl: <message>` for people, or one JSON object for scripts, on stderr. */
+function report(err: unknown): number {
+  if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+  const usage = err instanceof CommanderError;
+  const message = (err instanceof Error ? err.message : String(err)).replace(/^error: /, '');
+  if (wantsJson()) {
+    const error = isSchedulerClientError(err)
+      ? { code: err.codeName, message: err.details, ...(err.field ? { field: err.field } : {}) }
+      : { code: usage ? 'USAGE' : 'ERROR', message };
+    process.stderr.write(`${JSON.stringify({ error })}\n`);
+  } else if (!usage) {
+    process.stderr.write(`schedctl: ${message}\n`); // commander has printed its own
+  }
+  return usage ? err.exitCode : 1;
+}
+
 program.parseAsync().catch((err: unknown) => {
-  const message = isSchedulerClientError(err)
-    ? `${err.message}`
-    : err instanceof Error
-      ? err.message
-      : String(err);
-  process.stderr.write(`schedctl: ${message}\n`);
-  process.exit(1);
+  process.exitCode = report(err);
 });

@@ -16,7 +16,7 @@ import type { NackResponse__Output } from '../generated/scheduler/v1/NackRespons
 import type { RedriveDeadJobsResponse__Output } from '../generated/scheduler/v1/RedriveDeadJobsResponse';
 import { Connection, type ConnectionOptions } from './connection';
 import { toDuration, toEnqueueRequest, toJob, toJobState, toDate, toQueueStats } from './convert';
-import { fromItemError } from './errors';
+import { fromItemError, SchedulerClientError, Status } from './errors';
 import type {
   CallOptions,
   DeadJobsPage,
@@ -248,6 +248,29 @@ export class SchedulerClient {
       options,
     );
     return toDate(res.leaseExpireTime);
+  }
+
+  /**
+   * Resolves once a channel to the scheduler is connected. Calls wait for one on their own, until
+   * their deadline; this lets a tool fail fast, or a service check its configuration at start.
+   *
+   * @param timeoutMs how long to wait for a connection in progress (default 5 s)
+   * @throws SchedulerClientError UNAVAILABLE `cannot connect to <address>` as soon as every
+   *   target's connection attempt has failed (refused, unresolvable, TLS rejected), or at the
+   *   timeout
+   */
+  async waitForReady(timeoutMs = 5_000): Promise<void> {
+    try {
+      await this.connection.untilReady(Date.now() + timeoutMs);
+    } catch (err) {
+      const details = err instanceof Error ? err.message : String(err);
+      throw new SchedulerClientError({
+        code: Status.UNAVAILABLE,
+        details,
+        method: 'WaitForReady',
+        cause: err,
+      });
+    }
   }
 
   /** Closes the channels. Close the Workers built on this client first. */
