@@ -4,6 +4,7 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'sdk/dist/**',
       'node_modules/**',
       '.cache/**',
       'src/generated/**',
