@@ -23,6 +23,7 @@ npx eslint .
 npx prettier --check . --log-level warn
 npx tsc --noEmit -p tsconfig.json
 npx tsc -p tsconfig.ui.json # the dashboard's browser modules (checkJs)
+npx tsc --noEmit -p bench/tsconfig.json
 (cd proto && npx --yes @bufbuild/buf@1.75.0 lint)
 if git rev-parse --verify -q main >/dev/null && git cat-file -e main:proto/buf.yaml 2>/dev/null; then
   npx --yes @bufbuild/buf@1.75.0 breaking proto --against ".git#branch=main,subdir=proto"
