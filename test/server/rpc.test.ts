@@ -201,6 +201,32 @@ describe('CancelJob', () => {
     );
     assert.equal(unknown.code, status.NOT_FOUND);
   });
+
+  it('refuses to cancel a cancelled job, naming the state it is in', async () => {
+    const { jobId } = await enqueue({ queue: uniqueName() });
+    await unary((cb) => t.client.cancelJob({ jobId }, cb));
+    const again = await rpcError(unary((cb) => t.client.cancelJob({ jobId }, cb)));
+    assert.equal(again.code, status.FAILED_PRECONDITION);
+    assert.match(again.details, new RegExp(`job ${jobId} is cancelled`));
+  });
+
+  it('answers an unknown lease id, unary or inline, with NOT_FOUND naming the lease and lease_id', async () => {
+    const queue = uniqueName();
+    const leaseId = `${queue}/999/abcdefghij`;
+    const unaryAck = await rpcError(unary((cb) => t.client.ack({ leaseId }, cb)));
+    assertField(unaryAck, status.NOT_FOUND, 'lease_id');
+    assert.match(unaryAck.details, new RegExp(`^lease ${leaseId} not found`));
+
+    const worker = new TestWorker(t.client, { queue, credits: 0 });
+    worker.send({ acks: [leaseId] });
+    const [settle] = await worker.waitForSettleErrors(1);
+    worker.end();
+    await worker.status;
+    assert.equal(settle!.leaseId, leaseId);
+    assert.equal(settle!.error?.code, status.NOT_FOUND);
+    assert.equal(settle!.error?.field, 'lease_id');
+    assert.match(settle!.error?.message ?? '', new RegExp(`^lease ${leaseId} not found`));
+  });
 });
 
 describe('GetQueueStats', () => {

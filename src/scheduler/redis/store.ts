@@ -3,7 +3,7 @@
  * through one pipelined ioredis connection, so concurrent calls share round trips.
  */
 import { randomFillSync } from 'node:crypto';
-import { SchedulerError, scriptError } from '../errors';
+import { SchedulerError, ScriptCode, scriptError } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import type {
   DeadPage,
@@ -175,7 +175,14 @@ export class RedisJobStore implements JobStore {
 
   async cancel(ref: JobRef): Promise<Job> {
     const code = (await this.call('cancel', ref.queue, [ref.seq, this.retentionMs])) as number;
-    if (code < 0) throw scriptError(code, 'cancel', formatJobId(ref.queue, ref.seq));
+    if (code < 0) {
+      // The refusal names the state the job is in (one read, on the failure path only).
+      const state =
+        code === ScriptCode.WRONG_STATE
+          ? (await this.read(ref.queue, ref.seq, 'get'))?.state
+          : undefined;
+      throw scriptError(code, 'cancel', formatJobId(ref.queue, ref.seq), state);
+    }
     return this.get(ref);
   }
 
