@@ -12,7 +12,9 @@
 #      `# --` comments: `scripts/helm-check.sh --update-readme` rewrites it).
 #
 # Tools are built or installed once into ${HELM_CACHE:-$HOME/.cache/priority-scheduler}:
-#   bin/helm-<version>   `go install helm.sh/helm/v3/cmd/helm` (Go module proxy; a few minutes cold)
+#   bin/helm-<version>   `go install helm.sh/helm/v3/cmd/helm` (Go module proxy; a few minutes cold).
+#                        Built so, helm assumes Kubernetes 1.20, below the chart's kubeVersion:
+#                        run it with --kube-version, as below.
 #   venv-kv-<version>/   Python venv with kubernetes-validate (schemas ship inside the package)
 # Later runs take a few seconds and need no network. Exit status: 0 when every check passed.
 set -euo pipefail

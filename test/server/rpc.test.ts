@@ -250,6 +250,16 @@ describe('GetQueueStats', () => {
       'queue',
     );
   });
+
+  it('answers zeros with OK for a queue nobody has used (queues are not declared)', async () => {
+    const queue = uniqueName();
+    const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+      t.client.getQueueStats({ queue }, cb),
+    );
+    assert.equal(stats.queue, queue);
+    assert.deepEqual(stats.counts, { pending: '0', scheduled: '0', leased: '0', dead: '0' });
+    for (const tier of stats.tiers) assert.equal(tier.enqueuedTotal, '0');
+  });
 });
 
 describe('ListDeadJobs and RedriveDeadJobs', () => {
