@@ -222,6 +222,8 @@ def common(docs, label):
     check(pod['spec']['terminationGracePeriodSeconds'] * 1000 > grace_ms + int(pre_stop[-1]) * 1000,
           f'{label}: terminationGracePeriodSeconds does not cover the drain')
     labels = pod['metadata']['labels']
+    for key in ('helm.sh/chart', 'app.kubernetes.io/version'):
+        check(key not in labels, f'{label}: pod template label {key} rolls pods on a chart bump')
     for (kind, name), svc in docs.items():
         if kind != 'Service':
             continue
@@ -240,7 +242,7 @@ if r := common(default, 'default'):
     check(ctr['readinessProbe'].get('grpc', {}).get('port') == int(cm['GRPC_PORT']), 'default: gRPC readiness')
     check(dep['spec'].get('replicas') == 2, 'default: replicas')
     check(one(default, 'PodDisruptionBudget') is not None, 'default: PDB')
-    for kind in ('HorizontalPodAutoscaler', 'ServiceMonitor', 'Secret'):
+    for kind in ('HorizontalPodAutoscaler', 'ServiceMonitor', 'Secret', 'NetworkPolicy'):
         check(one(default, kind) is None, f'default: unexpected {kind}')
 if r := common(full, 'full'):
     dep, ctr, cm, env = r
@@ -251,7 +253,24 @@ if r := common(full, 'full'):
         check(key in env, f'full: no {key}')
     check('REDIS_URL' not in cm, 'full: REDIS_URL in the ConfigMap although a Secret holds it')
     secret_refs = {e['name'] for e in ctr.get('env', []) if 'secretKeyRef' in e.get('valueFrom', {})}
-    check({'REDIS_URL', 'MONGODB_URI'} <= secret_refs, 'full: URLs not from Secrets')
+    check({'REDIS_URL', 'MONGODB_URI', 'REDIS_PASSWORD'} <= secret_refs,
+          'full: Redis URL and password, MongoDB URI not from Secrets')
+    mounts = {m['mountPath']: m['name'] for m in ctr['volumeMounts']}
+    volumes = {v['name']: v for v in dep['spec']['template']['spec']['volumes']}
+    ca_dir, _, ca_file = cm.get('REDIS_TLS_CA_FILE', '').rpartition('/')
+    ca_volume = volumes.get(mounts.get(ca_dir, ''), {}).get('secret', {})
+    check(ca_file in {i['path'] for i in ca_volume.get('items', [])},
+          'full: REDIS_TLS_CA_FILE is not a file of the mounted Redis CA Secret')
+    np = one(full, 'NetworkPolicy')
+    if np is None:
+        errors.append('full: no NetworkPolicy although networkPolicy.enabled')
+    else:
+        pod_labels = dep['spec']['template']['metadata']['labels']
+        check(all(pod_labels.get(k) == v for k, v in np['spec']['podSelector']['matchLabels'].items()),
+              'full: NetworkPolicy selects no pod')
+        ports = {p['port'] for rule in np['spec']['ingress'] for p in rule['ports']}
+        check(ports == {p['name'] for p in ctr['ports']}, f'full: NetworkPolicy ports {ports}')
+        check(np['spec']['policyTypes'] == ['Ingress', 'Egress'], 'full: NetworkPolicy policyTypes')
     check(one(full, 'HorizontalPodAutoscaler') is not None, 'full: HPA')
     check(one(full, 'Secret') is None, 'full: the chart must not create Secrets')
     sm = one(full, 'ServiceMonitor')
@@ -269,6 +288,23 @@ if errors:
     print('\n'.join(f'  - {e}' for e in errors), file=sys.stderr)
     sys.exit(1)
 PY
+fi
+
+# A chart version bump alone must leave the pod template as it is (no rollout).
+bumped="$work/bumped"
+cp -R "$chart" "$bumped"
+sed -i 's/^version: .*/version: 99.0.0/' "$bumped/Chart.yaml"
+if "$helm" template sched "$bumped" --namespace jobs --kube-version "$newest" >"$work/bumped.yaml" 2>&1 \
+  && [[ -f $work/default-$newest.yaml ]]; then
+  "$py" - "$work/default-$newest.yaml" "$work/bumped.yaml" <<'PY' || fail_step "a chart bump changes the pod template"
+import sys, yaml
+def template(path):
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    return [d['spec']['template'] for d in docs if d['kind'] == 'Deployment']
+sys.exit(0 if template(sys.argv[1]) == template(sys.argv[2]) else 1)
+PY
+else
+  fail_step "helm template of the bumped chart"
 fi
 
 # Values the chart must refuse: the schema (types, enums, unknown keys) and the render-time rules.
