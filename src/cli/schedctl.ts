@@ -3,12 +3,12 @@
  * schedctl: the operator's command line. Talks to a scheduler over gRPC (so tokens and scopes
  * apply), prints tables for people and JSON with --json for scripts.
  */
-import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import { SchedulerClient, isSchedulerClientError } from '../clients';
 
 type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
 import { jobDetails, jobsTable, parseDuration, statsTable, table, toJson } from './format';
+import { addScheduleCommands, readPayload } from './schedule-commands';
 
 interface Globals {
   addr: string;
@@ -18,7 +18,7 @@ interface Globals {
 }
 
 const program = new Command('schedctl')
-  .description('Operate a priority scheduler: queue stats, jobs, dead letters')
+  .description('Operate a priority scheduler: queue stats, jobs, dead letters, schedules')
   .addOption(
     new Option('--addr <host:port>', 'scheduler address')
       .env('SCHEDULER_ADDR')
@@ -145,8 +145,7 @@ program
   .option('--max-attempts <n>')
   .action(
     run(async (c, queue: string, o: Record<string, string | undefined>) => {
-      const file = o.payloadFile;
-      const payload = file ? readFileSync(file === '-' ? 0 : file) : (o.payload ?? '');
+      const payload = readPayload(o);
       const result = await c.enqueue({
         queue,
         tenantId: o.tenant!,
@@ -163,6 +162,8 @@ program
       return { data: result, text };
     }),
   );
+
+addScheduleCommands(program, run);
 
 program.parseAsync().catch((err: unknown) => {
   const message = isSchedulerClientError(err)

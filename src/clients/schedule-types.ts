@@ -41,7 +41,7 @@ export interface Schedule extends Required<Pick<ScheduleOptions, 'timeZone' | 'm
   scheduleId: string;
   cron: string | undefined;
   everyMs: number | undefined;
-  template: ScheduleTemplate;
+  template: ScheduleTemplate & { payload: Buffer };
   startTime: Date | undefined;
   endTime: Date | undefined;
   paused: boolean;
