@@ -12,7 +12,13 @@ import type { Schedule, ScheduleInput, SchedulePage } from '../schedules/schedul
 import type { DueSchedule, Run, RunOutcome, ScheduleStore, UpsertResult } from '../schedules/store';
 import { encodeTail } from './codec';
 import { guard } from './guard';
-import { SCHEDULE_QUEUES_KEY, scheduleKey, schedulesDueKey, schedulesKey } from './keys';
+import {
+  QUEUES_KEY,
+  SCHEDULE_QUEUES_KEY,
+  scheduleKey,
+  schedulesDueKey,
+  schedulesKey,
+} from './keys';
 import { decodeSpec, encodeSpec } from './schedule-spec';
 import { Scripts, type RedisClient } from './scripts';
 
@@ -57,6 +63,8 @@ export class RedisScheduleStore implements ScheduleStore {
   async upsert(input: ScheduleInput, nextRunTime: number | undefined): Promise<UpsertResult> {
     const { queue, scheduleId } = input;
     if (nextRunTime !== undefined && !input.paused) await this.lowerIndex(queue, nextRunTime);
+    // Known to stats and metrics before its first job, like a queue enqueued to.
+    await guard('upsert_schedule', this.redis.sadd(QUEUES_KEY, queue));
     const reply = (await guard(
       'upsert_schedule',
       this.scripts.run(

@@ -14,7 +14,7 @@ import { Schedules } from '../../../src/scheduler/schedules/service';
 import { StaticTierResolver } from '../../../src/scheduler/tiers/static';
 import type { Job } from '../../../src/scheduler/job';
 import { uniqueName } from '../../helpers/redis';
-import { harness, type Harness } from '../harness';
+import { checkInvariant, harness, type Harness, type HarnessOptions } from '../harness';
 
 export interface ScheduleHarness extends Harness {
   index: string;
@@ -24,7 +24,7 @@ export interface ScheduleHarness extends Harness {
   runner(store?: RedisScheduleStore, options?: Partial<ScheduleRunnerOptions>): ScheduleRunner;
   /** What runners reported: fired job ids, and skipped runs by queue. */
   events: { fired: string[]; skipped: Map<string, number> };
-  /** Every job of the queue (any state), by enqueue order. */
+  /** Every job of the queue (any state), by enqueue order; checks the queue's invariant first. */
   jobs(queue: string): Promise<Job[]>;
 }
 
@@ -34,8 +34,11 @@ export const WEIGHTS = new Map([
 ]);
 const quiet = { warn: () => undefined, info: () => undefined };
 
-export async function scheduleHarness(maxPerQueue = 1000): Promise<ScheduleHarness> {
-  const h = await harness();
+export async function scheduleHarness(
+  maxPerQueue = 1000,
+  options: HarnessOptions = {},
+): Promise<ScheduleHarness> {
+  const h = await harness(options);
   const index = uniqueName('sched-index');
   const connections: Redis[] = [];
   const replicaStore = ({ pinned = true } = {}): RedisScheduleStore => {
@@ -71,6 +74,9 @@ export async function scheduleHarness(maxPerQueue = 1000): Promise<ScheduleHarne
         options,
       ),
     jobs: async (queue) => {
+      const problems = await checkInvariant(h.redis, queue);
+      if (problems.length)
+        throw new Error(`queue ${queue} broke the invariant: ${problems.join('; ')}`);
       const seqs = (await h.redis.hget(`sched:{${queue}}:meta`, 'seq')) ?? '0';
       const all: Job[] = [];
       for (let seq = 1; seq <= Number(seqs); seq++)
