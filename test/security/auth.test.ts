@@ -20,7 +20,7 @@ import type { UpsertScheduleResponse__Output } from '../../src/generated/schedul
 import { ConfigError } from '../../src/server/config';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { TestWorker, rpcError, seconds, unary, type Client } from '../helpers/server';
+import { TestWorker, leaseOneJob, rpcError, unary, type Client } from '../helpers/server';
 import {
   healthStatus,
   listServices,
@@ -210,15 +210,8 @@ describe('lease grants', () => {
   it('leases from a granted queue, and refuses a stream on another queue', async () => {
     const queue = uniqueName('billing');
     await enqueue(as(TOKENS.root), { queue });
-    const worker = new TestWorker(as(TOKENS.worker), {
-      queue,
-      credits: 1,
-      visibilityTimeout: seconds(30_000),
-    });
-    const [leased] = await worker.waitForJobs(1);
-    worker.end();
-    await worker.status;
-    await unary((cb) => as(TOKENS.worker).ack({ leaseId: leased!.leaseId }, cb));
+    const leased = await leaseOneJob(as(TOKENS.worker), queue);
+    await unary((cb) => as(TOKENS.worker).ack({ leaseId: leased.leaseId }, cb));
 
     const refused = new TestWorker(as(TOKENS.worker), { queue: 'emails', credits: 1 });
     const st = await refused.status;

@@ -8,7 +8,7 @@ import type { GetScheduleResponse__Output } from '../../src/generated/scheduler/
 import type { ListSchedulesResponse__Output } from '../../src/generated/scheduler/v1/ListSchedulesResponse';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, rpcError, seconds, unary, useTestServer } from '../helpers/server';
+import { leaseOneJob, rpcError, seconds, unary, useTestServer } from '../helpers/server';
 
 const t = useTestServer({ STATIC_TIERS: 'acme=premium', MAX_SCHEDULES_PER_QUEUE: '3' });
 
@@ -88,16 +88,9 @@ describe('schedule RPCs', () => {
     const queue = uniqueName();
     const { schedule: s } = await upsert(schedule(queue, { cron: '', every: seconds(1000) }));
     const fireTime = ms(s!.nextRunTime);
-    const worker = new TestWorker(t.client, {
-      queue,
-      credits: 1,
-      visibilityTimeout: seconds(30_000),
-    });
-    const [leased] = await worker.waitForJobs(1);
-    worker.end();
-    await worker.status;
+    const leased = await leaseOneJob(t.client, queue);
     await del(queue);
-    const job = leased!.job!;
+    const job = leased.job!;
     assert.equal(job.idempotencyKey, `schedule:report:${fireTime}`);
     assert.deepEqual(
       [job.tenantId, job.tier, job.priority, job.maxAttempts],

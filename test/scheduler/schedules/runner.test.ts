@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { isSchedulerError } from '../../../src/scheduler/errors';
 import { DEFAULT_SCHEDULER_OPTIONS } from '../../../src/scheduler/scheduler';
+import type { RedisScheduleStore } from '../../../src/scheduler/redis/schedule-store';
 import { runKey } from '../../../src/scheduler/schedules/runner';
+import type { Run } from '../../../src/scheduler/schedules/store';
+import type { NewJob } from '../../../src/scheduler/store';
 import { Schedules } from '../../../src/scheduler/schedules/service';
 import { uniqueName } from '../../helpers/redis';
 import { T0 } from '../harness';
@@ -58,40 +61,11 @@ describe('schedule runs on Redis (pinned clock)', () => {
     );
   });
 
-  it('refuses a run already fired, as a replica that read it before a restart would ask', async () => {
-    const queue = uniqueName();
-    h.clock.now = T0;
-    await h.schedules.upsert(every(queue, MIN));
-    const store = h.replicaStore();
-    h.clock.now = T0 + MIN;
-    const [due] = await store.dueSchedules(queue, h.clock.now, 10);
-    const job = {
-      queue,
-      tenantId: 'acme',
-      payload: Buffer.from('x'),
-      priority: 0,
-      maxAttempts: 1,
-      tier: 'free',
-      idempotencyKey: runKey('nightly', T0 + MIN),
-    };
-    const run = {
-      queue,
-      scheduleId: 'nightly',
-      version: due!.version,
-      fireTime: T0 + MIN,
-      nextRunTime: T0 + 2 * MIN,
-      job,
-    };
-    assert.equal((await store.fire(run)).outcome, 'fired');
-    assert.deepEqual(await store.fire(run), { outcome: 'stale' });
-    // Even a next run time rewound to the fired one (a bug elsewhere) cannot fire it again.
-    await h.redis.hset(`sched:{${queue}}:schedule:nightly`, 'next', T0 + MIN);
-    assert.deepEqual(await store.fire(run), { outcome: 'stale' });
-    assert.equal((await h.jobs(queue)).length, 1);
-  });
-
-  it('refuses a run that is not due yet on the store clock', async () => {
-    const queue = uniqueName();
+  /** A schedule due at T0 + 1 min, and its first run as a replica that read it asks to fire it. */
+  async function firstRun(
+    queue: string,
+    job?: NewJob,
+  ): Promise<{ store: RedisScheduleStore; run: Run }> {
     h.clock.now = T0;
     await h.schedules.upsert(every(queue, MIN));
     const store = h.replicaStore();
@@ -102,7 +76,33 @@ describe('schedule runs on Redis (pinned clock)', () => {
       version: due!.version,
       fireTime: T0 + MIN,
       nextRunTime: T0 + 2 * MIN,
+      job,
     };
+    return { store, run };
+  }
+
+  it('refuses a run already fired, as a replica that read it before a restart would ask', async () => {
+    const queue = uniqueName();
+    const { store, run } = await firstRun(queue, {
+      queue,
+      tenantId: 'acme',
+      payload: Buffer.from('x'),
+      priority: 0,
+      maxAttempts: 1,
+      tier: 'free',
+      idempotencyKey: runKey('nightly', T0 + MIN),
+    });
+    h.clock.now = T0 + MIN;
+    assert.equal((await store.fire(run)).outcome, 'fired');
+    assert.deepEqual(await store.fire(run), { outcome: 'stale' });
+    // Even a next run time rewound to the fired one (a bug elsewhere) cannot fire it again.
+    await h.redis.hset(`sched:{${queue}}:schedule:nightly`, 'next', T0 + MIN);
+    assert.deepEqual(await store.fire(run), { outcome: 'stale' });
+    assert.equal((await h.jobs(queue)).length, 1);
+  });
+
+  it('refuses a run that is not due yet on the store clock', async () => {
+    const { store, run } = await firstRun(uniqueName());
     assert.deepEqual(await store.fire(run), { outcome: 'not_due' });
   });
 
