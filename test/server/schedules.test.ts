@@ -117,6 +117,8 @@ describe('schedule RPCs', () => {
       [schedule(queue, { timeZone: 'Mars/Olympus_Mons' }), 'time_zone'],
       [schedule(queue, { startTime: seconds(2e12), endTime: seconds(2e12 - 1000) }), 'end_time'],
       [schedule(queue, { endTime: seconds(1e12) }), 'end_time'],
+      [schedule(queue, { startTime: { seconds: '9223372036854775807', nanos: 0 } }), 'start_time'],
+      [schedule(queue, { endTime: { seconds: '-1', nanos: 0 } }), 'end_time'],
       [
         schedule(queue, { template: { tenantId: '', payload: Buffer.from('p') } }),
         'template.tenant_id',

@@ -15,6 +15,8 @@ export function checkSchedule(input: ScheduleInput, limits: Limits): void {
   checkCadence(input);
   if (!MISSED_RUN_POLICIES.includes(input.missedRuns))
     throw invalidArgument('missed_runs', `must be one of ${MISSED_RUN_POLICIES.join(', ')}`);
+  checkTime('start_time', input.startTime);
+  checkTime('end_time', input.endTime);
   if (input.startTime !== undefined && input.endTime !== undefined) {
     if (input.endTime <= input.startTime)
       throw invalidArgument('end_time', 'must be after start_time');
@@ -50,6 +52,15 @@ function checkCadence({ cron, everyMs, timeZone }: ScheduleInput): void {
     const why = err instanceof Error ? err.message.replace(/^CronPattern: /, '') : String(err);
     throw invalidArgument('cron', `not a cron pattern (5 fields, or 6 with seconds): ${why}`);
   }
+}
+
+/** Dates past year 9999 (or before 1970) are mistakes, and beyond what Date can hold. */
+const MAX_TIME_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+function checkTime(field: string, ms: number | undefined): void {
+  if (ms === undefined) return;
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME_MS)
+    throw invalidArgument(field, 'must be between 1970 and the end of 9999');
 }
 
 /** The runtime's IANA database decides: an unknown name makes Intl throw a RangeError. */
