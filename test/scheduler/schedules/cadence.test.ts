@@ -99,4 +99,19 @@ describe('schedule cadence', () => {
     assert.equal(runsBetween({ everyMs: 1000, timeZone: 'UTC' }, from, from + 5500, 1000), 5);
     assert.equal(runsBetween({ everyMs: 1000, timeZone: 'UTC' }, from, from, 1000), 0);
   });
+
+  it('estimates the runs of a long downtime from the spacing of the first hundred', () => {
+    const from = Date.parse('2026-01-01T00:00:00Z');
+    const day = 24 * 3_600_000;
+    const minutely: Cadence = { cron: '* * * * *', timeZone: 'Europe/Berlin' };
+    assert.equal(runsBetween(minutely, from, from + day, 1_000_000), 1440);
+    const ended: Cadence = { ...minutely, endTime: from + 3_600_000 };
+    assert.equal(runsBetween(ended, from, from + day, 1_000_000), 60);
+    const hourlyEvery: Cadence = {
+      everyMs: 3_600_000,
+      timeZone: 'UTC',
+      endTime: from + 5 * 3_600_000,
+    };
+    assert.equal(runsBetween(hourlyEvery, from, from + day, 1000), 5);
+  });
 });
