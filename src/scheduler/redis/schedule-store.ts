@@ -62,9 +62,11 @@ export class RedisScheduleStore implements ScheduleStore {
    */
   async upsert(input: ScheduleInput, nextRunTime: number | undefined): Promise<UpsertResult> {
     const { queue, scheduleId } = input;
-    if (nextRunTime !== undefined && !input.paused) await this.lowerIndex(queue, nextRunTime);
-    // Known to stats and metrics before its first job, like a queue enqueued to.
-    await guard('upsert_schedule', this.redis.sadd(QUEUES_KEY, queue));
+    await Promise.all([
+      nextRunTime !== undefined && !input.paused && this.lowerIndex(queue, nextRunTime),
+      // Known to stats and metrics before its first job, like a queue enqueued to.
+      guard('upsert_schedule', this.redis.sadd(QUEUES_KEY, queue)),
+    ]);
     const reply = (await guard(
       'upsert_schedule',
       this.scripts.run(
