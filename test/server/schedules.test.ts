@@ -1,14 +1,23 @@
 /** The schedule RPCs through a real server and client: round trips, runs firing, status codes. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { status } from '@grpc/grpc-js';
 import type { Schedule } from '../../src/generated/scheduler/v1/Schedule';
 import type { UpsertScheduleResponse__Output } from '../../src/generated/scheduler/v1/UpsertScheduleResponse';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import type { GetScheduleResponse__Output } from '../../src/generated/scheduler/v1/GetScheduleResponse';
 import type { ListSchedulesResponse__Output } from '../../src/generated/scheduler/v1/ListSchedulesResponse';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { uniqueName } from '../helpers/redis';
-import { leaseOneJob, rpcError, seconds, unary, useTestServer } from '../helpers/server';
+import {
+  leaseOneJob,
+  rpcError,
+  seconds,
+  startTestServer,
+  unary,
+  useTestServer,
+} from '../helpers/server';
 
 const t = useTestServer({ STATIC_TIERS: 'acme=premium', MAX_SCHEDULES_PER_QUEUE: '3' });
 
@@ -103,6 +112,28 @@ describe('schedule RPCs', () => {
       metrics,
       new RegExp(`scheduler_schedule_runs_fired_total\\{queue="${queue}"\\} [1-9]`),
     );
+  });
+
+  it('gives one job per run with two replicas firing the same schedule', async () => {
+    const queue = uniqueName();
+    const second = await startTestServer(t.redis.url, { STATIC_TIERS: 'acme=premium' });
+    try {
+      const { schedule: s } = await upsert(schedule(queue, { cron: '', every: seconds(1000) }));
+      const first = ms(s!.nextRunTime);
+      let last = 0;
+      for (let i = 0; i < 100 && last < first + 3000; i++) {
+        await sleep(100);
+        const lastRun = (await get(queue)).schedule!.lastRunTime;
+        if (lastRun) last = ms(lastRun);
+      }
+      await del(queue);
+      const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+        second.client.getQueueStats({ queue }, cb),
+      );
+      assert.equal(Number(stats.counts!.pending), (last - first) / 1000 + 1, 'one job per run');
+    } finally {
+      await second.stop();
+    }
   });
 
   it('refuses bad input with INVALID_ARGUMENT naming the field', async () => {
