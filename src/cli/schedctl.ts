@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { SchedulerClient, isSchedulerClientError, type TlsOptions } from '../clients';
 import { jobDetails, jobsTable, statsTable, table, toJson } from './format';
 import { duration, integer } from './options';
+import { addScheduleCommands } from './schedule-commands';
 
 type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
 
@@ -23,7 +24,7 @@ interface Globals {
 }
 
 const program = new Command('schedctl')
-  .description('Operate a priority scheduler: queue stats, jobs, dead letters')
+  .description('Operate a priority scheduler: queue stats, jobs, dead letters, schedules')
   .addOption(
     new Option('--addr <host:port>', 'scheduler address')
       .env('SCHEDULER_ADDR')
@@ -237,6 +238,8 @@ function report(err: unknown): number {
   }
   return usage ? err.exitCode : 1;
 }
+
+addScheduleCommands(program, run);
 
 program.parseAsync().catch((err: unknown) => {
   process.exitCode = report(err);

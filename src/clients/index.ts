@@ -18,3 +18,4 @@ export { Worker } from './worker';
 export type { WorkerOptions, WorkerEvents, WorkerStats } from './worker-types';
 export type { JobHandler, JobContext } from './running-job';
 export type * from './types';
+export type * from './schedule-types';

@@ -7,6 +7,8 @@ import type { AckRequest as _scheduler_v1_AckRequest, AckRequest__Output as _sch
 import type { AckResponse as _scheduler_v1_AckResponse, AckResponse__Output as _scheduler_v1_AckResponse__Output } from './scheduler/v1/AckResponse';
 import type { CancelJobRequest as _scheduler_v1_CancelJobRequest, CancelJobRequest__Output as _scheduler_v1_CancelJobRequest__Output } from './scheduler/v1/CancelJobRequest';
 import type { CancelJobResponse as _scheduler_v1_CancelJobResponse, CancelJobResponse__Output as _scheduler_v1_CancelJobResponse__Output } from './scheduler/v1/CancelJobResponse';
+import type { DeleteScheduleRequest as _scheduler_v1_DeleteScheduleRequest, DeleteScheduleRequest__Output as _scheduler_v1_DeleteScheduleRequest__Output } from './scheduler/v1/DeleteScheduleRequest';
+import type { DeleteScheduleResponse as _scheduler_v1_DeleteScheduleResponse, DeleteScheduleResponse__Output as _scheduler_v1_DeleteScheduleResponse__Output } from './scheduler/v1/DeleteScheduleResponse';
 import type { EnqueueBatchRequest as _scheduler_v1_EnqueueBatchRequest, EnqueueBatchRequest__Output as _scheduler_v1_EnqueueBatchRequest__Output } from './scheduler/v1/EnqueueBatchRequest';
 import type { EnqueueBatchResponse as _scheduler_v1_EnqueueBatchResponse, EnqueueBatchResponse__Output as _scheduler_v1_EnqueueBatchResponse__Output } from './scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueBatchResult as _scheduler_v1_EnqueueBatchResult, EnqueueBatchResult__Output as _scheduler_v1_EnqueueBatchResult__Output } from './scheduler/v1/EnqueueBatchResult';
@@ -18,6 +20,8 @@ import type { GetJobRequest as _scheduler_v1_GetJobRequest, GetJobRequest__Outpu
 import type { GetJobResponse as _scheduler_v1_GetJobResponse, GetJobResponse__Output as _scheduler_v1_GetJobResponse__Output } from './scheduler/v1/GetJobResponse';
 import type { GetQueueStatsRequest as _scheduler_v1_GetQueueStatsRequest, GetQueueStatsRequest__Output as _scheduler_v1_GetQueueStatsRequest__Output } from './scheduler/v1/GetQueueStatsRequest';
 import type { GetQueueStatsResponse as _scheduler_v1_GetQueueStatsResponse, GetQueueStatsResponse__Output as _scheduler_v1_GetQueueStatsResponse__Output } from './scheduler/v1/GetQueueStatsResponse';
+import type { GetScheduleRequest as _scheduler_v1_GetScheduleRequest, GetScheduleRequest__Output as _scheduler_v1_GetScheduleRequest__Output } from './scheduler/v1/GetScheduleRequest';
+import type { GetScheduleResponse as _scheduler_v1_GetScheduleResponse, GetScheduleResponse__Output as _scheduler_v1_GetScheduleResponse__Output } from './scheduler/v1/GetScheduleResponse';
 import type { ItemError as _scheduler_v1_ItemError, ItemError__Output as _scheduler_v1_ItemError__Output } from './scheduler/v1/ItemError';
 import type { Job as _scheduler_v1_Job, Job__Output as _scheduler_v1_Job__Output } from './scheduler/v1/Job';
 import type { LeaseNack as _scheduler_v1_LeaseNack, LeaseNack__Output as _scheduler_v1_LeaseNack__Output } from './scheduler/v1/LeaseNack';
@@ -28,14 +32,19 @@ import type { ListDeadJobsRequest as _scheduler_v1_ListDeadJobsRequest, ListDead
 import type { ListDeadJobsResponse as _scheduler_v1_ListDeadJobsResponse, ListDeadJobsResponse__Output as _scheduler_v1_ListDeadJobsResponse__Output } from './scheduler/v1/ListDeadJobsResponse';
 import type { ListJobsRequest as _scheduler_v1_ListJobsRequest, ListJobsRequest__Output as _scheduler_v1_ListJobsRequest__Output } from './scheduler/v1/ListJobsRequest';
 import type { ListJobsResponse as _scheduler_v1_ListJobsResponse, ListJobsResponse__Output as _scheduler_v1_ListJobsResponse__Output } from './scheduler/v1/ListJobsResponse';
+import type { ListSchedulesRequest as _scheduler_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _scheduler_v1_ListSchedulesRequest__Output } from './scheduler/v1/ListSchedulesRequest';
+import type { ListSchedulesResponse as _scheduler_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _scheduler_v1_ListSchedulesResponse__Output } from './scheduler/v1/ListSchedulesResponse';
 import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _scheduler_v1_NackRequest__Output } from './scheduler/v1/NackRequest';
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from './scheduler/v1/NackResponse';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from './scheduler/v1/RedriveDeadJobsRequest';
 import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from './scheduler/v1/RedriveDeadJobsResponse';
+import type { Schedule as _scheduler_v1_Schedule, Schedule__Output as _scheduler_v1_Schedule__Output } from './scheduler/v1/Schedule';
 import type { SchedulerServiceClient as _scheduler_v1_SchedulerServiceClient, SchedulerServiceDefinition as _scheduler_v1_SchedulerServiceDefinition } from './scheduler/v1/SchedulerService';
 import type { SettleResult as _scheduler_v1_SettleResult, SettleResult__Output as _scheduler_v1_SettleResult__Output } from './scheduler/v1/SettleResult';
 import type { StateCounts as _scheduler_v1_StateCounts, StateCounts__Output as _scheduler_v1_StateCounts__Output } from './scheduler/v1/StateCounts';
 import type { TierStats as _scheduler_v1_TierStats, TierStats__Output as _scheduler_v1_TierStats__Output } from './scheduler/v1/TierStats';
+import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from './scheduler/v1/UpsertScheduleRequest';
+import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from './scheduler/v1/UpsertScheduleResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -54,6 +63,8 @@ export interface ProtoGrpcType {
       AckResponse: MessageTypeDefinition<_scheduler_v1_AckResponse, _scheduler_v1_AckResponse__Output>
       CancelJobRequest: MessageTypeDefinition<_scheduler_v1_CancelJobRequest, _scheduler_v1_CancelJobRequest__Output>
       CancelJobResponse: MessageTypeDefinition<_scheduler_v1_CancelJobResponse, _scheduler_v1_CancelJobResponse__Output>
+      DeleteScheduleRequest: MessageTypeDefinition<_scheduler_v1_DeleteScheduleRequest, _scheduler_v1_DeleteScheduleRequest__Output>
+      DeleteScheduleResponse: MessageTypeDefinition<_scheduler_v1_DeleteScheduleResponse, _scheduler_v1_DeleteScheduleResponse__Output>
       EnqueueBatchRequest: MessageTypeDefinition<_scheduler_v1_EnqueueBatchRequest, _scheduler_v1_EnqueueBatchRequest__Output>
       EnqueueBatchResponse: MessageTypeDefinition<_scheduler_v1_EnqueueBatchResponse, _scheduler_v1_EnqueueBatchResponse__Output>
       EnqueueBatchResult: MessageTypeDefinition<_scheduler_v1_EnqueueBatchResult, _scheduler_v1_EnqueueBatchResult__Output>
@@ -65,6 +76,8 @@ export interface ProtoGrpcType {
       GetJobResponse: MessageTypeDefinition<_scheduler_v1_GetJobResponse, _scheduler_v1_GetJobResponse__Output>
       GetQueueStatsRequest: MessageTypeDefinition<_scheduler_v1_GetQueueStatsRequest, _scheduler_v1_GetQueueStatsRequest__Output>
       GetQueueStatsResponse: MessageTypeDefinition<_scheduler_v1_GetQueueStatsResponse, _scheduler_v1_GetQueueStatsResponse__Output>
+      GetScheduleRequest: MessageTypeDefinition<_scheduler_v1_GetScheduleRequest, _scheduler_v1_GetScheduleRequest__Output>
+      GetScheduleResponse: MessageTypeDefinition<_scheduler_v1_GetScheduleResponse, _scheduler_v1_GetScheduleResponse__Output>
       ItemError: MessageTypeDefinition<_scheduler_v1_ItemError, _scheduler_v1_ItemError__Output>
       Job: MessageTypeDefinition<_scheduler_v1_Job, _scheduler_v1_Job__Output>
       JobState: EnumTypeDefinition
@@ -76,14 +89,20 @@ export interface ProtoGrpcType {
       ListDeadJobsResponse: MessageTypeDefinition<_scheduler_v1_ListDeadJobsResponse, _scheduler_v1_ListDeadJobsResponse__Output>
       ListJobsRequest: MessageTypeDefinition<_scheduler_v1_ListJobsRequest, _scheduler_v1_ListJobsRequest__Output>
       ListJobsResponse: MessageTypeDefinition<_scheduler_v1_ListJobsResponse, _scheduler_v1_ListJobsResponse__Output>
+      ListSchedulesRequest: MessageTypeDefinition<_scheduler_v1_ListSchedulesRequest, _scheduler_v1_ListSchedulesRequest__Output>
+      ListSchedulesResponse: MessageTypeDefinition<_scheduler_v1_ListSchedulesResponse, _scheduler_v1_ListSchedulesResponse__Output>
+      MissedRunPolicy: EnumTypeDefinition
       NackRequest: MessageTypeDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackRequest__Output>
       NackResponse: MessageTypeDefinition<_scheduler_v1_NackResponse, _scheduler_v1_NackResponse__Output>
       RedriveDeadJobsRequest: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsRequest__Output>
       RedriveDeadJobsResponse: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsResponse__Output>
+      Schedule: MessageTypeDefinition<_scheduler_v1_Schedule, _scheduler_v1_Schedule__Output>
       SchedulerService: SubtypeConstructor<typeof grpc.Client, _scheduler_v1_SchedulerServiceClient> & { service: _scheduler_v1_SchedulerServiceDefinition }
       SettleResult: MessageTypeDefinition<_scheduler_v1_SettleResult, _scheduler_v1_SettleResult__Output>
       StateCounts: MessageTypeDefinition<_scheduler_v1_StateCounts, _scheduler_v1_StateCounts__Output>
       TierStats: MessageTypeDefinition<_scheduler_v1_TierStats, _scheduler_v1_TierStats__Output>
+      UpsertScheduleRequest: MessageTypeDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleRequest__Output>
+      UpsertScheduleResponse: MessageTypeDefinition<_scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleResponse__Output>
     }
   }
 }

@@ -52,6 +52,12 @@ export const ScriptCode = {
   LEASE_MISMATCH: -2,
   LEASE_EXPIRED: -3,
   WRONG_STATE: -4,
+  /** schedule_upsert.lua: the queue holds its most schedules already. */
+  SCHEDULES_FULL: -5,
+  /** schedule_fire.lua: the run is not the schedule's next one anymore (not an error). */
+  RUN_STALE: -6,
+  /** schedule_fire.lua: the run is not due yet (not an error). */
+  RUN_NOT_DUE: -7,
 } as const;
 
 /** Operations that take a lease id rather than a job id. */

@@ -89,6 +89,12 @@ export interface Config {
     backoffBaseMs: number;
     backoffCapMs: number;
   };
+  schedules: {
+    /** MAX_SCHEDULES_PER_QUEUE (1000): an upsert of a new schedule beyond it is refused. */
+    maxPerQueue: number;
+    /** SCHEDULE_MISSED_RUN_GRACE_MS (10000): a run fired later than this was missed. */
+    missedRunGraceMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -209,6 +215,8 @@ const schema = z.object({
   RETENTION_MS: int(86_400_000, 1000),
   BACKOFF_BASE_MS: int(1000, 1),
   BACKOFF_CAP_MS: int(600_000, 1),
+  MAX_SCHEDULES_PER_QUEUE: int(1000, 1, 100_000),
+  SCHEDULE_MISSED_RUN_GRACE_MS: int(10_000, 0, 86_400_000),
 });
 
 type Env = z.output<typeof schema>;
@@ -310,6 +318,10 @@ function toConfig(e: Env): Config {
       retentionMs: e.RETENTION_MS,
       backoffBaseMs: e.BACKOFF_BASE_MS,
       backoffCapMs: e.BACKOFF_CAP_MS,
+    },
+    schedules: {
+      maxPerQueue: e.MAX_SCHEDULES_PER_QUEUE,
+      missedRunGraceMs: e.SCHEDULE_MISSED_RUN_GRACE_MS,
     },
   };
 }

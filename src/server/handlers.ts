@@ -15,6 +15,7 @@ import type { SchedulerError } from '../scheduler/errors';
 import { parseJobId, parseLeaseId } from '../scheduler/ids';
 import type { EnqueueResult } from '../scheduler/job';
 import type { Scheduler } from '../scheduler/scheduler';
+import type { Schedules } from '../scheduler/schedules/service';
 import {
   durationMs,
   toEnqueueInput,
@@ -32,6 +33,7 @@ import { STATUS_OF, statusName, toWireError } from './status';
 
 export interface HandlerDeps {
   scheduler: Scheduler;
+  schedules: Schedules;
   dispatcher: Pick<Dispatcher, 'notify'>;
   metrics: Metrics;
   log: Logger;
@@ -156,7 +158,7 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
 }
 
 /** Authorizes and times the call, and maps a failure to its status (see status.ts). */
-function wrapUnary<Req, Res>(
+export function wrapUnary<Req, Res>(
   method: string,
   deps: HandlerDeps,
   run: (req: Req, grant: Grant) => Promise<Res>,

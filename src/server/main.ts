@@ -7,9 +7,12 @@ import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { Dispatcher } from '../scheduler/dispatcher';
 import { RedisRateLimiter } from '../scheduler/redis/rate-limiter';
+import { RedisScheduleStore } from '../scheduler/redis/schedule-store';
 import { RedisJobStore } from '../scheduler/redis/store';
 import { RedisWakeSignal } from '../scheduler/redis/wake';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../scheduler/scheduler';
+import { ScheduleRunner } from '../scheduler/schedules/runner';
+import { Schedules } from '../scheduler/schedules/service';
 import type { TierResolver } from '../scheduler/tiers/resolver';
 import { createMongoTierResolver } from '../scheduler/tiers/mongo';
 import { StaticTierResolver } from '../scheduler/tiers/static';
@@ -22,6 +25,7 @@ import {
   shutdownGrpc,
 } from './grpc-server';
 import { unaryHandlers } from './handlers';
+import { scheduleHandlers } from './schedule-handlers';
 import { HealthService } from './health';
 import { startHttpServer, type HttpServer } from './http';
 import { LeaseStreams } from './lease-stream';
@@ -52,6 +56,7 @@ interface App {
   health: HealthService;
   wake: RedisWakeSignal;
   dispatcher: Dispatcher;
+  runner: ScheduleRunner;
   streams: LeaseStreams;
   server: Server;
   monitor: RedisMonitor;
@@ -82,6 +87,35 @@ function createTierResolver(config: Config, log: Logger, metrics: Metrics): Tier
   });
 }
 
+/** Schedules: the service behind the RPCs and the runner that fires them on this replica. */
+function createSchedules(
+  config: Config,
+  redis: App['redis'],
+  tiers: TierResolver,
+  metrics: Metrics,
+  notify: (queue: string) => void,
+  log: Logger,
+): { schedules: Schedules; runner: ScheduleRunner } {
+  const store = new RedisScheduleStore(redis, {
+    weights: config.tiers.weights,
+    tierCaps: config.tiers.concurrency,
+    maxPerQueue: config.schedules.maxPerQueue,
+    dedupWindowMs: config.store.dedupWindowMs,
+  });
+  const schedules = new Schedules(store, { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits });
+  const runner = new ScheduleRunner(
+    store,
+    tiers,
+    metrics.runObserver(notify),
+    log.child({ component: 'schedule_runner' }),
+    {
+      missedRunGraceMs: config.schedules.missedRunGraceMs,
+      defaultMaxAttempts: config.limits.defaultMaxAttempts,
+    },
+  );
+  return { schedules, runner };
+}
+
 function createScheduler(config: Config, redis: App['redis'], tiers: TierResolver): Scheduler {
   const store = new RedisJobStore(redis, {
     weights: config.tiers.weights,
@@ -110,8 +144,12 @@ function buildApp(
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
   const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth });
+  const notify = (queue: string): void => dispatcher.notify(queue);
+  const { schedules, runner } = createSchedules(config, redis, tiers, metrics, notify, log);
+  const deps = { scheduler, schedules, dispatcher, metrics, log, auth };
   const handlers = {
-    ...unaryHandlers({ scheduler, dispatcher, metrics, log, auth }),
+    ...unaryHandlers(deps),
+    ...scheduleHandlers(deps),
     Lease: streams.handle,
   };
   const server = createGrpcServer(config.grpc, handlers, health);
@@ -136,6 +174,7 @@ function buildApp(
     health,
     wake,
     dispatcher,
+    runner,
     streams,
     server,
     monitor,
@@ -149,7 +188,7 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
   app.state.stopping = true;
   log.info({ graceMs }, 'shutting down');
   app.health.set('NOT_SERVING');
-  await app.dispatcher.stop();
+  await Promise.all([app.dispatcher.stop(), app.runner.stop()]);
   await app.streams.closeAll();
   app.health.close();
   if (!(await shutdownGrpc(app.server, graceMs)))
@@ -180,6 +219,7 @@ export async function startServer(config: Config, log: Logger): Promise<ServerHa
   if (redisReady) await subscribed;
   else subscribed.catch((err: unknown) => log.error({ err }, 'wake subscription failed'));
   app.dispatcher.start();
+  app.runner.start();
   await app.monitor.start();
   const port = await bind(app.server, config.grpc.port, security.credentials);
   const ready = (): boolean => !app.state.stopping && app.monitor.isUp;

@@ -6,6 +6,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { queueOfId } from '../scheduler/ids';
 import type { LeasedJob, QueueStats } from '../scheduler/job';
+import type { RunObserver } from '../scheduler/schedules/runner';
 import type { BreakerState, TierObserver } from '../scheduler/tiers/events';
 
 const BREAKER_STATES: BreakerState[] = ['closed', 'half_open', 'open'];
@@ -47,6 +48,16 @@ export class Metrics {
   readonly jobsNacked = this.counter(
     'scheduler_jobs_nacked_total',
     'Leases nacked (unary and inline)',
+    false,
+  );
+  readonly scheduleRunsFired = this.counter(
+    'scheduler_schedule_runs_fired_total',
+    'Schedule runs that enqueued a job (by this replica)',
+    false,
+  );
+  readonly scheduleRunsSkipped = this.counter(
+    'scheduler_schedule_runs_skipped_total',
+    'Schedule runs missed and not enqueued (policy SKIP, or folded into one RUN_ONCE job)',
     false,
   );
   readonly leaseStreams = new Gauge({
@@ -119,6 +130,17 @@ export class Metrics {
       else if (event.type === 'fallback')
         this.tierFallbacks.inc({ reason: event.reason, source: event.source }, event.count);
       else if (event.type === 'breaker_state') this.setBreaker(event.state);
+    };
+  }
+
+  /** Counts schedule runs; `onFired` also hears each fired run (to wake this replica's streams). */
+  runObserver(onFired: (queue: string) => void): RunObserver {
+    return {
+      fired: (queue) => {
+        this.scheduleRunsFired.inc({ queue: this.queue(queue) });
+        onFired(queue);
+      },
+      skipped: (queue, runs) => this.scheduleRunsSkipped.inc({ queue: this.queue(queue) }, runs),
     };
   }
 

@@ -184,3 +184,45 @@ describe('TLS with a private CA', () => {
     assert.match(err.stderr, /--cert and --key go together/);
   });
 });
+
+it('sets, shows, lists, pauses, resumes and deletes a schedule', async () => {
+  const queue = uniqueName();
+  const set = JSON.parse(
+    await schedctl(
+      '--json',
+      'schedule',
+      'set',
+      queue,
+      'digest',
+      '--tenant',
+      'acme',
+      '--cron',
+      '0 9 * * 1-5',
+      '--tz',
+      'Europe/Berlin',
+      '--payload',
+      'hi',
+      '--missed',
+      'run-once',
+    ),
+  ) as { created: boolean; schedule: { nextRunTime: string; missedRuns: string } };
+  assert.equal(set.created, true);
+  assert.equal(set.schedule.missedRuns, 'run_once');
+  assert.ok(Date.parse(set.schedule.nextRunTime) > Date.now());
+  assert.match(
+    await schedctl('schedule', 'get', queue, 'digest'),
+    /^digest\s+0 9 \* \* 1-5\s+Europe\/Berlin\s+acme\s+\S+Z\s+-\s+-\s+no$/m,
+  );
+  assert.match(
+    await schedctl('schedule', 'pause', queue, 'digest'),
+    /^digest\s.*\s-\s+-\s+-\s+yes$/m,
+  );
+  const resumed = await schedctl('schedule', 'resume', queue, 'digest');
+  assert.match(resumed, /^digest\s.*\s+no$/m);
+  await schedctl('schedule', 'set', queue, 'tick', '--tenant', 'acme', '--every', '30s');
+  assert.match(await schedctl('schedule', 'list', queue), /^tick\s+every 30\.0s\s+UTC\s+acme/m);
+  assert.match(await schedctl('schedule', 'delete', queue, 'digest'), /deleted digest/);
+  await assert.rejects(schedctl('schedule', 'get', queue, 'digest'), (err: { stderr: string }) =>
+    /not found/.test(err.stderr),
+  );
+});

@@ -118,6 +118,23 @@ export function seconds(ms: number): { seconds: number; nanos: number } {
 }
 
 /** A Lease stream that records jobs, settle errors and the final status. */
+/** Leases one job through a stream, then leaves the stream: the lease stays out. */
+export async function leaseOneJob(
+  client: Client,
+  queue: string,
+  visibilityMs = 30_000,
+): Promise<LeasedJob__Output> {
+  const worker = new TestWorker(client, {
+    queue,
+    credits: 1,
+    visibilityTimeout: seconds(visibilityMs),
+  });
+  const [leased] = await worker.waitForJobs(1);
+  worker.end();
+  await worker.status;
+  return leased!;
+}
+
 export class TestWorker {
   readonly jobs: LeasedJob__Output[] = [];
   readonly settleErrors: SettleResult__Output[] = [];

@@ -30,10 +30,12 @@ export interface HarnessOptions {
   store?: Partial<RedisStoreOptions>;
   scheduler?: Partial<SchedulerOptions>;
   own?: boolean;
+  /** Extra redis-server arguments of an own server. */
+  redisArgs?: string[];
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
-  const server = await startRedis({ own: options.own });
+  const server = await startRedis({ own: options.own, args: options.redisArgs });
   const redis = new Redis(server.url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined); // outage tests provoke errors on purpose
   const clock = { now: T0 };

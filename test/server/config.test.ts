@@ -33,6 +33,18 @@ describe('loadConfig', () => {
       backoffBaseMs: 1000,
       backoffCapMs: 600_000,
     });
+    assert.deepEqual(c.schedules, { maxPerQueue: 1000, missedRunGraceMs: 10_000 });
+  });
+
+  it('bounds the schedules per queue and the missed-run grace', () => {
+    const c = loadConfig({ MAX_SCHEDULES_PER_QUEUE: '50', SCHEDULE_MISSED_RUN_GRACE_MS: '0' });
+    assert.deepEqual(c.schedules, { maxPerQueue: 50, missedRunGraceMs: 0 });
+    const message = configError({
+      MAX_SCHEDULES_PER_QUEUE: '0',
+      SCHEDULE_MISSED_RUN_GRACE_MS: '-1',
+    });
+    assert.match(message, /MAX_SCHEDULES_PER_QUEUE: must be an integer in 1\.\.100000 \(got "0"\)/);
+    assert.match(message, /SCHEDULE_MISSED_RUN_GRACE_MS: must be an integer in 0\.\.86400000/);
   });
 
   it('reads tiers, cluster nodes and ports', () => {

@@ -15,7 +15,7 @@ import type { RedriveDeadJobsResponse__Output } from '../../src/generated/schedu
 import { decodeFieldViolations } from '../../src/server/error-details';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, rpcError, seconds, unary, useTestServer } from '../helpers/server';
+import { leaseOneJob, rpcError, seconds, TestWorker, unary, useTestServer } from '../helpers/server';
 
 const t = useTestServer({
   STATIC_TIERS: 'acme=premium',
@@ -28,16 +28,8 @@ const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
   unary((cb) => t.client.getJob({ jobId }, cb));
 
 /** Leases one job through a stream, then leaves the stream: the lease stays out. */
-async function leaseOne(queue: string, visibilityMs = 30_000): Promise<LeasedJob__Output> {
-  const worker = new TestWorker(t.client, {
-    queue,
-    credits: 1,
-    visibilityTimeout: seconds(visibilityMs),
-  });
-  const [leased] = await worker.waitForJobs(1);
-  worker.end();
-  await worker.status;
-  return leased!;
+function leaseOne(queue: string, visibilityMs = 30_000): Promise<LeasedJob__Output> {
+  return leaseOneJob(t.client, queue, visibilityMs);
 }
 
 /** The status, and the field at fault: in the trailer, and leading the message of a bad input. */

@@ -47,3 +47,25 @@ export function readyLogKey(queue: string, tier: string): string {
 export function rateLimitKey(tenant: string): string {
   return `sched:rl:{${tenant}}`;
 }
+
+/** One schedule (hash: spec, ver, paused, next, last, job; lua/schedule_upsert.lua). */
+export function scheduleKey(queue: string, scheduleId: string): string {
+  return `${queuePrefix(queue)}:schedule:${scheduleId}`;
+}
+
+/** A queue's schedule ids (zset, all scored 0: listed and paged by id). */
+export function schedulesKey(queue: string): string {
+  return `${queuePrefix(queue)}:schedules`;
+}
+
+/** A queue's active schedules by next run time (zset id -> epoch ms). */
+export function schedulesDueKey(queue: string): string {
+  return `${queuePrefix(queue)}:schedules:due`;
+}
+
+/**
+ * Queues that have schedules -> the earliest next run among them, as a hint that is never later
+ * than the truth (schedule-store.ts keeps it so), so one read finds the queues to visit. Not per
+ * queue: no tag.
+ */
+export const SCHEDULE_QUEUES_KEY = 'sched:schedule-queues';

@@ -19,9 +19,14 @@ const NAMES = [
   'cancel',
   'redrive',
   'stats',
+  'schedule_upsert',
+  'schedule_fire',
 ] as const;
 export type ScriptName = (typeof NAMES)[number];
 export type ScriptArg = string | number | Buffer;
+
+/** Keys a script takes after the meta key (in KEYS[2..]); the others take the meta key only. */
+const EXTRA_KEYS: Partial<Record<ScriptName, number>> = { schedule_upsert: 3, schedule_fire: 2 };
 
 const SCRIPT_VERSION = 3;
 type Command = (...args: Array<ScriptArg | ScriptArg[]>) => Promise<unknown>;
@@ -51,7 +56,8 @@ export class Scripts {
     this.weights = encodeTiers(weights, caps);
     const lib = source('lib');
     for (const name of NAMES) {
-      client.defineCommand(commandName(name), { numberOfKeys: 1, lua: `${lib}\n${source(name)}` });
+      const numberOfKeys = 1 + (EXTRA_KEYS[name] ?? 0);
+      client.defineCommand(commandName(name), { numberOfKeys, lua: `${lib}\n${source(name)}` });
     }
   }
 
@@ -61,8 +67,15 @@ export class Scripts {
    * ioredis (seen with auto-pipelining on), and the error it then throws there is uncaught (the
    * process dies).
    */
-  run(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.command(commandName(name))(metaKey(queue), queue, this.now(), this.weights, args);
+  run(name: ScriptName, queue: string, args: ScriptArg[], keys: string[] = []): Promise<unknown> {
+    return this.command(commandName(name))(
+      metaKey(queue),
+      keys,
+      queue,
+      this.now(),
+      this.weights,
+      args,
+    );
   }
 
   /** The same, with replies as Buffers: for scripts that return payloads. */

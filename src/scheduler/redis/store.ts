@@ -17,6 +17,7 @@ import type {
   TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
+import { guard } from './guard';
 import { HEAD_BYTES, encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
 import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
@@ -222,7 +223,7 @@ export class RedisJobStore implements JobStore {
       const heads = await Promise.all(tiers.map((tier) => this.readyHead(queue, tier, wanted)));
       entries = heads.flat();
     } else {
-      const flat = await this.guard(
+      const flat = await guard(
         'list_jobs',
         this.redis.zrange(stateKey(queue, state), 0, wanted - 1, 'WITHSCORES'),
       );
@@ -253,11 +254,11 @@ export class RedisJobStore implements JobStore {
     const key = readyLogKey(queue, tier);
     const found = new Map<string, number>();
     for (let start = 0; found.size < wanted && start < READY_LOG_SCAN; start += 500) {
-      const chunk = await this.guard('list_jobs', this.redis.lrange(key, start, start + 499));
+      const chunk = await guard('list_jobs', this.redis.lrange(key, start, start + 499));
       const live = await Promise.all(
         chunk.map(async (entry) => {
           const [seq = '', since = ''] = entry.split(':');
-          const head = await this.guard(
+          const head = await guard(
             'list_jobs',
             this.redis.getrangeBuffer(jobKey(queue, seq), 0, HEAD_BYTES - 1),
           );
@@ -278,7 +279,7 @@ export class RedisJobStore implements JobStore {
 
   /** Queue names seen, for operators and metrics. */
   async queues(): Promise<string[]> {
-    return (await this.guard('queues', this.redis.smembers(QUEUES_KEY))).sort();
+    return (await guard('queues', this.redis.smembers(QUEUES_KEY))).sort();
   }
 
   private tierStats(
@@ -309,45 +310,24 @@ export class RedisJobStore implements JobStore {
 
   /** A job's record; undefined when it does not exist. */
   private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
-    const record = await this.guard(op, this.redis.getBuffer(jobKey(queue, seq)));
+    const record = await guard(op, this.redis.getBuffer(jobKey(queue, seq)));
     return record ? jobFromRecord(queue, seq, record) : undefined;
   }
 
   /** Remembers the queue name once per process (a set outside the queue's slot). */
   private async register(queue: string): Promise<void> {
     if (this.knownQueues.has(queue)) return;
-    await this.guard('enqueue', this.redis.sadd(QUEUES_KEY, queue));
+    await guard('enqueue', this.redis.sadd(QUEUES_KEY, queue));
     this.knownQueues.add(queue);
   }
 
   private call(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.guard(name, this.scripts.run(name, queue, args));
+    return guard(name, this.scripts.run(name, queue, args));
   }
 
   private callBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.guard(name, this.scripts.runBuffer(name, queue, args));
+    return guard(name, this.scripts.runBuffer(name, queue, args));
   }
-
-  /** Redis trouble becomes a typed error: out of memory is a full queue, anything else unreachable. */
-  private async guard<T>(op: string, pending: Promise<T>): Promise<T> {
-    try {
-      return await pending;
-    } catch (err) {
-      const reply = isReplyError(err);
-      const full = reply && err.message.startsWith('OOM');
-      if (reply && !full) throw err;
-      throw new SchedulerError(
-        full ? 'resource_exhausted' : 'unavailable',
-        full ? 'Redis is out of memory: the queue is full' : `Redis is unavailable: ${String(err)}`,
-        { op, cause: err },
-      );
-    }
-  }
-}
-
-/** ioredis types ReplyError as `any`: check by name instead. */
-function isReplyError(err: unknown): err is Error {
-  return err instanceof Error && err.name === 'ReplyError';
 }
 
 function leasedJob(queue: string, seq: Buffer, record: Buffer): LeasedJob {

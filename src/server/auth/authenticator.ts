@@ -17,7 +17,7 @@ export interface Authenticator {
 }
 
 /** The scope each RPC needs (see grant.ts for what each scope means). */
-export const METHOD_SCOPES: Readonly<Record<string, Scope>> = {
+export const METHOD_SCOPES: Readonly<Record<string, Scope | readonly Scope[]>> = {
   Enqueue: 'enqueue',
   EnqueueBatch: 'enqueue',
   Lease: 'lease',
@@ -30,6 +30,10 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = {
   ListDeadJobs: 'read',
   CancelJob: 'admin',
   RedriveDeadJobs: 'admin',
+  UpsertSchedule: 'schedule',
+  DeleteSchedule: 'schedule',
+  GetSchedule: ['schedule', 'read'],
+  ListSchedules: ['schedule', 'read'],
 };
 
 export const OPEN_ACCESS: Authenticator = {

@@ -6,6 +6,8 @@ import type { AckRequest as _scheduler_v1_AckRequest, AckRequest__Output as _sch
 import type { AckResponse as _scheduler_v1_AckResponse, AckResponse__Output as _scheduler_v1_AckResponse__Output } from '../../scheduler/v1/AckResponse';
 import type { CancelJobRequest as _scheduler_v1_CancelJobRequest, CancelJobRequest__Output as _scheduler_v1_CancelJobRequest__Output } from '../../scheduler/v1/CancelJobRequest';
 import type { CancelJobResponse as _scheduler_v1_CancelJobResponse, CancelJobResponse__Output as _scheduler_v1_CancelJobResponse__Output } from '../../scheduler/v1/CancelJobResponse';
+import type { DeleteScheduleRequest as _scheduler_v1_DeleteScheduleRequest, DeleteScheduleRequest__Output as _scheduler_v1_DeleteScheduleRequest__Output } from '../../scheduler/v1/DeleteScheduleRequest';
+import type { DeleteScheduleResponse as _scheduler_v1_DeleteScheduleResponse, DeleteScheduleResponse__Output as _scheduler_v1_DeleteScheduleResponse__Output } from '../../scheduler/v1/DeleteScheduleResponse';
 import type { EnqueueBatchRequest as _scheduler_v1_EnqueueBatchRequest, EnqueueBatchRequest__Output as _scheduler_v1_EnqueueBatchRequest__Output } from '../../scheduler/v1/EnqueueBatchRequest';
 import type { EnqueueBatchResponse as _scheduler_v1_EnqueueBatchResponse, EnqueueBatchResponse__Output as _scheduler_v1_EnqueueBatchResponse__Output } from '../../scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueRequest as _scheduler_v1_EnqueueRequest, EnqueueRequest__Output as _scheduler_v1_EnqueueRequest__Output } from '../../scheduler/v1/EnqueueRequest';
@@ -16,16 +18,22 @@ import type { GetJobRequest as _scheduler_v1_GetJobRequest, GetJobRequest__Outpu
 import type { GetJobResponse as _scheduler_v1_GetJobResponse, GetJobResponse__Output as _scheduler_v1_GetJobResponse__Output } from '../../scheduler/v1/GetJobResponse';
 import type { GetQueueStatsRequest as _scheduler_v1_GetQueueStatsRequest, GetQueueStatsRequest__Output as _scheduler_v1_GetQueueStatsRequest__Output } from '../../scheduler/v1/GetQueueStatsRequest';
 import type { GetQueueStatsResponse as _scheduler_v1_GetQueueStatsResponse, GetQueueStatsResponse__Output as _scheduler_v1_GetQueueStatsResponse__Output } from '../../scheduler/v1/GetQueueStatsResponse';
+import type { GetScheduleRequest as _scheduler_v1_GetScheduleRequest, GetScheduleRequest__Output as _scheduler_v1_GetScheduleRequest__Output } from '../../scheduler/v1/GetScheduleRequest';
+import type { GetScheduleResponse as _scheduler_v1_GetScheduleResponse, GetScheduleResponse__Output as _scheduler_v1_GetScheduleResponse__Output } from '../../scheduler/v1/GetScheduleResponse';
 import type { LeaseRequest as _scheduler_v1_LeaseRequest, LeaseRequest__Output as _scheduler_v1_LeaseRequest__Output } from '../../scheduler/v1/LeaseRequest';
 import type { LeaseResponse as _scheduler_v1_LeaseResponse, LeaseResponse__Output as _scheduler_v1_LeaseResponse__Output } from '../../scheduler/v1/LeaseResponse';
 import type { ListDeadJobsRequest as _scheduler_v1_ListDeadJobsRequest, ListDeadJobsRequest__Output as _scheduler_v1_ListDeadJobsRequest__Output } from '../../scheduler/v1/ListDeadJobsRequest';
 import type { ListDeadJobsResponse as _scheduler_v1_ListDeadJobsResponse, ListDeadJobsResponse__Output as _scheduler_v1_ListDeadJobsResponse__Output } from '../../scheduler/v1/ListDeadJobsResponse';
 import type { ListJobsRequest as _scheduler_v1_ListJobsRequest, ListJobsRequest__Output as _scheduler_v1_ListJobsRequest__Output } from '../../scheduler/v1/ListJobsRequest';
 import type { ListJobsResponse as _scheduler_v1_ListJobsResponse, ListJobsResponse__Output as _scheduler_v1_ListJobsResponse__Output } from '../../scheduler/v1/ListJobsResponse';
+import type { ListSchedulesRequest as _scheduler_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _scheduler_v1_ListSchedulesRequest__Output } from '../../scheduler/v1/ListSchedulesRequest';
+import type { ListSchedulesResponse as _scheduler_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _scheduler_v1_ListSchedulesResponse__Output } from '../../scheduler/v1/ListSchedulesResponse';
 import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _scheduler_v1_NackRequest__Output } from '../../scheduler/v1/NackRequest';
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from '../../scheduler/v1/NackResponse';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from '../../scheduler/v1/RedriveDeadJobsRequest';
 import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from '../../scheduler/v1/RedriveDeadJobsResponse';
+import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from '../../scheduler/v1/UpsertScheduleRequest';
+import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from '../../scheduler/v1/UpsertScheduleResponse';
 
 export interface SchedulerServiceClient extends grpc.Client {
   Ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
@@ -45,6 +53,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   cancelJob(argument: _scheduler_v1_CancelJobRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
   cancelJob(argument: _scheduler_v1_CancelJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
   cancelJob(argument: _scheduler_v1_CancelJobRequest, callback: grpc.requestCallback<_scheduler_v1_CancelJobResponse__Output>): grpc.ClientUnaryCall;
+  
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
   
   Enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
   Enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
@@ -91,6 +108,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
   getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
   
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  
   Lease(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
   Lease(options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
   lease(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
@@ -114,6 +140,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   listJobs(argument: _scheduler_v1_ListJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
   listJobs(argument: _scheduler_v1_ListJobsRequest, callback: grpc.requestCallback<_scheduler_v1_ListJobsResponse__Output>): grpc.ClientUnaryCall;
   
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  
   Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
   Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
   Nack(argument: _scheduler_v1_NackRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
@@ -132,12 +167,23 @@ export interface SchedulerServiceClient extends grpc.Client {
   redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementation {
   Ack: grpc.handleUnaryCall<_scheduler_v1_AckRequest__Output, _scheduler_v1_AckResponse>;
   
   CancelJob: grpc.handleUnaryCall<_scheduler_v1_CancelJobRequest__Output, _scheduler_v1_CancelJobResponse>;
+  
+  DeleteSchedule: grpc.handleUnaryCall<_scheduler_v1_DeleteScheduleRequest__Output, _scheduler_v1_DeleteScheduleResponse>;
   
   Enqueue: grpc.handleUnaryCall<_scheduler_v1_EnqueueRequest__Output, _scheduler_v1_EnqueueResponse>;
   
@@ -149,29 +195,39 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   
   GetQueueStats: grpc.handleUnaryCall<_scheduler_v1_GetQueueStatsRequest__Output, _scheduler_v1_GetQueueStatsResponse>;
   
+  GetSchedule: grpc.handleUnaryCall<_scheduler_v1_GetScheduleRequest__Output, _scheduler_v1_GetScheduleResponse>;
+  
   Lease: grpc.handleBidiStreamingCall<_scheduler_v1_LeaseRequest__Output, _scheduler_v1_LeaseResponse>;
   
   ListDeadJobs: grpc.handleUnaryCall<_scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse>;
   
   ListJobs: grpc.handleUnaryCall<_scheduler_v1_ListJobsRequest__Output, _scheduler_v1_ListJobsResponse>;
   
+  ListSchedules: grpc.handleUnaryCall<_scheduler_v1_ListSchedulesRequest__Output, _scheduler_v1_ListSchedulesResponse>;
+  
   Nack: grpc.handleUnaryCall<_scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse>;
   
   RedriveDeadJobs: grpc.handleUnaryCall<_scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse>;
+  
+  UpsertSchedule: grpc.handleUnaryCall<_scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse>;
   
 }
 
 export interface SchedulerServiceDefinition extends grpc.ServiceDefinition {
   Ack: MethodDefinition<_scheduler_v1_AckRequest, _scheduler_v1_AckResponse, _scheduler_v1_AckRequest__Output, _scheduler_v1_AckResponse__Output>
   CancelJob: MethodDefinition<_scheduler_v1_CancelJobRequest, _scheduler_v1_CancelJobResponse, _scheduler_v1_CancelJobRequest__Output, _scheduler_v1_CancelJobResponse__Output>
+  DeleteSchedule: MethodDefinition<_scheduler_v1_DeleteScheduleRequest, _scheduler_v1_DeleteScheduleResponse, _scheduler_v1_DeleteScheduleRequest__Output, _scheduler_v1_DeleteScheduleResponse__Output>
   Enqueue: MethodDefinition<_scheduler_v1_EnqueueRequest, _scheduler_v1_EnqueueResponse, _scheduler_v1_EnqueueRequest__Output, _scheduler_v1_EnqueueResponse__Output>
   EnqueueBatch: MethodDefinition<_scheduler_v1_EnqueueBatchRequest, _scheduler_v1_EnqueueBatchResponse, _scheduler_v1_EnqueueBatchRequest__Output, _scheduler_v1_EnqueueBatchResponse__Output>
   ExtendLease: MethodDefinition<_scheduler_v1_ExtendLeaseRequest, _scheduler_v1_ExtendLeaseResponse, _scheduler_v1_ExtendLeaseRequest__Output, _scheduler_v1_ExtendLeaseResponse__Output>
   GetJob: MethodDefinition<_scheduler_v1_GetJobRequest, _scheduler_v1_GetJobResponse, _scheduler_v1_GetJobRequest__Output, _scheduler_v1_GetJobResponse__Output>
   GetQueueStats: MethodDefinition<_scheduler_v1_GetQueueStatsRequest, _scheduler_v1_GetQueueStatsResponse, _scheduler_v1_GetQueueStatsRequest__Output, _scheduler_v1_GetQueueStatsResponse__Output>
+  GetSchedule: MethodDefinition<_scheduler_v1_GetScheduleRequest, _scheduler_v1_GetScheduleResponse, _scheduler_v1_GetScheduleRequest__Output, _scheduler_v1_GetScheduleResponse__Output>
   Lease: MethodDefinition<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse, _scheduler_v1_LeaseRequest__Output, _scheduler_v1_LeaseResponse__Output>
   ListDeadJobs: MethodDefinition<_scheduler_v1_ListDeadJobsRequest, _scheduler_v1_ListDeadJobsResponse, _scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse__Output>
   ListJobs: MethodDefinition<_scheduler_v1_ListJobsRequest, _scheduler_v1_ListJobsResponse, _scheduler_v1_ListJobsRequest__Output, _scheduler_v1_ListJobsResponse__Output>
+  ListSchedules: MethodDefinition<_scheduler_v1_ListSchedulesRequest, _scheduler_v1_ListSchedulesResponse, _scheduler_v1_ListSchedulesRequest__Output, _scheduler_v1_ListSchedulesResponse__Output>
   Nack: MethodDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackResponse, _scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse__Output>
   RedriveDeadJobs: MethodDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse__Output>
+  UpsertSchedule: MethodDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse__Output>
 }

@@ -7,7 +7,7 @@ Conventions of every script:
   ARGV[3]  tier weights and concurrency caps, `tier=weight[:cap],...`; an unlisted tier gets the
            smallest weight; a tier without a cap has no limit on its leased jobs in the queue
 Failure codes (errors.ts ScriptCode): -1 no such job, -2 lease mismatch, -3 lease expired,
--4 wrong state.
+-4 wrong state; schedules: -5 queue full, -6 run stale, -7 run not due.
 
 Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :meta                hash   seq (job counter), vt (tier virtual time), vt:<tier> (tenant vt),
@@ -325,9 +325,22 @@ local function flush_ready()
   if was_empty then wake() end
 end
 
+-- Job numbers come from the queue's counter (seq in :meta), read once per script and written
+-- back once by flush().
+local last_seq, seq_taken = nil, false
+local function take_seq()
+  last_seq = (last_seq or tonumber(rcall('HGET', K.meta, 'seq') or '0')) + 1
+  seq_taken = true
+  return last_seq
+end
+
 -- Applies what this script buffered: jobs made ready, then counter changes. Every script that
 -- changes either calls it before it returns.
 local function flush()
+  if seq_taken then
+    rcall('HSET', K.meta, 'seq', last_seq)
+    seq_taken = false
+  end
   flush_ready()
   for _, key in ipairs(delta_names) do
     if deltas[key] ~= 0 then rcall('HINCRBY', K.count, key, deltas[key]) end
@@ -447,4 +460,30 @@ local function check_lease(seq, token, now)
   local code = fence(job.rec, token, now)
   if code < 0 then return nil, code end
   return job
+end
+
+-- Adds one job (enqueue.lua, schedule_fire.lua): `delay` in ms, `idem` its idempotency key or '',
+-- `tail` the record's tail as codec.ts encodes it. A key seen within the dedup window `window`
+-- adds nothing. Returns the job's seq, 1 if it was a duplicate else 0, and the tier (the first
+-- job's, for a duplicate). The caller flush()es.
+local function add_job(now, window, delay, idem, tail)
+  local names = record_fields(tail, 2, TAIL_FIELDS)
+  local job = { tier = names[1], tenant = names[2], p = tonumber(string.sub(tail, 1, 1)) }
+  local first = idem ~= '' and rcall('GET', k_idem(idem))
+  if first then
+    local seen = load_job(first)
+    return first, 1, seen and seen.tier or job.tier
+  end
+  local seq = take_seq()
+  local state, since = 'P', now
+  if delay > 0 then state, since = 'S', now + delay end
+  if idem ~= '' then rcall('SET', k_idem(idem), seq, 'PX', window) end
+  rcall('SET', k_job(seq), new_record(state, since, now, tail))
+  count('enqueued', job.tier, 1)
+  if delay > 0 then
+    schedule(seq, job, since, true)
+  else
+    make_ready(seq, job, now, true, true)
+  end
+  return seq, 0, job.tier
 end
