@@ -15,7 +15,14 @@ import type { RedriveDeadJobsResponse__Output } from '../../src/generated/schedu
 import { decodeFieldViolations } from '../../src/server/error-details';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { uniqueName } from '../helpers/redis';
-import { leaseOneJob, rpcError, seconds, TestWorker, unary, useTestServer } from '../helpers/server';
+import {
+  leaseOneJob,
+  rpcError,
+  seconds,
+  TestWorker,
+  unary,
+  useTestServer,
+} from '../helpers/server';
 
 const t = useTestServer({
   STATIC_TIERS: 'acme=premium',
