@@ -8,7 +8,6 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -21,6 +20,7 @@ import {
   type JetStreamManager,
 } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { freePort } from '../../test/helpers/redis';
 import { WORK_DIR } from './child';
 import { now, sleep, within } from './timing';
 
@@ -43,17 +43,6 @@ export interface NatsStream {
   /** Pulls with `max_messages` = concurrency; `onMsg` runs per message before its ack. */
   consume(concurrency: number, onMsg: (at: number) => void): Promise<{ stop(): void }>;
   remove(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Builds (first run only) and starts nats-server; undefined, with the reason logged, if it cannot. */

@@ -18,6 +18,8 @@ export interface TargetResult {
 
 type Check = (sections: Section[]) => TargetResult;
 type Op = '>=' | '<=';
+/** Which figure of each of two rows a target divides. */
+type Pick = { a: (r: Row) => number | undefined; b: (r: Row) => number | undefined };
 
 function result(name: string, goal: string, op: Op, bound: number, m?: number): TargetResult {
   const measured = m === undefined || !Number.isFinite(m) ? undefined : m;
@@ -36,14 +38,7 @@ function vsPeer(id: string, name: string, op: Op, goal: number, peer: 'bull' | '
 }
 
 /** A target on `pick(a)` over `pick(b)`, where the two figures sit in different rows. */
-function across(
-  a: string,
-  b: string,
-  name: string,
-  op: Op,
-  goal: number,
-  pick: { a: (r: Row) => number | undefined; b: (r: Row) => number | undefined },
-): Check {
+function across(a: string, b: string, name: string, op: Op, goal: number, pick: Pick): Check {
   return (sections) => {
     const ra = findRow(sections, a);
     const rb = findRow(sections, b);
@@ -95,42 +90,23 @@ function concurrencies(sections: Section[]): number[] {
 
 const SDK_VS_BULL: Record<number, number> = { 1: 1, 10: 1.5, 50: 2, 100: 2 };
 
+/** The SDK drain's row at concurrency c against the bare-worker row's figures. */
+function sdkVsRow(c: number, name: string, op: Op, goal: number, pick: Pick): Check {
+  return across(`e2e.sdk.c${c}`, `e2e.c${c}`, `${name}, concurrency ${c}`, op, goal, pick);
+}
+
 function perConcurrency(sections: Section[]): Check[] {
-  const checks: Check[] = [];
-  for (const c of concurrencies(sections)) {
-    checks.push(
-      across(
-        `e2e.sdk.c${c}`,
-        `e2e.c${c}`,
-        `SDK Worker drain vs BullMQ, concurrency ${c}`,
-        '>=',
-        SDK_VS_BULL[c]!,
-        {
-          a: oursValue,
-          b: bullValue,
-        },
-      ),
-      oursVsOurs(
-        `e2e.sdk.c${c}`,
-        `e2e.c${c}`,
-        `SDK Worker drain vs bare Lease worker, concurrency ${c}`,
-        '>=',
-        0.9,
-      ),
-      across(
-        `e2e.sdk.c${c}`,
-        `e2e.c${c}`,
-        `Redis script time per job vs BullMQ, concurrency ${c}`,
-        '<=',
-        0.5,
-        {
-          a: scriptUs('ours'),
-          b: scriptUs('bull'),
-        },
-      ),
-    );
-  }
-  return checks;
+  return concurrencies(sections).flatMap((c) => [
+    sdkVsRow(c, 'SDK Worker drain vs BullMQ', '>=', SDK_VS_BULL[c]!, {
+      a: oursValue,
+      b: bullValue,
+    }),
+    sdkVsRow(c, 'SDK Worker drain vs bare Lease worker', '>=', 0.9, { a: oursValue, b: oursValue }),
+    sdkVsRow(c, 'Redis script time per job vs BullMQ', '<=', 0.5, {
+      a: scriptUs('ours'),
+      b: scriptUs('bull'),
+    }),
+  ]);
 }
 
 const FIXED: Check[] = [
@@ -166,17 +142,11 @@ const FIXED: Check[] = [
 /** The long-run goal against the networked peer: the SDK Worker at c=50 (c=100 in quick mode). */
 function vsNats(sections: Section[]): Check {
   const c = findRow(sections, 'e2e.c50') ? 50 : 100;
-  return across(
-    `e2e.sdk.c${c}`,
-    `e2e.c${c}`,
-    `SDK Worker drain vs NATS JetStream, concurrency ${c} (long-run goal)`,
-    '>=',
-    1,
-    {
-      a: oursValue,
-      b: (r) => r.nats?.value,
-    },
-  );
+  const natsValue = (r: Row): number | undefined => r.nats?.value;
+  return sdkVsRow(c, 'SDK Worker drain vs NATS JetStream (long-run goal)', '>=', 1, {
+    a: oursValue,
+    b: natsValue,
+  });
 }
 
 export function checkTargets(sections: Section[]): TargetResult[] {

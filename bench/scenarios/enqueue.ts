@@ -14,46 +14,39 @@ import { SchedulerClient } from '../../src/clients';
 
 const TENANTS = 100;
 
-async function oursUnary(ctx: Ctx): Promise<Sample> {
+/** `inFlight` one-job enqueues at a time through `send`, for the loop's length. */
+async function oneByOne(
+  ctx: Ctx,
+  prefix: string,
+  send: (job: {
+    queue: string;
+    tenantId: string;
+    priority: number;
+    payload: Buffer;
+  }) => Promise<unknown>,
+): Promise<Sample> {
   await ctx.redis.reset();
-  const queue = queueName('enq');
+  const queue = queueName(prefix);
   const body = payload(ctx.sizes.payloadBytes);
   const { inFlight, loopMs } = ctx.sizes;
   const m = await measured(ctx, () =>
     loadLoop(inFlight, loopMs, 10_000_000, async (i) => {
-      await enqueue(ctx.producer, {
-        queue,
-        tenantId: freeTenant(i, TENANTS),
-        priority: i % 10,
-        payload: body,
-      });
+      await send({ queue, tenantId: freeTenant(i, TENANTS), priority: i % 10, payload: body });
       return 1;
     }),
   );
   return rateSample(m);
 }
 
+const oursUnary = (ctx: Ctx): Promise<Sample> =>
+  oneByOne(ctx, 'enq', (req) => enqueue(ctx.producer, req));
+
 /** The SDK's `enqueue()` with as many calls in flight: one event-loop turn's calls share a batch. */
 async function oursSdk(ctx: Ctx): Promise<Sample> {
-  await ctx.redis.reset();
-  const queue = queueName('enqs');
-  const body = payload(ctx.sizes.payloadBytes);
-  const { inFlight, loopMs } = ctx.sizes;
   const client = new SchedulerClient({ address: ctx.scheduler.address });
   try {
-    await client.getQueueStats(queue); // connected before the clock starts
-    const m = await measured(ctx, () =>
-      loadLoop(inFlight, loopMs, 10_000_000, async (i) => {
-        await client.enqueue({
-          queue,
-          tenantId: freeTenant(i, TENANTS),
-          priority: i % 10,
-          payload: body,
-        });
-        return 1;
-      }),
-    );
-    return rateSample(m);
+    await client.getQueueStats('warm'); // connected before the clock starts
+    return await oneByOne(ctx, 'enqs', (job) => client.enqueue(job));
   } finally {
     client.close();
   }
