@@ -5,6 +5,7 @@
 import type { AckResponse__Output } from '../generated/scheduler/v1/AckResponse';
 import type { CancelJobResponse__Output } from '../generated/scheduler/v1/CancelJobResponse';
 import type { EnqueueBatchResponse__Output } from '../generated/scheduler/v1/EnqueueBatchResponse';
+import type { EnqueueRequest } from '../generated/scheduler/v1/EnqueueRequest';
 import type { EnqueueResponse__Output } from '../generated/scheduler/v1/EnqueueResponse';
 import type { ExtendLeaseResponse__Output } from '../generated/scheduler/v1/ExtendLeaseResponse';
 import type { GetJobResponse__Output } from '../generated/scheduler/v1/GetJobResponse';
@@ -19,6 +20,12 @@ import type { GetScheduleResponse__Output } from '../generated/scheduler/v1/GetS
 import type { ListSchedulesResponse__Output } from '../generated/scheduler/v1/ListSchedulesResponse';
 import type { UpsertScheduleResponse__Output } from '../generated/scheduler/v1/UpsertScheduleResponse';
 import { Connection, type ConnectionOptions } from './connection';
+import {
+  DEFAULT_BATCHING,
+  EnqueueBatcher,
+  type BatchItemOutcome,
+  type BatchingOptions,
+} from './enqueue-batcher';
 import { toDuration, toEnqueueRequest, toJob, toJobState, toDate, toQueueStats } from './convert';
 import { fromItemError, SchedulerClientError, Status } from './errors';
 import { toSchedule, toWireSchedule } from './schedule-convert';
@@ -42,6 +49,11 @@ export interface SchedulerClientOptions extends ConnectionOptions {
   deadlineMs?: number;
   /** Retries of idempotent calls on UNAVAILABLE (default 5 attempts, 100 ms doubling to 2 s). */
   retry?: Partial<RetryOptions>;
+  /**
+   * `enqueue()` calls made together go to the server as one EnqueueBatch (default: up to 100
+   * jobs or 1 MiB, sent at the end of the event-loop turn); `false` sends each on its own.
+   */
+  batching?: Partial<BatchingOptions> | false;
 }
 
 const clientInternals = new WeakMap<
@@ -72,6 +84,7 @@ export function internalsOf(client: SchedulerClient): {
 export class SchedulerClient {
   private readonly caller: UnaryCaller;
   private readonly connection: Connection;
+  private readonly batcher: EnqueueBatcher | undefined;
 
   constructor(options: SchedulerClientOptions = {}) {
     this.connection = new Connection(options);
@@ -82,17 +95,61 @@ export class SchedulerClient {
       retry,
     );
     clientInternals.set(this, { connection: this.connection, caller: this.caller });
+    if (options.batching !== false) {
+      this.batcher = new EnqueueBatcher(
+        {
+          one: (req, idempotent) => this.enqueueOne(req, idempotent),
+          many: (reqs, idempotent) => this.enqueueMany(reqs, idempotent),
+        },
+        { ...DEFAULT_BATCHING, ...options.batching },
+      );
+    }
   }
 
-  /** Enqueues one job. A repeated idempotency key returns the first job with `duplicate: true`. */
+  /**
+   * Enqueues one job. A repeated idempotency key returns the first job with `duplicate: true`.
+   * Calls made in the same event-loop turn share one EnqueueBatch (see `batching`), unless they
+   * pass their own `options`; each still resolves or rejects on its own.
+   */
   async enqueue(job: EnqueueOptions, options?: CallOptions): Promise<EnqueueResult> {
+    const req = toEnqueueRequest(job);
+    const idempotent = job.idempotencyKey !== undefined && job.idempotencyKey !== '';
+    const own = options?.deadlineMs !== undefined || options?.signal !== undefined;
+    if (this.batcher && !own) return this.batcher.add(req);
+    return this.enqueueOne(req, idempotent, options);
+  }
+
+  private async enqueueOne(
+    req: EnqueueRequest,
+    idempotent: boolean,
+    options?: CallOptions,
+  ): Promise<EnqueueResult> {
     const res = await this.caller.call<EnqueueResponse__Output>(
       'Enqueue',
-      (c, md, o, cb) => c.enqueue(toEnqueueRequest(job), md, o, cb),
-      job.idempotencyKey !== undefined && job.idempotencyKey !== '',
+      (c, md, o, cb) => c.enqueue(req, md, o, cb),
+      idempotent,
       options,
     );
     return { jobId: res.jobId, tier: res.tier, duplicate: res.duplicate };
+  }
+
+  /** One EnqueueBatch call: a result or an item error per request, in order. */
+  private async enqueueMany(
+    requests: EnqueueRequest[],
+    idempotent: boolean,
+    options?: CallOptions,
+  ): Promise<BatchItemOutcome[]> {
+    const res = await this.caller.call<EnqueueBatchResponse__Output>(
+      'EnqueueBatch',
+      (c, md, o, cb) => c.enqueueBatch({ requests }, md, o, cb),
+      idempotent,
+      options,
+    );
+    return res.results.map((r) =>
+      r.job
+        ? { result: { jobId: r.job.jobId, tier: r.job.tier, duplicate: r.job.duplicate } }
+        : { error: r.error ?? { code: 13, message: 'no result for this item', field: '' } },
+    );
   }
 
   /**
@@ -100,19 +157,13 @@ export class SchedulerClient {
    * alone (`ok: false` with the error and its field) and does not fail the others.
    */
   async enqueueBatch(jobs: EnqueueOptions[], options?: CallOptions): Promise<EnqueueBatchItem[]> {
-    const requests = jobs.map(toEnqueueRequest);
-    const res = await this.caller.call<EnqueueBatchResponse__Output>(
-      'EnqueueBatch',
-      (c, md, o, cb) => c.enqueueBatch({ requests }, md, o, cb),
-      jobs.length > 0 && jobs.every((j) => j.idempotencyKey),
-      options,
+    const idempotent = jobs.length > 0 && jobs.every((j) => j.idempotencyKey);
+    const items = await this.enqueueMany(jobs.map(toEnqueueRequest), idempotent, options);
+    return items.map((item): EnqueueBatchItem =>
+      'error' in item
+        ? { ok: false, error: fromItemError(item.error, 'EnqueueBatch') }
+        : { ok: true, ...item.result },
     );
-    return res.results.map((r): EnqueueBatchItem => {
-      if (r.job)
-        return { ok: true, jobId: r.job.jobId, tier: r.job.tier, duplicate: r.job.duplicate };
-      const error = r.error ?? { code: 13, message: 'no result for this item', field: '' };
-      return { ok: false, error: fromItemError(error, 'EnqueueBatch') };
-    });
   }
 
   /** A job by id, whatever its state. Rejects with NOT_FOUND for an unknown or expired id. */
@@ -351,6 +402,7 @@ export class SchedulerClient {
 
   /** Closes the channels. Close the Workers built on this client first. */
   close(): void {
+    this.batcher?.flush();
     this.connection.close();
   }
 }

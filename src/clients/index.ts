@@ -6,6 +6,7 @@ export { SchedulerClient, type SchedulerClientOptions } from './client';
 export type { ConnectionOptions, TlsOptions } from './connection';
 export type { BackoffOptions } from './backoff';
 export type { RetryOptions } from './unary';
+export type { BatchingOptions } from './enqueue-batcher';
 export {
   SchedulerClientError,
   isSchedulerClientError,

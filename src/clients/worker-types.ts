@@ -10,8 +10,15 @@ export interface WorkerOptions {
   queue: string;
   /** Runs each job; see JobHandler for how its result settles the job. */
   handler: JobHandler;
-  /** Jobs run at once, and so credits held (default 1). */
+  /** Jobs run at once (default 1). */
   concurrency?: number;
+  /**
+   * Jobs leased beyond `concurrency` and held until a slot frees, so the next job starts without
+   * waiting a round trip (default 10; 0 turns it off). Their leases are extended while they wait,
+   * and close() hands them back unstarted. The cost is fairness: a premium job enqueued now can
+   * wait behind up to `prefetch` jobs this worker already holds.
+   */
+  prefetch?: number;
   /** How long a leased job stays invisible to others unless extended (default 30 s). */
   visibilityTimeoutMs?: number;
   /** How often a running job's lease is extended (default: half the visibility timeout). */
@@ -48,6 +55,8 @@ export interface WorkerStats {
   reconnects: number;
   /** Handlers running now. */
   running: number;
+  /** Prefetched jobs waiting for a slot now. */
+  buffered: number;
 }
 
 export class WorkerStatsCounter {
@@ -64,8 +73,8 @@ export class WorkerStatsCounter {
     else this.lost++;
   }
 
-  snapshot(running: number): WorkerStats {
+  snapshot(running: number, buffered: number): WorkerStats {
     const { received, succeeded, failed, lost, settleErrors, reconnects } = this;
-    return { received, succeeded, failed, lost, settleErrors, reconnects, running };
+    return { received, succeeded, failed, lost, settleErrors, reconnects, running, buffered };
   }
 }

@@ -159,7 +159,10 @@ export class Scheduler {
     return this.store.nack(lease, clipError(input.error ?? ''), delay, input.noRetry ?? false);
   }
 
-  /** Gives back a job leased for a consumer that left before it was sent: no attempt counted. */
+  /**
+   * Gives back a job that was never started: leased for a consumer that left before it was sent,
+   * or prefetched by a worker that is closing. No attempt counted.
+   */
   async release(leaseId: string): Promise<void> {
     return this.store.release(parseLeaseId(leaseId));
   }

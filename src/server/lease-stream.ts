@@ -1,6 +1,6 @@
 /**
  * The Lease bidi stream. The first message names the queue (and visibility timeout); every
- * message may grant credits and carry inline acks and nacks. Jobs come from the Dispatcher, which
+ * message may grant credits and carry inline acks, nacks and releases (jobs handed back unstarted). Jobs come from the Dispatcher, which
  * never hands a stream more than its credits, so a stream never has more un-acked jobs out than
  * it was granted. A failed inline settle is reported in `settle_errors`; the stream goes on.
  */
@@ -29,7 +29,7 @@ export const DEFAULT_VISIBILITY_MS = 30_000;
 export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
 
 export interface LeaseDeps {
-  scheduler: Pick<Scheduler, 'ackMany' | 'nack'>;
+  scheduler: Pick<Scheduler, 'ackMany' | 'nack' | 'release'>;
   dispatcher: Dispatcher;
   metrics: Metrics;
   log: Logger;
@@ -131,7 +131,7 @@ class LeaseSession implements Consumer {
     // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
     // their way while Redis applies the acks (a tier cap freed by an ack wakes the queue again).
     if (req.credits > 0) this.sub?.grant(req.credits);
-    this.settle(req.acks, req.nacks);
+    this.settle(req.acks, req.nacks, req.releases);
   }
 
   private open(req: LeaseRequest__Output): boolean {
@@ -153,9 +153,13 @@ class LeaseSession implements Consumer {
     }
   }
 
-  private settle(acks: string[], nacks: LeaseNack__Output[]): void {
-    if (acks.length === 0 && nacks.length === 0) return;
-    const results = [this.ackAll(acks), ...nacks.map((n) => this.nack(n))];
+  private settle(acks: string[], nacks: LeaseNack__Output[], releases: string[]): void {
+    if (acks.length === 0 && nacks.length === 0 && releases.length === 0) return;
+    const results = [
+      this.ackAll(acks),
+      ...nacks.map((n) => this.nack(n)),
+      ...releases.map((id) => this.release(id)),
+    ];
     const done = Promise.all(results).then((outcomes) => {
       const settleErrors = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
       if (settleErrors.length > 0 && !this.ended) this.call.write({ settleErrors });
@@ -206,6 +210,17 @@ class LeaseSession implements Consumer {
       return undefined;
     } catch (err) {
       return this.settleError(n.leaseId, err);
+    }
+  }
+
+  /** A job the worker received and hands back unstarted: ready now, no attempt counted. */
+  private async release(leaseId: string): Promise<SettleResult | undefined> {
+    try {
+      this.grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
+      await this.deps.scheduler.release(leaseId);
+      return undefined;
+    } catch (err) {
+      return this.settleError(leaseId, err);
     }
   }
 

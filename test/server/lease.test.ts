@@ -126,6 +126,28 @@ describe('Lease stream', () => {
     worker.end();
   });
 
+  it('takes released jobs back unstarted: ready again, no attempt counted; a stale release is a settle error', async () => {
+    const queue = uniqueName();
+    const [jobId] = await enqueueMany(queue, 1);
+    const worker = new TestWorker(t.client, { queue, credits: 1, visibilityTimeout: seconds(60) });
+    const [first] = await worker.waitForJobs(1);
+    worker.send({ releases: [first!.leaseId] });
+    for (let i = 0; (await getJob(jobId!)).job!.state !== 'JOB_STATE_PENDING'; i++) {
+      assert.ok(i < 250, 'the released job is back within 5 s');
+      await sleep(20);
+    }
+    assert.equal((await getJob(jobId!)).job!.attempt, 0);
+    worker.send({ releases: [first!.leaseId] }); // the lease is over: stale
+    const [stale] = await worker.waitForSettleErrors(1);
+    assert.equal(stale!.leaseId, first!.leaseId);
+    assert.equal(stale!.error!.code, status.FAILED_PRECONDITION);
+    worker.send({ credits: 1 });
+    const [, again] = await worker.waitForJobs(2);
+    assert.equal(again!.job!.id, jobId);
+    assert.equal(again!.job!.attempt, 1, 'the release counted no attempt');
+    worker.end();
+  });
+
   it('delivers an unacked job again after its visibility timeout, with a new lease id', async () => {
     const queue = uniqueName();
     const [jobId] = await enqueueMany(queue, 1);
