@@ -156,9 +156,11 @@ export class Metrics {
     const read = async (): Promise<void> => {
       const queues = (await source.queues()).slice(0, MAX_QUEUE_LABELS);
       const all: QueueStats[] = await Promise.all(queues.map((q) => source.stats(q)));
-      depth.reset();
-      oldest.reset();
+      for (const gauge of [depth, oldest, backlog, addRate, dispatchRate]) gauge.reset();
       for (const stats of all) {
+        backlog.set({ queue: stats.queue }, stats.backlog);
+        addRate.set({ queue: stats.queue }, stats.addRate);
+        dispatchRate.set({ queue: stats.queue }, stats.dispatchRate);
         for (const tier of stats.tiers) {
           const labels = { queue: stats.queue, tier: tier.tier };
           for (const [state, n] of Object.entries(tier.counts) as Array<[string, number]>) {
@@ -183,6 +185,22 @@ export class Metrics {
       registers: [this.registry],
       collect,
     });
+    const perQueue = (name: string, help: string): Gauge<'queue'> =>
+      new Gauge({ name, help, labelNames: ['queue'], registers: [this.registry], collect });
+    // The autoscaling signals, as GetQueueStats reports them: the queue's own (from Redis), so
+    // every replica reports the same value (aggregate with max, not sum).
+    const backlog = perQueue(
+      'scheduler_queue_backlog',
+      'Jobs a worker could take now (ready, plus scheduled past due), by queue, read at scrape time',
+    );
+    const addRate = perQueue(
+      'scheduler_queue_add_rate',
+      'Jobs enqueued per second over about the last minute, by queue, read at scrape time',
+    );
+    const dispatchRate = perQueue(
+      'scheduler_queue_dispatch_rate',
+      'Jobs leased per second over about the last minute, by queue, read at scrape time',
+    );
   }
 
   /** Counts settled leases (acks or nacks), one increment per queue. */

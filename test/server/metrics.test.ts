@@ -56,6 +56,14 @@ it('exports enqueued and leased counts, the lease wait by tier and queue depth b
     ),
   );
   assert.match(text, /scheduler_rpc_duration_seconds_count\{method="Enqueue",code="OK"\} [4-9]/);
+  // The autoscaling signals per queue: 4 enqueued, 1 leased.
+  assert.match(text, new RegExp(`scheduler_queue_backlog\\{queue="${queue}"\\} 3\n`));
+  assert.match(text, new RegExp(`scheduler_queue_add_rate\\{queue="${queue}"\\} 0\n`));
+  assert.match(text, new RegExp(`scheduler_queue_dispatch_rate\\{queue="${queue}"\\} 0\n`));
+  // That scrape left a sample of the totals: the next one measures against it.
+  await enqueue('acme');
+  const rate = new RegExp(`scheduler_queue_add_rate\\{queue="${queue}"\\} ([0-9.e+-]+)\n`);
+  assert.ok(Number(rate.exec(await scrape())?.[1]) > 0);
 });
 
 it('counts a delivery of two tiers per tier, and only the acks and nacks that were applied', async () => {
