@@ -116,6 +116,11 @@ export function toQueueStats(res: GetQueueStatsResponse__Output): QueueStats {
       nackedTotal: Number(t.nackedTotal),
       deadTotal: Number(t.deadTotal),
       expiredTotal: Number(t.expiredTotal),
+      dispatchedTotal: Number(t.dispatchedTotal),
     })),
+    backlog: Number(res.backlog),
+    addRate: res.addRate,
+    dispatchRate: res.dispatchRate,
+    rateWindowMs: fromDuration(res.rateWindow),
   };
 }
