@@ -145,6 +145,7 @@ class LeaseSession implements Consumer {
       const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
       this.visibilityMs = visibilityMs;
       this.sub = this.deps.dispatcher.register(this.queue, visibilityMs, this);
+      this.deps.metrics.queueStreams.inc({ queue: this.deps.metrics.queue(this.queue) });
       this.deps.log.debug(
         { queue: this.queue, visibilityMs, peer: this.call.getPeer() },
         'lease stream open',
@@ -223,6 +224,8 @@ class LeaseSession implements Consumer {
 
   private close(code: string): void {
     this.closed = true;
+    if (this.sub)
+      this.deps.metrics.queueStreams.dec({ queue: this.deps.metrics.queue(this.queue) });
     this.sub?.close();
     this.onClosed();
     this.stopTimer(code);

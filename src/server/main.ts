@@ -109,6 +109,7 @@ function buildApp(
 ): App {
   const scheduler = createScheduler(config, redis, tiers);
   metrics.watchQueues(scheduler);
+  metrics.setTierWeights(config.tiers.weights);
   redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
