@@ -3,11 +3,13 @@
 #   1. helm lint --strict over the default values and ci/full-values.yaml;
 #   2. helm template of both, for the oldest and newest Kubernetes versions checked;
 #   3. validation of every rendered manifest against that version's Kubernetes JSON schemas
-#      (kubernetes-validate, strict: unknown fields fail). The ServiceMonitor is a CRD the schemas
-#      do not cover: the validator skips it and the chart checks below assert its shape instead;
+#      (kubernetes-validate, strict: unknown fields fail). The ServiceMonitor and PrometheusRule are
+#      CRDs the schemas do not cover: the validator skips them and the chart checks below assert
+#      their shape instead;
 #   4. chart behaviour: Service selectors and ports match the pods, probes, security context, the
-#      ConfigMap carries the env contract, the ServiceMonitor renders only when the CRD is served,
-#      and bad values are refused;
+#      ConfigMap carries the env contract, the ServiceMonitor and PrometheusRule render only when
+#      their CRD is served, the alerts take their thresholds from values, the Grafana dashboard
+#      ConfigMap carries the sidecar label and valid JSON, and bad values are refused;
 #   5. helm/scheduler/README.md documents every value (the table is generated from values.yaml's
 #      `# --` comments: `scripts/helm-check.sh --update-readme` rewrites it).
 #
@@ -156,15 +158,16 @@ manifests=0
 for kube in $KUBE_VERSIONS; do
   render "default-$kube" "$kube" || continue
   render "full-$kube" "$kube" -f "$chart/ci/full-values.yaml" \
-    --api-versions monitoring.coreos.com/v1/ServiceMonitor || continue
+    --api-versions monitoring.coreos.com/v1/ServiceMonitor \
+    --api-versions monitoring.coreos.com/v1/PrometheusRule || continue
   for name in "default-$kube" "full-$kube"; do
     # Strict: unknown fields are errors. Exits 1 on an invalid resource; warns (and passes) on
-    # kinds it has no schema for, which here is only the ServiceMonitor CRD.
+    # kinds it has no schema for, which here are only the ServiceMonitor and PrometheusRule CRDs.
     if ! "$venv/bin/kubernetes-validate" --strict --quiet -k "$kube" "$work/$name.yaml" \
       >"$work/kv.log" 2>&1; then
       cat "$work/kv.log" >&2
       fail_step "Kubernetes $kube schema validation ($name)"
-    elif grep -v 'ServiceMonitor' "$work/kv.log" | grep -q .; then
+    elif grep -Ev 'ServiceMonitor|PrometheusRule' "$work/kv.log" | grep -q .; then
       cat "$work/kv.log" >&2
       fail_step "unexpected validator warnings ($name)"
     fi
@@ -211,7 +214,8 @@ def common(docs, label):
     check('checksum/config' in pod['metadata'].get('annotations', {}), f'{label}: config checksum')
     check(ctr['livenessProbe'].get('httpGet', {}).get('path') == '/healthz', f'{label}: liveness')
     ports = {p['name']: p['containerPort'] for p in ctr['ports']}
-    cm = one(docs, 'ConfigMap')['data']
+    # The settings ConfigMap (the dashboard's, when enabled, is another).
+    cm = [d for (k, n), d in docs.items() if k == 'ConfigMap' and not n.endswith('-dashboard')][0]['data']
     check(CONTRACT <= cm.keys(), f'{label}: ConfigMap lacks {sorted(CONTRACT - cm.keys())}')
     check(ports.get('grpc') == int(cm['GRPC_PORT']), f'{label}: grpc port != GRPC_PORT')
     check(ports.get('metrics') == int(cm['METRICS_PORT']), f'{label}: metrics port != METRICS_PORT')
@@ -284,6 +288,38 @@ if r := common(full, 'full'):
               for p in full[('Service', picked[0])]['spec']['ports']),
               f'full: ServiceMonitor must select exactly the metrics Service, got {picked}')
 check(one(no_crd, 'ServiceMonitor') is None, 'ServiceMonitor rendered although the CRD is not served')
+check(one(no_crd, 'PrometheusRule') is None, 'PrometheusRule rendered although the CRD is not served')
+check(one(default, 'PrometheusRule') is None, 'default: unexpected PrometheusRule')
+check(not any(k == 'ConfigMap' and n.endswith('-dashboard') for k, n in default), 'default: dashboard')
+rule = one(full, 'PrometheusRule')
+if rule is None:
+    errors.append('full: PrometheusRule not rendered although the CRD is advertised')
+else:
+    alerts = {r['alert']: r for g in rule['spec']['groups'] for r in g['rules']}
+    check(set(alerts) == {'SchedulerOldestReadyJobStale', 'SchedulerDeadLettersGrowing',
+                          'SchedulerMongoBreakerOpen', 'SchedulerRedisUnavailable',
+                          'SchedulerLeaseExpiriesRising', 'SchedulerQueueHasNoWorkers'},
+          f'full: alerts {sorted(alerts)}')
+    stale = alerts.get('SchedulerOldestReadyJobStale', {})
+    check(stale.get('expr', '').endswith('> 120') and stale.get('for') == '5m'
+          and stale.get('labels') == {'severity': 'critical', 'team': 'platform'},
+          'full: thresholds, for and labels of the alerts come from values')
+    check(all('namespace="jobs", job="sched-scheduler"' in r['expr'] for r in alerts.values()),
+          'full: every alert selects the release namespace and Service')
+    check(rule['metadata']['labels'].get('release') == 'prometheus', 'full: rule labels')
+dash = [d for (k, n), d in full.items() if k == 'ConfigMap' and n.endswith('-dashboard')]
+if len(dash) != 1:
+    errors.append('full: expected one dashboard ConfigMap')
+else:
+    check(dash[0]['metadata']['labels'].get('grafana_dashboard') == '1', 'full: sidecar label')
+    check(dash[0]['metadata'].get('annotations', {}).get('grafana_folder') == 'Scheduler',
+          'full: dashboard annotations')
+    import json
+    try:
+        panels = json.loads(dash[0]['data']['priority-scheduler.json'])['panels']
+        check(len(panels) > 0, 'full: dashboard without panels')
+    except (ValueError, KeyError) as e:
+        errors.append(f'full: dashboard JSON: {e}')
 if errors:
     print('\n'.join(f'  - {e}' for e in errors), file=sys.stderr)
     sys.exit(1)
@@ -310,7 +346,8 @@ fi
 # Values the chart must refuse: the schema (types, enums, unknown keys) and the render-time rules.
 for bad in replicaCount=two unknownKey=1 config.logLevel=loud redis.url=http://redis:6379 \
   terminationGracePeriodSeconds=20 podDisruptionBudget.minAvailable=1 \
-  tls.existingSecret=grpc-tls,probes.readiness.type=grpc autoscaling.enabled=true,autoscaling.minReplicas=5,autoscaling.maxReplicas=3; do
+  tls.existingSecret=grpc-tls,probes.readiness.type=grpc autoscaling.enabled=true,autoscaling.minReplicas=5,autoscaling.maxReplicas=3 \
+  prometheusRule.oldestReadyAge.for=soon prometheusRule.deadLetters.increase=-1; do
   if "$helm" template sched "$chart" --kube-version "$oldest" --set "$bad" >/dev/null 2>&1; then
     fail_step "accepted bad values: --set $bad"
   fi
@@ -322,4 +359,4 @@ if ((${#failures[@]})); then
   echo "helm-check: FAILED (${#failures[@]}): $(IFS=';'; echo "${failures[*]}") [${elapsed}s]"
   exit 1
 fi
-echo "helm-check: OK: lint x2, $manifests manifests valid for Kubernetes ${KUBE_VERSIONS// /, } (ServiceMonitor CRD checked by the chart tests, not the schema validator), bad values refused, README in sync, helm $HELM_VERSION [${elapsed}s]"
+echo "helm-check: OK: lint x2, $manifests manifests valid for Kubernetes ${KUBE_VERSIONS// /, } (ServiceMonitor and PrometheusRule CRDs checked by the chart tests, not the schema validator), bad values refused, README in sync, helm $HELM_VERSION [${elapsed}s]"

@@ -62,7 +62,16 @@ export function statsTable(stats: QueueStats): string {
     'NACKED',
     'DIED',
   ];
-  return `queue ${stats.queue}\n${table(header, rows)}`;
+  return `queue ${stats.queue}\n${table(header, rows)}\n${signals(stats)}`;
+}
+
+/** The autoscaling signals: backlog, and the rates once a read has an earlier sample. */
+function signals(stats: QueueStats): string {
+  const rates =
+    stats.rateWindowMs > 0
+      ? `add ${stats.addRate.toFixed(2)}/s, dispatch ${stats.dispatchRate.toFixed(2)}/s over ${duration(stats.rateWindowMs)}`
+      : 'rates from the next read on';
+  return `backlog ${stats.backlog}; ${rates}`;
 }
 
 export function jobsTable(jobs: Job[]): string {

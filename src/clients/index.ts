@@ -18,5 +18,6 @@ export {
 export { Worker } from './worker';
 export type { WorkerOptions, WorkerEvents, WorkerStats } from './worker-types';
 export type { JobHandler, JobContext } from './running-job';
+export type { TraceContextMode } from './tracing';
 export type * from './types';
 export type * from './schedule-types';

@@ -118,6 +118,8 @@ export interface TierStats {
   nackedTotal: number;
   deadTotal: number;
   expiredTotal: number;
+  /** Leases handed out since the queue was created (retries included). */
+  dispatchedTotal: number;
 }
 
 /** A queue's counts now, overall and per tier. */
@@ -127,6 +129,14 @@ export interface QueueStats {
   tiers: TierStats[];
   /** Age of the oldest ready job; 0 when none is ready. */
   oldestReadyAgeMs: number;
+  /** Jobs a worker could take now: ready, plus scheduled past their due time. */
+  backlog: number;
+  /** Jobs enqueued per second over `rateWindowMs`. */
+  addRate: number;
+  /** Jobs leased per second over `rateWindowMs`. */
+  dispatchRate: number;
+  /** The span the rates cover (about a minute); 0 on a queue's first read, rates 0 then. */
+  rateWindowMs: number;
 }
 
 /** One page of dead jobs. */

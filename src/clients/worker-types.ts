@@ -2,6 +2,7 @@
 import type { BackoffOptions } from './backoff';
 import type { SchedulerClientError } from './errors';
 import type { JobHandler, Outcome } from './running-job';
+import type { TraceContextMode } from './tracing';
 import type { Job } from './types';
 
 /** What a Worker leases and how it runs jobs. */
@@ -25,6 +26,12 @@ export interface WorkerOptions {
   extendIntervalMs?: number;
   /** Backoff between reconnects (default 100 ms doubling to 5 s, with jitter). */
   reconnect?: Partial<BackoffOptions>;
+  /**
+   * With an OpenTelemetry SDK in the process, each handler runs in a `process` span that is
+   * linked to the context that enqueued the job (`link`, the default) or a child of it
+   * (`parent`). Without an SDK there are no spans and this does nothing.
+   */
+  traceContext?: TraceContextMode;
 }
 
 /** Events a Worker emits. */

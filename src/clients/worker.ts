@@ -13,8 +13,9 @@ import { internalsOf, type SchedulerClient } from './client';
 import { toLeasedJob } from './convert';
 import { SchedulerClientError, fromItemError, toClientError } from './errors';
 import { LeaseConnection, type SentSettle } from './lease-connection';
-import { RunningJob, type Outcome } from './running-job';
+import { RunningJob, type JobHandler, type Outcome } from './running-job';
 import { settleUnary, type Settle } from './settle';
+import { processInSpan } from './tracing';
 import type { Job } from './types';
 import {
   WorkerStatsCounter,
@@ -68,6 +69,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private readonly visibilityMs: number;
   private readonly extendEveryMs: number;
   private readonly reconnectBackoff: BackoffOptions;
+  /** The user's handler, run in a `process` span (a no-op without an OpenTelemetry SDK). */
+  private readonly handler: JobHandler;
 
   constructor(
     private readonly client: SchedulerClient,
@@ -79,6 +82,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.visibilityMs = options.visibilityTimeoutMs ?? 30_000;
     this.extendEveryMs = options.extendIntervalMs ?? Math.floor(this.visibilityMs / 2);
     this.reconnectBackoff = { initialMs: 100, maxMs: 5000, ...options.reconnect };
+    const mode = options.traceContext ?? 'link';
+    this.handler = (job, context) => processInSpan(job, mode, () => options.handler(job, context));
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
       throw new RangeError('concurrency: must be an integer of at least 1');
     if (!Number.isInteger(this.prefetch) || this.prefetch < 0)
@@ -175,7 +180,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     this.counters.received++;
     const job = new RunningJob(leased, {
-      handler: this.options.handler,
+      handler: this.handler,
       visibilityMs: this.visibilityMs,
       extendEveryMs: this.extendEveryMs,
       extend: (leaseId, ms) => this.client.extendLease(leaseId, ms),

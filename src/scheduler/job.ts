@@ -98,6 +98,8 @@ export interface TierStats {
   /** Milliseconds; 0 when nothing is ready. */
   oldestReadyAgeMs: number;
   enqueuedTotal: number;
+  /** Leases handed out (retries included). */
+  dispatchedTotal: number;
   ackedTotal: number;
   nackedTotal: number;
   deadTotal: number;
@@ -109,6 +111,14 @@ export interface QueueStats {
   counts: StateCounts;
   tiers: TierStats[];
   oldestReadyAgeMs: number;
+  /** Jobs a worker could take now: ready, plus scheduled past their due time. */
+  backlog: number;
+  /** Jobs enqueued per second over `windowMs` (see rates.ts). */
+  addRate: number;
+  /** Jobs leased per second over `windowMs`. */
+  dispatchRate: number;
+  /** The span the rates cover; 0 on a queue's first read. */
+  windowMs: number;
 }
 
 export interface DeadPage {

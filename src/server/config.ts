@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { NAME_PATTERN, TIER_PATTERN } from '../scheduler/validation';
+import { TRACING_ENV, toTracingConfig, type TracingConfig } from './tracing-config';
 
 const MIB = 1024 * 1024;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,6 +75,8 @@ export interface Config {
   rateLimit: { perSecond: number; burst: number } | undefined;
   /** AUTH_TOKENS_FILE: unset means no authentication (logged as a warning). */
   authTokensFile: string | undefined;
+  /** The standard OTEL_* variables (tracing-config.ts): undefined means tracing is off. */
+  tracing: TracingConfig | undefined;
   /** LOG_LEVEL (info). */
   logLevel: (typeof LOG_LEVELS)[number];
   /** SHUTDOWN_GRACE_MS (25000): how long in-flight calls may finish after SIGTERM. */
@@ -217,6 +220,7 @@ const schema = z.object({
   BACKOFF_CAP_MS: int(600_000, 1),
   MAX_SCHEDULES_PER_QUEUE: int(1000, 1, 100_000),
   SCHEDULE_MISSED_RUN_GRACE_MS: int(10_000, 0, 86_400_000),
+  ...TRACING_ENV,
 });
 
 type Env = z.output<typeof schema>;
@@ -310,6 +314,7 @@ function toConfig(e: Env): Config {
     },
     rateLimit: rateLimit(e),
     authTokensFile: e.AUTH_TOKENS_FILE,
+    tracing: toTracingConfig(e),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     limits: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS },

@@ -123,7 +123,12 @@ export function toStatsResponse(stats: QueueStats): GetQueueStatsResponse {
       nackedTotal: t.nackedTotal,
       deadTotal: t.deadTotal,
       expiredTotal: t.expiredTotal,
+      dispatchedTotal: t.dispatchedTotal,
     })),
+    backlog: stats.backlog,
+    addRate: stats.addRate,
+    dispatchRate: stats.dispatchRate,
+    rateWindow: toDuration(stats.windowMs),
   };
 }
 

@@ -30,6 +30,7 @@ import type { Grant } from './auth/grant';
 import { DEFAULT_VISIBILITY_MS } from './lease-stream';
 import type { Metrics } from './metrics';
 import { STATUS_OF, statusName, toWireError } from './status';
+import type { Tracing } from './tracing';
 
 export interface HandlerDeps {
   scheduler: Scheduler;
@@ -38,6 +39,7 @@ export interface HandlerDeps {
   metrics: Metrics;
   log: Logger;
   auth: Authenticator;
+  tracing: Tracing;
 }
 
 /** Every RPC but Lease (listed: the generated interface's index signature defeats Omit). */
@@ -57,7 +59,7 @@ type UnaryHandlers = Pick<
 >;
 
 export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
-  const { scheduler } = deps;
+  const { scheduler, tracing } = deps;
   const unary = <Req, Res>(
     method: string,
     run: (req: Req, grant: Grant) => Promise<Res>,
@@ -69,16 +71,22 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     Enqueue: unary('Enqueue', async (req, grant) => {
       grant.requireQueue(req.queue);
       grant.requireTenant(req.tenantId);
-      const result = await scheduler.enqueue(toEnqueueInput(req));
+      const result = await tracing.send(
+        [req],
+        () => scheduler.enqueue(toEnqueueInput(req)),
+        (r) => [r.jobId],
+      );
       enqueued(deps, req.queue, [result]);
       return result;
     }),
     EnqueueBatch: unary('EnqueueBatch', async (req, grant) => {
-      const results = await scheduler.enqueueBatch(
-        req.requests.map(toEnqueueInput),
-        (input, i) =>
-          grant.queueDenied(input.queue, `requests[${i}].queue`) ??
-          grant.tenantDenied(input.tenantId, `requests[${i}].tenant_id`),
+      const results = await tracing.send(req.requests, () =>
+        scheduler.enqueueBatch(
+          req.requests.map(toEnqueueInput),
+          (input, i) =>
+            grant.queueDenied(input.queue, `requests[${i}].queue`) ??
+            grant.tenantDenied(input.tenantId, `requests[${i}].tenant_id`),
+        ),
       );
       const written = results.flatMap((r, i) =>
         r instanceof Error ? [] : [{ queue: req.requests[i]!.queue, result: r }],
@@ -94,19 +102,15 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     }),
     Ack: unary('Ack', async (req, grant) => {
       leaseQueue(grant, req.leaseId);
-      await scheduler.ack(req.leaseId);
+      await tracing.settle('ack', [req.leaseId], () => scheduler.ack(req.leaseId));
       deps.metrics.countSettled(deps.metrics.jobsAcked, [req.leaseId]);
       return {};
     }),
     Nack: unary('Nack', async (req, grant) => {
       leaseQueue(grant, req.leaseId);
       const retryDelayMs = durationMs(req.retryDelay);
-      const result = await scheduler.nack({
-        leaseId: req.leaseId,
-        error: req.error,
-        retryDelayMs,
-        noRetry: req.noRetry,
-      });
+      const nack = { leaseId: req.leaseId, error: req.error, retryDelayMs, noRetry: req.noRetry };
+      const result = await tracing.settle('nack', [req.leaseId], () => scheduler.nack(nack));
       deps.metrics.countSettled(deps.metrics.jobsNacked, [req.leaseId]);
       return toNackResponse(result);
     }),

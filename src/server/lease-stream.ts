@@ -21,6 +21,7 @@ import { Grant } from './auth/grant';
 import { durationMs, leasedJobBytes, toProtoLeasedJob } from './convert';
 import type { Metrics } from './metrics';
 import { statusName, toWireError, type WireError } from './status';
+import type { Tracing } from './tracing';
 
 type LeaseCall = ServerDuplexStream<LeaseRequest__Output, LeaseResponse>;
 
@@ -34,6 +35,7 @@ export interface LeaseDeps {
   metrics: Metrics;
   log: Logger;
   auth: Authenticator;
+  tracing: Tracing;
 }
 
 /** Every open Lease stream of a server, so shutdown can end them. */
@@ -116,6 +118,7 @@ class LeaseSession implements Consumer {
       if (!open) this.sub?.pause(); // resumed on 'drain'
     }
     this.deps.metrics.observeLeased(this.queue, jobs, this.visibilityMs);
+    this.deps.tracing.received(this.queue, jobs);
   }
 
   private onMessage(req: LeaseRequest__Output): void {
@@ -142,6 +145,7 @@ class LeaseSession implements Consumer {
       const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
       this.visibilityMs = visibilityMs;
       this.sub = this.deps.dispatcher.register(this.queue, visibilityMs, this);
+      this.deps.metrics.queueStreams.inc({ queue: this.deps.metrics.queue(this.queue) });
       this.deps.log.debug(
         { queue: this.queue, visibilityMs, peer: this.call.getPeer() },
         'lease stream open',
@@ -182,7 +186,8 @@ class LeaseSession implements Consumer {
       }
     }
     try {
-      const errors = await this.deps.scheduler.ackMany(allowed);
+      const { scheduler, tracing } = this.deps;
+      const errors = await tracing.settle('ack', allowed, () => scheduler.ackMany(allowed));
       const acked: string[] = [];
       allowed.forEach((id, i) => {
         const error = errors[i];
@@ -200,12 +205,8 @@ class LeaseSession implements Consumer {
     try {
       this.grant.requireQueue(parseLeaseId(n.leaseId).queue, 'lease_id');
       const retryDelayMs = durationMs(n.retryDelay);
-      await this.deps.scheduler.nack({
-        leaseId: n.leaseId,
-        error: n.error,
-        retryDelayMs,
-        noRetry: n.noRetry,
-      });
+      const nack = { leaseId: n.leaseId, error: n.error, retryDelayMs, noRetry: n.noRetry };
+      await this.deps.tracing.settle('nack', [n.leaseId], () => this.deps.scheduler.nack(nack));
       this.deps.metrics.countSettled(this.deps.metrics.jobsNacked, [n.leaseId]);
       return undefined;
     } catch (err) {
@@ -238,6 +239,8 @@ class LeaseSession implements Consumer {
 
   private close(code: string): void {
     this.closed = true;
+    if (this.sub)
+      this.deps.metrics.queueStreams.dec({ queue: this.deps.metrics.queue(this.queue) });
     this.sub?.close();
     this.onClosed();
     this.stopTimer(code);

@@ -35,6 +35,8 @@ import { Metrics } from './metrics';
 import { RedisMonitor } from './readiness';
 import { closeRedis, createRedis, waitForReady } from './redis';
 import { loadSecurity, type Security } from './security';
+import type { Tracing } from './tracing';
+import { startTracing } from './tracing-sdk';
 import { Dashboard } from './ui/dashboard';
 
 export interface ServerHandle {
@@ -62,6 +64,7 @@ interface App {
   monitor: RedisMonitor;
   /** The /ui/ pages and their JSON API (undefined with DASHBOARD=off). */
   dashboard: Dashboard | undefined;
+  tracing: Tracing;
   /** Shared with the health callback: once stopping, Redis coming back does not mean SERVING. */
   state: { stopping: boolean };
 }
@@ -136,17 +139,19 @@ function buildApp(
   tiers: TierResolver,
   metrics: Metrics,
   { auth }: Security,
+  tracing: Tracing,
 ): App {
   const scheduler = createScheduler(config, redis, tiers);
   metrics.watchQueues(scheduler);
+  metrics.setTierWeights(config.tiers.weights);
   redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
-  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth });
+  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth, tracing });
   const notify = (queue: string): void => dispatcher.notify(queue);
   const { schedules, runner } = createSchedules(config, redis, tiers, metrics, notify, log);
-  const deps = { scheduler, schedules, dispatcher, metrics, log, auth };
+  const deps = { scheduler, schedules, dispatcher, metrics, log, auth, tracing };
   const handlers = {
     ...unaryHandlers(deps),
     ...scheduleHandlers(deps),
@@ -179,6 +184,7 @@ function buildApp(
     server,
     monitor,
     dashboard,
+    tracing,
     state,
   };
 }
@@ -196,10 +202,19 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
   app.monitor.stop();
   await Promise.all([app.wake.stop(), http.close(), app.tiers.close()]);
   await closeRedis(app.redis);
+  await app.tracing.shutdown(); // last: it exports the spans of the calls drained above
   log.info('shut down');
 }
 
-export async function startServer(config: Config, log: Logger): Promise<ServerHandle> {
+/**
+ * @param tracing where spans go; by default what config.tracing (the OTEL_* variables) says.
+ *   Tests pass one on an in-memory exporter.
+ */
+export async function startServer(
+  config: Config,
+  log: Logger,
+  tracing: Tracing = startTracing(config.tracing, log),
+): Promise<ServerHandle> {
   const redisUrl = redactUrl(config.redis.url);
   log.info({ redis: redisUrl, tiers: Object.fromEntries(config.tiers.weights) }, 'starting');
   const security = loadSecurity(config, log);
@@ -213,7 +228,7 @@ export async function startServer(config: Config, log: Logger): Promise<ServerHa
   });
   const redisReady = await waitForReady(redis, STARTUP_REDIS_WAIT_MS);
   if (!redisReady) log.warn({ redis: redisUrl }, 'redis not reachable yet: starting NOT_SERVING');
-  const app = buildApp(config, log, redis, tiers, metrics, security);
+  const app = buildApp(config, log, redis, tiers, metrics, security, tracing);
   // With Redis down the subscription completes in the background once it is back.
   const subscribed = app.wake.start();
   if (redisReady) await subscribed;

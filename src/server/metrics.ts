@@ -5,17 +5,12 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { queueOfId } from '../scheduler/ids';
-import type { LeasedJob, QueueStats } from '../scheduler/job';
+import type { LeasedJob } from '../scheduler/job';
 import type { RunObserver } from '../scheduler/schedules/runner';
 import type { BreakerState, TierObserver } from '../scheduler/tiers/events';
+import { watchQueues, type QueueStatsSource } from './queue-metrics';
 
 const BREAKER_STATES: BreakerState[] = ['closed', 'half_open', 'open'];
-
-/** Where queue depths come from at scrape time: the Scheduler fits. */
-export interface QueueStatsSource {
-  queues(): Promise<string[]>;
-  stats(queue: string): Promise<QueueStats>;
-}
 
 /** Distinct queue label values kept before new queues are folded into OTHER. */
 export const MAX_QUEUE_LABELS = 200;
@@ -63,6 +58,18 @@ export class Metrics {
   readonly leaseStreams = new Gauge({
     name: 'scheduler_lease_streams',
     help: 'Open Lease streams',
+    registers: [this.registry],
+  });
+  readonly queueStreams = new Gauge({
+    name: 'scheduler_queue_lease_streams',
+    help: 'Open Lease streams on this replica by queue (a queue with backlog and none has no worker)',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly tierWeight = new Gauge({
+    name: 'scheduler_tier_weight',
+    help: 'Configured fair-share weight of each tier (TIER_WEIGHTS)',
+    labelNames: ['tier'] as const,
     registers: [this.registry],
   });
   readonly redisUp = new Gauge({
@@ -168,43 +175,14 @@ export class Metrics {
     }
   }
 
-  /**
-   * Queue depth by state and tier and the age of the oldest ready job, read from Redis when
-   * Prometheus scrapes (one stats script per known queue, capped like the queue label).
-   */
+  /** The queue metrics read from Redis at scrape time (queue-metrics.ts). */
   watchQueues(source: QueueStatsSource): void {
-    // prom-client collects all metrics concurrently: both gauges share one read per scrape.
-    let reading: Promise<void> | undefined;
-    const read = async (): Promise<void> => {
-      const queues = (await source.queues()).slice(0, MAX_QUEUE_LABELS);
-      const all: QueueStats[] = await Promise.all(queues.map((q) => source.stats(q)));
-      depth.reset();
-      oldest.reset();
-      for (const stats of all) {
-        for (const tier of stats.tiers) {
-          const labels = { queue: stats.queue, tier: tier.tier };
-          for (const [state, n] of Object.entries(tier.counts) as Array<[string, number]>) {
-            depth.set({ ...labels, state }, n);
-          }
-          oldest.set(labels, tier.oldestReadyAgeMs / 1000);
-        }
-      }
-    };
-    const collect = (): Promise<void> => (reading ??= read().finally(() => (reading = undefined)));
-    const depth = new Gauge({
-      name: 'scheduler_queue_jobs',
-      help: 'Jobs in each state, by queue and tier, read at scrape time',
-      labelNames: ['queue', 'tier', 'state'] as const,
-      registers: [this.registry],
-      collect,
-    });
-    const oldest = new Gauge({
-      name: 'scheduler_queue_oldest_ready_age_seconds',
-      help: 'Age of the oldest ready job, by queue and tier, read at scrape time',
-      labelNames: ['queue', 'tier'] as const,
-      registers: [this.registry],
-      collect,
-    });
+    watchQueues(this.registry, source, MAX_QUEUE_LABELS);
+  }
+
+  /** The configured tier weights, for the dashboard's share-against-weight panel. */
+  setTierWeights(weights: ReadonlyMap<string, number>): void {
+    for (const [tier, weight] of weights) this.tierWeight.set({ tier }, weight);
   }
 
   /** Counts settled leases (acks or nacks), one increment per queue. */

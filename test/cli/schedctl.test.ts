@@ -60,6 +60,11 @@ it('enqueues, shows stats, peeks, shows a job, cancels it, and lists dead letter
   const stats = await schedctl('stats', queue);
   assert.match(stats, /^TIER\s+WEIGHT\s+PENDING/m);
   assert.match(stats, /^premium\s+1000\s+1\s+0\s+0\s+0/m);
+  assert.match(stats, /^backlog 1; (rates from the next read on|add [0-9.]+\/s, dispatch)/m);
+  assert.match(
+    await schedctl('stats', queue),
+    /^backlog 1; add [0-9.]+\/s, dispatch 0\.00\/s over/m,
+  );
 
   const peek = await schedctl('peek', queue);
   assert.match(peek, new RegExp(`^${enqueued.jobId}\\s+pending\\s+acme\\s+premium\\s+3`, 'm'));

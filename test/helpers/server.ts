@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/server/config';
 import { startServer, type ServerHandle } from '../../src/server/main';
 import { startRedis, type TestRedis } from './redis';
 import { loadSchedulerPackage } from '../../src/server/proto';
+import type { Tracing } from '../../src/server/tracing';
 
 export type Client = SchedulerServiceClient;
 
@@ -24,10 +25,14 @@ export interface TestServer extends ServerHandle {
   address: string;
 }
 
-/** Starts a server on `redisUrl` with extra environment (e.g. STATIC_TIERS) and a client to it. */
+/**
+ * Starts a server on `redisUrl` with extra environment (e.g. STATIC_TIERS) and a client to it;
+ * `tracing` replaces what the OTEL_* variables would give (an in-memory exporter in tests).
+ */
 export async function startTestServer(
   redisUrl: string,
   env: Record<string, string> = {},
+  tracing?: Tracing,
 ): Promise<TestServer> {
   const config = loadConfig({
     GRPC_PORT: '0',
@@ -37,7 +42,7 @@ export async function startTestServer(
     REDIS_URL: redisUrl,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const handle = await startServer(config, log);
+  const handle = await startServer(config, log, tracing);
   const address = `127.0.0.1:${handle.port}`;
   const client = connect(address);
   return {

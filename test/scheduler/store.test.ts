@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { isSchedulerError } from '../../src/scheduler/errors';
 import { parseJobId } from '../../src/scheduler/ids';
-import { idempotencyKey, jobKey, readyLogKey } from '../../src/scheduler/redis/keys';
+import { idempotencyKey, jobKey, queuePrefix, readyLogKey } from '../../src/scheduler/redis/keys';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { uniqueName } from '../helpers/redis';
 import { T0, checkInvariant, harness, snapshot, type Harness } from './harness';
@@ -421,6 +421,37 @@ describe('stats', () => {
     assert.equal(free.oldestReadyAgeMs, 1000);
     assert.equal(free.enqueuedTotal, 2);
     assert.equal(premium.weight, 1000);
+  });
+
+  it('reports the backlog with overdue scheduled jobs, and add and dispatch rates over the last minute', async () => {
+    fresh();
+    await h.scheduler.enqueue(input({ delayMs: 1000 }));
+    const first = await h.scheduler.stats(queue);
+    assert.deepEqual(
+      [first.backlog, first.addRate, first.dispatchRate, first.windowMs],
+      [0, 0, 0, 0],
+    );
+    h.clock.now += 10_000;
+    await h.scheduler.enqueueBatch(Array.from({ length: 19 }, () => input()));
+    // The delayed job is due but no lease has moved it to ready yet: it is backlog all the same.
+    const due = await h.scheduler.stats(queue);
+    assert.deepEqual([due.counts.pending, due.backlog], [19, 20]);
+    assert.equal((await h.scheduler.lease(queue, 5, 30_000)).jobs.length, 5);
+    const second = await h.scheduler.stats(queue);
+    assert.equal(second.backlog, 15);
+    assert.equal(second.tiers.find((t) => t.tier === 'premium')?.dispatchedTotal, 5);
+    assert.deepEqual([second.addRate, second.dispatchRate, second.windowMs], [1.9, 0.5, 10_000]);
+    // Reads every 5 s: the baseline stays the oldest sample within a minute, then moves on.
+    for (let i = 0; i < 14; i++) {
+      h.clock.now += 5000;
+      await h.scheduler.enqueue(input());
+      await h.scheduler.stats(queue);
+    }
+    const later = await h.scheduler.stats(queue);
+    assert.equal(later.windowMs, 60_000);
+    assert.equal(later.addRate, 12 / 60);
+    assert.equal(later.dispatchRate, 0);
+    assert.ok((await h.redis.llen(`${queuePrefix(queue)}:rates`)) <= 13);
   });
 
   it('keeps the oldest ready age right while jobs leave out of order, and the ready log short', async () => {

@@ -115,6 +115,58 @@ describe('loadConfig', () => {
   });
 });
 
+describe('tracing (the standard OTEL_* variables)', () => {
+  it('is off unless an exporter is configured, or when disabled', () => {
+    assert.equal(loadConfig({}).tracing, undefined);
+    assert.equal(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing, undefined);
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    assert.equal(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: 'TRUE' }).tracing, undefined);
+    assert.equal(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing, undefined);
+  });
+
+  it('sends OTLP to the endpoint, protobuf by default, the traces endpoint and protocol first', () => {
+    assert.deepEqual(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing,
+      {
+        exporter: 'otlp',
+        protocol: 'http/protobuf',
+        url: 'http://collector:4318/v1/traces',
+      },
+    );
+    const specific = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/in',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+    });
+    assert.deepEqual(specific.tracing, {
+      exporter: 'otlp',
+      protocol: 'http/json',
+      url: 'https://traces.example/in',
+    });
+    assert.deepEqual(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing?.url, undefined);
+  });
+
+  it('names the variable of a protocol, exporter or endpoint it cannot use', () => {
+    assert.match(
+      configError({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+      /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json \(grpc is not supported\)/,
+    );
+    assert.match(
+      configError({ OTEL_TRACES_EXPORTER: 'zipkin' }),
+      /OTEL_TRACES_EXPORTER: must be otlp, console or none/,
+    );
+    assert.match(
+      configError({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' }),
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/,
+    );
+    assert.match(
+      configError({ OTEL_SDK_DISABLED: 'yes' }),
+      /OTEL_SDK_DISABLED: must be true or false/,
+    );
+  });
+});
+
 describe('redactUrl', () => {
   it('hides the password and keeps the rest', () => {
     assert.equal(

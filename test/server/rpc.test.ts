@@ -243,6 +243,10 @@ describe('GetQueueStats', () => {
     assert.equal(tiers.premium!.weight, 1000);
     assert.equal(tiers.premium!.enqueuedTotal, '2');
     assert.equal(tiers.free!.counts!.pending, '1');
+    // The autoscaling signals: a first read has no earlier sample, so no rates yet.
+    assert.equal(stats.backlog, '2');
+    assert.deepEqual([stats.addRate, stats.dispatchRate], [0, 0]);
+    assert.equal(Number(stats.rateWindow?.seconds ?? 0), 0);
     assertField(
       await rpcError(unary((cb) => t.client.getQueueStats({ queue: '' }, cb))),
       status.INVALID_ARGUMENT,

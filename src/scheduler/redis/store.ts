@@ -18,6 +18,7 @@ import type {
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
 import { guard } from './guard';
+import { parseSamples, ratesOf } from '../rates';
 import { HEAD_BYTES, encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
 import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
@@ -189,25 +190,37 @@ export class RedisJobStore implements JobStore {
 
   async stats(queue: string): Promise<QueueStats> {
     const reply = (await this.call('stats', queue, [])) as unknown[];
-    const [now, scheduled, leased, dead, flat] = reply as [
+    const [now, scheduled, leased, dead, flat, overdue, samples] = reply as [
       number,
       number,
       number,
+      number,
+      string[],
       number,
       string[],
     ];
     const counters = new Map<string, number>();
     for (let i = 0; i < flat.length; i += 2) counters.set(flat[i]!, Number(flat[i + 1]));
     const tiers: TierStats[] = [];
-    for (let i = 5; i < reply.length; i += 3) {
+    for (let i = 7; i < reply.length; i += 3) {
       const [tier, ready, oldest] = reply.slice(i, i + 3) as [string, number, string];
       tiers.push(this.tierStats(tier, ready, oldest ? now - Number(oldest) : 0, counters));
     }
+    const pending = sum(tiers, (t) => t.counts.pending);
     return {
       queue,
-      counts: { pending: sum(tiers, (t) => t.counts.pending), scheduled, leased, dead },
+      counts: { pending, scheduled, leased, dead },
       tiers,
       oldestReadyAgeMs: Math.max(0, ...tiers.map((t) => t.oldestReadyAgeMs)),
+      backlog: pending + overdue,
+      ...ratesOf(
+        {
+          timeMs: now,
+          enqueued: sum(tiers, (t) => t.enqueuedTotal),
+          dispatched: sum(tiers, (t) => t.dispatchedTotal),
+        },
+        parseSamples(samples),
+      ),
     };
   }
 
@@ -301,6 +314,7 @@ export class RedisJobStore implements JobStore {
       counts,
       oldestReadyAgeMs: Math.max(0, oldestMs),
       enqueuedTotal: c('enqueued'),
+      dispatchedTotal: c('dispatched'),
       ackedTotal: c('acked'),
       nackedTotal: c('nacked'),
       deadTotal: c('deadlettered'),

@@ -182,6 +182,7 @@ end
 out[2] = leased
 for tier, n in pairs(leased_of) do
   count('leased', tier, n)
+  count('dispatched', tier, n)
   count('pending', tier, -n)
 end
 

@@ -30,7 +30,10 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :leased              zset   leased jobs -> lease deadline
   :dead                zset   dead jobs -> time of death
   :count               hash   <state>:<tier> gauges (pending, scheduled, leased, dead) and
-                              <event>:<tier> totals (enqueued, acked, nacked, deadlettered, expired)
+                              <event>:<tier> totals (enqueued, dispatched, acked, nacked,
+                              deadlettered, expired)
+  :rates               list   `<time>:<enqueued>:<dispatched>` samples of the queue's totals,
+                              oldest first, one per 5 s at most, the last 13 (stats.lua)
   :idem:<key>          string seq of the first job enqueued with that idempotency key
 
 The job record (codec.ts reads it; offsets 0-based as SETRANGE counts them). Numbers are base 36,
@@ -70,6 +73,7 @@ local K = {
   leased = P .. ':leased',
   dead = P .. ':dead',
   count = P .. ':count',
+  rates = P .. ':rates',
 }
 local function k_job(seq) return P .. ':j:' .. seq end
 local function k_tenants(tier) return P .. ':tn:' .. tier end
