@@ -371,11 +371,27 @@ describe('delays, idempotency, cancel', () => {
     ]);
     assert.equal((batch[1] as { duplicate: boolean }).duplicate, true);
     assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
-    await h.redis.del(idempotencyKey(queue, 'order-1')); // what the window's expiry does
+    await h.redis.del(idempotencyKey(queue, 'acme', 'order-1')); // what the window's expiry does
     const later = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
     assert.notEqual(later.jobId, first.jobId);
-    const ttl = await h.redis.pttl(idempotencyKey(queue, 'order-1'));
+    const ttl = await h.redis.pttl(idempotencyKey(queue, 'acme', 'order-1'));
     assert.ok(ttl > 23 * 3600 * 1000, 'the key is remembered for the dedup window');
+  });
+
+  it('keeps idempotency keys apart per tenant: the same key never returns another tenant’s job', async () => {
+    fresh();
+    const a = await h.scheduler.enqueue(input({ tenantId: 'ta', idempotencyKey: 'order-42' }));
+    const b = await h.scheduler.enqueue(input({ tenantId: 'tb', idempotencyKey: 'order-42' }));
+    assert.equal(b.duplicate, false);
+    assert.notEqual(b.jobId, a.jobId);
+    assert.equal((await h.scheduler.getJob(b.jobId)).tenantId, 'tb');
+    const [againA, againB] = await h.scheduler.enqueueBatch([
+      input({ tenantId: 'ta', idempotencyKey: 'order-42' }),
+      input({ tenantId: 'tb', idempotencyKey: 'order-42' }),
+    ]);
+    assert.deepEqual(againA, { ...a, duplicate: true });
+    assert.deepEqual(againB, { ...b, duplicate: true });
+    assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
   });
 
   it('cancels pending, scheduled and dead jobs, but not leased or finished ones', async () => {

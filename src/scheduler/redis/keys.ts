@@ -18,8 +18,9 @@ export function metaKey(queue: string): string {
   return `${queuePrefix(queue)}:meta`;
 }
 
-export function idempotencyKey(queue: string, key: string): string {
-  return `${queuePrefix(queue)}:idem:${key}`;
+/** Unique per (queue, tenant); the tenant's length first, as tenant names may contain ':'. */
+export function idempotencyKey(queue: string, tenant: string, key: string): string {
+  return `${queuePrefix(queue)}:idem:${tenant.length}:${tenant}:${key}`;
 }
 
 /** Registry of queues seen, for operators and the metrics collector (not per queue: no tag). */

@@ -31,7 +31,9 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :dead                zset   dead jobs -> time of death
   :count               hash   <state>:<tier> gauges (pending, scheduled, leased, dead) and
                               <event>:<tier> totals (enqueued, acked, nacked, deadlettered, expired)
-  :idem:<key>          string seq of the first job enqueued with that idempotency key
+  :idem:<n>:<tenant>:<key>
+                       string seq of the first job the tenant enqueued with that idempotency
+                              key (n: the tenant's length, so the parts cannot run together)
 
 The job record (codec.ts reads it; offsets 0-based as SETRANGE counts them). Numbers are base 36,
 zero-padded: 9 digits of milliseconds last until the year 5188.
@@ -79,7 +81,8 @@ local function k_band(tier, tenant, priority)
   return P .. ':q:' .. tier .. ':' .. tenant .. ':' .. priority
 end
 local function k_ready_log(tier) return P .. ':rlog:' .. tier end
-local function k_idem(key) return P .. ':idem:' .. key end
+-- Unique per (queue, tenant): the tenant's length first, as tenant names may contain ':'.
+local function k_idem(tenant, key) return P .. ':idem:' .. #tenant .. ':' .. tenant .. ':' .. key end
 
 local function now_ms()
   if ARGV[2] ~= '' then return tonumber(ARGV[2]) end
