@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { isSchedulerError } from '../../src/scheduler/errors';
-import { parseJobId } from '../../src/scheduler/ids';
+import { parseJobId, parseLeaseId } from '../../src/scheduler/ids';
 import { idempotencyKey, jobKey, readyLogKey } from '../../src/scheduler/redis/keys';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { uniqueName } from '../helpers/redis';
@@ -214,6 +214,23 @@ describe('lease fencing', () => {
       'an extended lease is not redelivered',
     );
     await h.scheduler.ack(leased.leaseId);
+  });
+
+  it('gives every lease id of a call its own random part: a neighbour’s id cannot be guessed', async () => {
+    fresh();
+    await h.scheduler.enqueueBatch(Array.from({ length: 64 }, () => input()));
+    const { jobs } = await h.scheduler.lease(queue, 64, 30_000);
+    const tokens = jobs.map((j) => parseLeaseId(j.leaseId).token);
+    assert.equal(new Set(tokens).size, 64);
+    for (const token of tokens) assert.match(token, /^[A-Za-z0-9_-]{12}$/, '72 bits, base64url');
+    // The tokens share nothing beyond chance: no common prefix of a quarter of their length.
+    const prefixes = new Set(tokens.map((t) => t.slice(0, 3)));
+    assert.ok(prefixes.size > 56, `${prefixes.size} distinct 3-char prefixes of 64`);
+    // The first id's neighbour, guessed the old way (same random part, next counter), is stale.
+    const [first, second] = jobs;
+    const guess = `${queue}/${parseLeaseId(second!.leaseId).seq}/${parseLeaseId(first!.leaseId).token}`;
+    await rejects(h.scheduler.extendLease(guess, 60_000), 'failed_precondition', 'lease_id');
+    await h.scheduler.ack(second!.leaseId);
   });
 
   it('rejects malformed lease ids and job ids as invalid arguments', async () => {

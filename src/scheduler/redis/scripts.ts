@@ -23,7 +23,7 @@ const NAMES = [
 export type ScriptName = (typeof NAMES)[number];
 export type ScriptArg = string | number | Buffer;
 
-const SCRIPT_VERSION = 3;
+const SCRIPT_VERSION = 4;
 type Command = (...args: Array<ScriptArg | ScriptArg[]>) => Promise<unknown>;
 
 function commandName(name: ScriptName): string {

@@ -4,7 +4,8 @@ that has that many jobs leased in this queue is skipped for this call but stays 
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
 KEYS[1] meta key        ARGV[1] queue           ARGV[2] pinned time or ''
 ARGV[3] tier weights    ARGV[4] count           ARGV[5] visibility (ms)
-ARGV[6] lease token prefix (8 chars)            ARGV[7] max moves
+ARGV[6] lease tokens, 12 chars each (TOKEN_CHARS), one per job that may be leased: every
+        lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
 ARGV[11] retention (ms)
 Returns {ms until the next due job or lease deadline (-1: none), n, then n times: seq, record}
@@ -142,7 +143,7 @@ while leased < count_wanted do
     end
     stale_log[seq .. ':' .. rec_time(rec)] = true
     local head = 'L' .. b36(rec_attempt(rec) + 1, 2) .. deadline_text ..
-        ARGV[6] .. b36(leased, 2)
+        string.sub(ARGV[6], (leased - 1) * TOKEN_CHARS + 1, leased * TOKEN_CHARS)
     rcall('SETRANGE', key, 0, head)
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq

@@ -40,11 +40,11 @@ zero-padded: 9 digits of milliseconds last until the year 5188.
   0  s  state, 1 char: P pending, S scheduled, L leased, D succeeded, X dead, C cancelled
   1  a  attempt, 2 digits
   3  u  by state: ready since (P), due (S), lease deadline (L), finish time (D, X, C); 9 digits
-  12 l  lease token, 10 chars, meaningful while leased only
-  22 e  enqueue time, 9 digits
-  31 p  priority, 1 digit, 0-9
-  32 m  max attempts, 2 digits
-  34 tier, tenant, idempotency key, headers JSON, last error: each as `<length>:<bytes>`
+  12 l  lease token, 12 chars (72 random bits, base64url), meaningful while leased only
+  24 e  enqueue time, 9 digits
+  33 p  priority, 1 digit, 0-9
+  34 m  max attempts, 2 digits
+  36 tier, tenant, idempotency key, headers JSON, last error: each as `<length>:<bytes>`
      then the payload, to the end
 s, a, u and l come first so that a lease rewrites them with one SETRANGE. Everything from p on
 (the tail) is encoded by the server (codec.ts encodeTail); enqueue.lua only writes the head.
@@ -100,7 +100,8 @@ local function tier_stride(tier) return STRIDE / (weights[tier] or min_weight) e
 
 -- The job record (layout above). ------------------------------------------------------------
 local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
-local NO_TOKEN = '----------'
+local TOKEN_CHARS = 12
+local NO_TOKEN = string.rep('-', TOKEN_CHARS)
 
 -- `n` (a non-negative integer) in base 36, zero-padded to `width` digits.
 local function b36(n, width)
@@ -132,7 +133,7 @@ local function new_record(state, since, now, tail)
 end
 
 -- Where the text fields start (1-based) in a record, and in a tail as the server sends it.
-local RECORD_FIELDS, TAIL_FIELDS = 35, 4
+local RECORD_FIELDS, TAIL_FIELDS = 37, 4
 
 -- The first `n` text fields of a record (or of a tail, from TAIL_FIELDS), and where each
 -- starts; the payload follows the 5th.
@@ -165,9 +166,9 @@ local function load_job(seq)
     s = rec_state(rec),
     a = rec_attempt(rec),
     u = tonumber(rec_time(rec), 36),
-    l = string.sub(rec, 13, 22),
-    p = tonumber(string.sub(rec, 32, 32)),
-    m = tonumber(string.sub(rec, 33, 34), 36),
+    l = string.sub(rec, 13, 12 + TOKEN_CHARS),
+    p = tonumber(string.sub(rec, 34, 34)),
+    m = tonumber(string.sub(rec, 35, 36), 36),
     tier = names[1],
     tenant = names[2],
   }
@@ -438,7 +439,7 @@ end
 -- `token` holds the job's lease at `now`, else -2 (not leased, or leased with another token) or
 -- -3 (the lease expired).
 local function fence(rec, token, now)
-  if rec_state(rec) ~= 'L' or string.sub(rec, 13, 22) ~= token then return -2 end
+  if rec_state(rec) ~= 'L' or string.sub(rec, 13, 12 + TOKEN_CHARS) ~= token then return -2 end
   if tonumber(rec_time(rec), 36) < now then return -3 end
   return 0
 end
