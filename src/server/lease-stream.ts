@@ -34,6 +34,8 @@ export interface LeaseDeps {
   metrics: Metrics;
   log: Logger;
   auth: Authenticator;
+  /** A stream that names no queue by then ends with INVALID_ARGUMENT (LEASE_OPEN_TIMEOUT_MS). */
+  openTimeoutMs: number;
 }
 
 /** Every open Lease stream of a server, so shutdown can end them. */
@@ -83,6 +85,7 @@ class LeaseSession implements Consumer {
   private ended = false;
   private readonly settling = new Set<Promise<void>>();
   private readonly stopTimer: (code: string) => void;
+  private openTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly call: LeaseCall,
@@ -97,6 +100,12 @@ class LeaseSession implements Consumer {
     call.on('cancelled', () => this.abandon('CANCELLED'));
     call.on('error', () => this.abandon('CANCELLED'));
     call.on('drain', () => this.sub?.resume());
+    this.openTimer = setTimeout(() => {
+      void this.end({
+        code: status.INVALID_ARGUMENT,
+        details: `queue: no first message within ${deps.openTimeoutMs} ms`,
+      });
+    }, deps.openTimeoutMs);
   }
 
   /** Ends the stream after pending settles: OK, or the given status. */
@@ -120,6 +129,7 @@ class LeaseSession implements Consumer {
 
   private onMessage(req: LeaseRequest__Output): void {
     if (this.closed) return;
+    clearTimeout(this.openTimer);
     if (!this.sub && !this.open(req)) return;
     if (req.queue !== '' && req.queue !== this.queue) {
       void this.end({
@@ -223,6 +233,7 @@ class LeaseSession implements Consumer {
 
   private close(code: string): void {
     this.closed = true;
+    clearTimeout(this.openTimer);
     this.sub?.close();
     this.onClosed();
     this.stopTimer(code);

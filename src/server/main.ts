@@ -109,7 +109,14 @@ function buildApp(
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
-  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth });
+  const streams = new LeaseStreams({
+    scheduler,
+    dispatcher,
+    metrics,
+    log,
+    auth,
+    openTimeoutMs: config.grpc.leaseOpenTimeoutMs,
+  });
   const handlers = {
     ...unaryHandlers({ scheduler, dispatcher, metrics, log, auth }),
     Lease: streams.handle,

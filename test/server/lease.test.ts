@@ -13,6 +13,7 @@ const t = useTestServer({
   STATIC_TIERS: 'acme=premium',
   BACKOFF_BASE_MS: '20',
   BACKOFF_CAP_MS: '50',
+  LEASE_OPEN_TIMEOUT_MS: '300',
 });
 
 async function enqueueMany(
@@ -49,6 +50,22 @@ describe('Lease stream', () => {
     assert.equal(s2.code, status.INVALID_ARGUMENT);
     assert.match(s2.details, /^visibility_timeout:/);
   });
+
+  it(
+    'ends a stream that never sends its first message with INVALID_ARGUMENT after the timeout',
+    {
+      timeout: 5000,
+    },
+    async () => {
+      const stream = t.client.lease();
+      stream.on('error', () => undefined);
+      const s = await new Promise<{ code: number; details: string }>((resolve) =>
+        stream.on('status', resolve),
+      );
+      assert.equal(s.code, status.INVALID_ARGUMENT);
+      assert.equal(s.details, 'queue: no first message within 300 ms');
+    },
+  );
 
   it('refuses to switch queues on an open stream', async () => {
     const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 1 });
