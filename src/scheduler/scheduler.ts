@@ -111,11 +111,20 @@ export class Scheduler {
     return results;
   }
 
-  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
+  /** `visibilityMs`: one timeout for every job, or the i-th job's (`count` of them). */
+  async lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
     checkName('queue', queue);
     checkCount('credits', count, 1, this.options.maxLeaseCount);
-    checkDuration('visibility_timeout', visibilityMs, 1);
-    return this.store.lease(queue, count, visibilityMs);
+    if (typeof visibilityMs === 'number')
+      return this.store.lease(queue, count, checkDuration('visibility_timeout', visibilityMs, 1));
+    if (visibilityMs.length !== count)
+      throw invalidArgument('visibility_timeout', `needs one timeout per job (${count})`);
+    const each = visibilityMs.map((ms) => checkDuration('visibility_timeout', ms, 1));
+    return this.store.lease(queue, count, each);
   }
 
   async ack(leaseId: string): Promise<void> {

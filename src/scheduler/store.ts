@@ -24,8 +24,15 @@ export interface NewJob extends EnqueueInput {
 export interface JobStore {
   /** Enqueues jobs of one queue atomically, in order. */
   enqueue(queue: string, jobs: NewJob[]): Promise<EnqueueResult[]>;
-  /** Leases up to `count` ready jobs by the fairness policy. */
-  lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch>;
+  /**
+   * Leases up to `count` ready jobs by the fairness policy. `visibilityMs`: one timeout for all,
+   * or the i-th leased job's (one call serves consumers with different timeouts).
+   */
+  lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch>;
   ack(lease: LeaseRef): Promise<void>;
   /** Acks leases of one queue in one atomic call; an error per lease that was not acked. */
   ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>>;

@@ -10,7 +10,7 @@ import type { LeaseNack__Output } from '../generated/scheduler/v1/LeaseNack';
 import type { LeaseRequest__Output } from '../generated/scheduler/v1/LeaseRequest';
 import type { LeaseResponse } from '../generated/scheduler/v1/LeaseResponse';
 import type { SettleResult } from '../generated/scheduler/v1/SettleResult';
-import type { Consumer, Dispatcher, Subscription } from '../scheduler/dispatcher';
+import type { Consumer, Dispatcher } from '../scheduler/dispatcher';
 import { isSchedulerError } from '../scheduler/errors';
 import { parseLeaseId } from '../scheduler/ids';
 import type { LeasedJob } from '../scheduler/job';
@@ -40,7 +40,7 @@ export interface LeaseDeps {
 
 /** Every open Lease stream of a server, so shutdown can end them. */
 export class LeaseStreams {
-  private readonly sessions = new Set<LeaseSession>();
+  private readonly sessions = new Set<LeaseStream>();
   private draining = false;
 
   constructor(private readonly deps: LeaseDeps) {}
@@ -57,7 +57,7 @@ export class LeaseStreams {
         'refused',
       );
     }
-    const session = new LeaseSession(call, this.deps, grant, () => this.sessions.delete(session));
+    const session = new LeaseStream(call, this.deps, grant, () => this.sessions.delete(session));
     if (refused) void session.end(refused);
     else if (this.draining) void session.end(SHUTTING_DOWN);
     else this.sessions.add(session);
@@ -75,8 +75,9 @@ const SHUTTING_DOWN: WireError = {
   details: 'server is shutting down: reconnect (to another replica)',
 };
 
-class LeaseSession implements Consumer {
-  private sub: Subscription | undefined;
+/** One Lease call: its queue, its consumer in the dispatcher, and its inline settles. */
+class LeaseStream {
+  private consumer: Consumer | undefined;
   private queue = '';
   private visibilityMs = DEFAULT_VISIBILITY_MS;
   /** No more jobs or settles are taken. */
@@ -99,7 +100,7 @@ class LeaseSession implements Consumer {
     call.on('end', () => void this.end()); // the worker half-closed: finish with OK
     call.on('cancelled', () => this.abandon('CANCELLED'));
     call.on('error', () => this.abandon('CANCELLED'));
-    call.on('drain', () => this.sub?.resume());
+    call.on('drain', () => this.consumer?.resume());
     this.openTimer = setTimeout(() => {
       void this.end({
         code: status.INVALID_ARGUMENT,
@@ -119,10 +120,10 @@ class LeaseSession implements Consumer {
     else this.call.end();
   }
 
-  deliver(jobs: LeasedJob[]): void {
+  private deliver(jobs: LeasedJob[]): void {
     for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES)) {
       const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
-      if (!open) this.sub?.pause(); // resumed on 'drain'
+      if (!open) this.consumer?.pause(); // resumed on 'drain'
     }
     this.deps.metrics.observeLeased(this.queue, jobs, this.visibilityMs);
   }
@@ -130,7 +131,7 @@ class LeaseSession implements Consumer {
   private onMessage(req: LeaseRequest__Output): void {
     if (this.closed) return;
     clearTimeout(this.openTimer);
-    if (!this.sub && !this.open(req)) return;
+    if (!this.consumer && !this.open(req)) return;
     if (req.queue !== '' && req.queue !== this.queue) {
       void this.end({
         code: status.INVALID_ARGUMENT,
@@ -140,7 +141,7 @@ class LeaseSession implements Consumer {
     }
     // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
     // their way while Redis applies the acks (a tier cap freed by an ack wakes the queue again).
-    if (req.credits > 0) this.sub?.grant(req.credits);
+    if (req.credits > 0) this.consumer?.grant(req.credits);
     this.settle(req.acks, req.nacks);
   }
 
@@ -151,7 +152,9 @@ class LeaseSession implements Consumer {
       const visibility = durationMs(req.visibilityTimeout) ?? DEFAULT_VISIBILITY_MS;
       const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
       this.visibilityMs = visibilityMs;
-      this.sub = this.deps.dispatcher.register(this.queue, visibilityMs, this);
+      this.consumer = this.deps.dispatcher.register(this.queue, visibilityMs, (jobs) =>
+        this.deliver(jobs),
+      );
       this.deps.log.debug(
         { queue: this.queue, visibilityMs, peer: this.call.getPeer() },
         'lease stream open',
@@ -234,7 +237,7 @@ class LeaseSession implements Consumer {
   private close(code: string): void {
     this.closed = true;
     clearTimeout(this.openTimer);
-    this.sub?.close();
+    this.consumer?.close();
     this.onClosed();
     this.stopTimer(code);
     this.deps.metrics.leaseStreams.dec();

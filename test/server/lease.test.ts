@@ -5,6 +5,7 @@ import { status } from '@grpc/grpc-js';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { uniqueName } from '../helpers/redis';
 import { TestWorker, seconds, sleep, unary, useTestServer } from '../helpers/server';
 
@@ -35,6 +36,13 @@ async function enqueueMany(
 
 const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
   unary((cb) => t.client.getJob({ jobId }, cb));
+
+async function counts(queue: string): Promise<{ pending: number; leased: number }> {
+  const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+    t.client.getQueueStats({ queue }, cb),
+  );
+  return { pending: Number(stats.counts?.pending), leased: Number(stats.counts?.leased) };
+}
 
 describe('Lease stream', () => {
   it('ends with INVALID_ARGUMENT when the first message names no valid queue', async () => {
@@ -80,14 +88,16 @@ describe('Lease stream', () => {
     await enqueueMany(queue, 5);
     const worker = new TestWorker(t.client, { queue, credits: 2 });
     const first = await worker.waitForJobs(2);
-    await sleep(300);
-    assert.equal(worker.jobs.length, 2);
-    worker.send({ acks: first.map((j) => j.leaseId) });
-    await sleep(300);
-    assert.equal(worker.jobs.length, 2, 'an ack is not a credit');
+    // Absence proved by the server's counts: it leased exactly what the credits allowed.
+    assert.deepEqual(await counts(queue), { pending: 3, leased: 2 });
+    // A stale ack in the same message: its settle error comes once the acks were applied.
+    const stale = `${queue}/999/${'x'.repeat(12)}`;
+    worker.send({ acks: [...first.map((j) => j.leaseId), stale] });
+    await worker.waitForSettleErrors(1);
+    assert.deepEqual(await counts(queue), { pending: 3, leased: 0 }, 'an ack is not a credit');
     worker.send({ credits: 1 });
     await worker.waitForJobs(3);
-    await sleep(200);
+    assert.deepEqual(await counts(queue), { pending: 2, leased: 1 });
     assert.equal(worker.jobs.length, 3);
     worker.end();
     assert.equal((await worker.status).code, status.OK);

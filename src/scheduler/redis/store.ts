@@ -109,10 +109,14 @@ export class RedisJobStore implements JobStore {
     }));
   }
 
-  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
+  async lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
     const reply = (await this.callBuffer('lease', queue, [
       count,
-      visibilityMs,
+      typeof visibilityMs === 'number' ? visibilityMs : visibilityMs.join(','),
       leaseTokens(count),
       this.maxMoves,
       this.backoff.baseMs,
