@@ -135,6 +135,13 @@ export class Scheduler {
    * Acks many leases with one script call per queue (a worker's inline acks). Each lease gets
    * its own outcome: undefined when acked, else the error (malformed, stale, expired...).
    */
+  /** The acks and nacks of one stream message: at most maxBatchSize, as for EnqueueBatch. */
+  checkSettleCount(count: number): void {
+    const max = this.options.maxBatchSize;
+    if (count > max)
+      throw invalidArgument('acks', `at most ${max} acks and nacks per message (got ${count})`);
+  }
+
   async ackMany(leaseIds: string[]): Promise<Array<SchedulerError | undefined>> {
     const results = new Array<SchedulerError | undefined>(leaseIds.length);
     const parsed: Array<{ i: number; lease: LeaseRef }> = [];

@@ -29,7 +29,7 @@ export const DEFAULT_VISIBILITY_MS = 30_000;
 export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
 
 export interface LeaseDeps {
-  scheduler: Pick<Scheduler, 'ackMany' | 'nack'>;
+  scheduler: Pick<Scheduler, 'ackMany' | 'nack' | 'checkSettleCount'>;
   dispatcher: Dispatcher;
   metrics: Metrics;
   log: Logger;
@@ -121,7 +121,7 @@ class LeaseStream {
   }
 
   private deliver(jobs: LeasedJob[]): void {
-    for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES)) {
+    for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES, leasedJobBytes)) {
       const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
       if (!open) this.consumer?.pause(); // resumed on 'drain'
     }
@@ -137,6 +137,12 @@ class LeaseStream {
         code: status.INVALID_ARGUMENT,
         details: 'queue: cannot change on an open stream',
       });
+      return;
+    }
+    try {
+      this.deps.scheduler.checkSettleCount(req.acks.length + req.nacks.length);
+    } catch (err) {
+      void this.end(toWireError(err, { method: 'Lease', log: this.deps.log }));
       return;
     }
     // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
@@ -170,8 +176,10 @@ class LeaseStream {
     if (acks.length === 0 && nacks.length === 0) return;
     const results = [this.ackAll(acks), ...nacks.map((n) => this.nack(n))];
     const done = Promise.all(results).then((outcomes) => {
-      const settleErrors = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
-      if (settleErrors.length > 0 && !this.ended) this.call.write({ settleErrors });
+      const failed = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
+      if (this.ended) return;
+      for (const settleErrors of packBySize(failed, MAX_RESPONSE_BYTES, settleResultBytes))
+        this.call.write({ settleErrors });
     });
     this.settling.add(done);
     void done.finally(() => this.settling.delete(done));
@@ -245,21 +253,35 @@ class LeaseStream {
   }
 }
 
-/** Splits jobs into runs whose encoded size stays under `limit` (one oversized job goes alone). */
-export function packBySize(jobs: LeasedJob[], limit: number): LeasedJob[][] {
-  const chunks: LeasedJob[][] = [];
-  let current: LeasedJob[] = [];
+/**
+ * Splits items into runs whose encoded size (`sizeOf`, an upper bound) stays under `limit`; one
+ * oversized item goes alone.
+ */
+export function packBySize<T>(items: T[], limit: number, sizeOf: (item: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
-  for (const job of jobs) {
-    const size = leasedJobBytes(job);
+  for (const item of items) {
+    const size = sizeOf(item);
     if (current.length > 0 && bytes + size > limit) {
       chunks.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(job);
+    current.push(item);
     bytes += size;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** An upper bound of a settle error's encoded size. */
+function settleResultBytes(result: SettleResult): number {
+  const { leaseId = '', error } = result;
+  return (
+    Buffer.byteLength(leaseId) +
+    Buffer.byteLength(error?.message ?? '') +
+    Buffer.byteLength(error?.field ?? '') +
+    32
+  );
 }

@@ -24,6 +24,14 @@ function input(extra: Partial<EnqueueInput> = {}): EnqueueInput {
   return { queue, tenantId: 'acme', payload: Buffer.from('{"to":"a@b.c"}'), ...extra };
 }
 
+/** Script calls Redis has run (EVALSHA and EVAL), from its own statistics. */
+async function scriptCalls(): Promise<number> {
+  const info = await h.redis.info('commandstats');
+  let calls = 0;
+  for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(m[1]);
+  return calls;
+}
+
 function fresh(): void {
   queue = uniqueName();
   h.clock.now = T0;
@@ -70,6 +78,20 @@ describe('enqueue, lease, ack', () => {
       ttl > 0 && ttl <= 24 * 3600 * 1000,
       'a finished job is kept for the retention period',
     );
+  });
+
+  it('acks a long list in script calls of 1,000, so no call holds Redis long', async () => {
+    fresh();
+    await h.scheduler.enqueueBatch(Array.from({ length: 2500 }, () => input()));
+    const leases: string[] = [];
+    while (leases.length < 2500)
+      leases.push(...(await h.scheduler.lease(queue, 1000, 30_000)).jobs.map((j) => j.leaseId));
+    const before = await scriptCalls();
+    const errors = await h.scheduler.ackMany(leases);
+    assert.equal((await scriptCalls()) - before, 3, 'three ack.lua calls');
+    assert.ok(errors.every((e) => e === undefined));
+    const stats = await h.scheduler.stats(queue);
+    assert.deepEqual(stats.counts, { pending: 0, scheduled: 0, leased: 0, dead: 0 });
   });
 
   it('never delivers an acked job again', async () => {

@@ -120,6 +120,39 @@ describe('Lease stream', () => {
     worker.end();
   });
 
+  it(
+    'ends a stream whose message carries more than 10,000 acks and nacks with INVALID_ARGUMENT',
+    { timeout: 30_000 },
+    async () => {
+      const queue = uniqueName();
+      const worker = new TestWorker(t.client, { queue, credits: 0 });
+      const acks = Array.from({ length: 10_000 }, (_, i) => `${queue}/${i + 1}/${'x'.repeat(12)}`);
+      worker.send({ acks: acks.slice(0, 9_999), nacks: [{ leaseId: acks[9_999]! }] });
+      await worker.waitForSettleErrors(10_000, 20_000); // at the cap: applied, each one stale
+      worker.send({ acks, nacks: [{ leaseId: acks[0]! }] });
+      const s = await worker.status;
+      assert.equal(s.code, status.INVALID_ARGUMENT);
+      assert.equal(s.details, 'acks: at most 10000 acks and nacks per message (got 10001)');
+    },
+  );
+
+  it(
+    'packs settle errors into messages a default client accepts (under 4 MiB each)',
+    { timeout: 30_000 },
+    async () => {
+      const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 0 });
+      // Malformed ids come back as sent: 600 of 8 KB make 4.8 MB of settle errors.
+      const acks = Array.from({ length: 600 }, (_, i) => `${i}:${'x'.repeat(8000)}`);
+      worker.send({ acks });
+      await worker.waitForSettleErrors(600, 10_000);
+      const sizes = worker.messages.map((m) => JSON.stringify(m).length);
+      assert.ok(sizes.length >= 2, `${sizes.length} message(s)`);
+      assert.ok(Math.max(...sizes) < 4 * 1024 * 1024, `messages of ${sizes.join(', ')} bytes`);
+      worker.end();
+      assert.equal((await worker.status).code, status.OK);
+    },
+  );
+
   it('settles inline: good acks succeed, bad ones come back in settle_errors and the stream goes on', async () => {
     const queue = uniqueName();
     const ids = await enqueueMany(queue, 3);

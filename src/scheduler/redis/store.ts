@@ -46,6 +46,8 @@ export interface RedisStoreOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Most leases one ack.lua call settles (a stream message may carry thousands). */
+const ACK_CHUNK = 1000;
 /** Most ready-log entries one pending listing looks at per tier. */
 const READY_LOG_SCAN = 20_000;
 
@@ -137,13 +139,22 @@ export class RedisJobStore implements JobStore {
     if (error) throw error;
   }
 
-  /** Acks leases of one queue in one script call; an error per lease that was not acked. */
+  /**
+   * Acks leases of one queue; an error per lease that was not acked. A long list goes in script
+   * calls of ACK_CHUNK, one after the other, so no call holds Redis long and other clients'
+   * commands run in between.
+   */
   async ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>> {
-    const args = [this.retentionMs, ...leases.flatMap((l) => [l.seq, l.token])];
-    const codes = (await this.call('ack', queue, args)) as number[];
-    return leases.map((l, i) =>
-      codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined,
-    );
+    const errors: Array<SchedulerError | undefined> = [];
+    for (let at = 0; at < leases.length; at += ACK_CHUNK) {
+      const chunk = leases.slice(at, at + ACK_CHUNK);
+      const args = [this.retentionMs, ...chunk.flatMap((l) => [l.seq, l.token])];
+      const codes = (await this.call('ack', queue, args)) as number[];
+      chunk.forEach((l, i) =>
+        errors.push(codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined),
+      );
+    }
+    return errors;
   }
 
   async nack(
