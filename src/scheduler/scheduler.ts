@@ -36,6 +36,8 @@ export interface SchedulerOptions extends Limits {
   defaultMaxAttempts: number;
   maxBatchSize: number;
   maxLeaseCount: number;
+  /** Most bytes of jobs on one listing page: clients commonly refuse messages over 4 MiB. */
+  maxPageBytes: number;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
@@ -44,6 +46,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   defaultMaxAttempts: 5,
   maxBatchSize: 10_000,
   maxLeaseCount: 1000,
+  maxPageBytes: 3.5 * 1024 * 1024,
 };
 
 /**
@@ -230,6 +233,7 @@ export class Scheduler {
       tier: page.tier,
       pageSize,
       pageToken,
+      maxBytes: this.options.maxPageBytes,
     });
   }
 

@@ -64,6 +64,11 @@ export interface ListQuery {
   state: ListableState;
   /** Pending only: one tier's jobs. */
   tier?: string;
+  /**
+   * A page holds jobs up to this many bytes (jobBytes; at least one job): the rest of the page
+   * comes with the next token.
+   */
+  maxBytes: number;
   pageSize: number;
   /** An offset, as text; '' for the first page. */
   pageToken: string;

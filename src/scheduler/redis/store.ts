@@ -5,16 +5,17 @@
 import { randomFillSync } from 'node:crypto';
 import { SchedulerError, ScriptCode, scriptError } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
-import type {
-  DeadPage,
-  EnqueueResult,
-  Job,
-  LeaseBatch,
-  LeasedJob,
-  NackResult,
-  QueueStats,
-  StateCounts,
-  TierStats,
+import {
+  jobBytes,
+  type DeadPage,
+  type EnqueueResult,
+  type Job,
+  type LeaseBatch,
+  type LeasedJob,
+  type NackResult,
+  type QueueStats,
+  type StateCounts,
+  type TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
 import {
@@ -261,11 +262,9 @@ export class RedisJobStore implements JobStore {
     entries.sort((a, b) => a.score - b.score);
     const page = entries.slice(offset, offset + pageSize).map((e) => e.seq);
     const read = await Promise.all(page.map((seq) => this.read(queue, seq, 'list_jobs')));
-    const jobs = read.filter((job): job is Job => job !== undefined);
-    return {
-      jobs,
-      nextPageToken: entries.length > offset + pageSize ? String(offset + pageSize) : '',
-    };
+    const { jobs, taken } = fillPage(read, query.maxBytes);
+    const more = taken < page.length || entries.length > offset + pageSize;
+    return { jobs, nextPageToken: more ? String(offset + taken) : '' };
   }
 
   /**
@@ -394,4 +393,24 @@ function leaseName(lease: LeaseRef): string {
 
 function sum<T>(items: T[], f: (item: T) => number): number {
   return items.reduce((total, item) => total + f(item), 0);
+}
+
+/**
+ * The jobs of a page that fit in `maxBytes` (at least one), and how many entries they used
+ * (jobs gone since their entry was read take no room).
+ */
+function fillPage(read: Array<Job | undefined>, maxBytes: number): { jobs: Job[]; taken: number } {
+  const jobs: Job[] = [];
+  let bytes = 0;
+  let taken = 0;
+  for (const job of read) {
+    if (job) {
+      const size = jobBytes(job);
+      if (jobs.length > 0 && bytes + size > maxBytes) break;
+      jobs.push(job);
+      bytes += size;
+    }
+    taken += 1;
+  }
+  return { jobs, taken };
 }
