@@ -74,6 +74,19 @@ export interface ListQuery {
   pageToken: string;
 }
 
+/**
+ * Upkeep of queues nobody leases from: expired leases and due delayed jobs moved, dead jobs past
+ * retention pruned, found through an index of queues by their next due time (see upkeep.ts).
+ */
+export interface UpkeepStore {
+  /** Takes up to `limit` queues whose upkeep is due; other replicas skip them for `claimMs`. */
+  claimDue(limit: number, claimMs: number): Promise<string[]>;
+  /** Runs a claimed queue's upkeep and records when it next falls due. */
+  upkeep(queue: string): Promise<void>;
+  /** Marks every known queue due now: at start-up, for due work the index may not know of. */
+  markAllDue(): Promise<void>;
+}
+
 /** Tells waiting consumers that a queue may have ready jobs (across replicas). */
 export interface WakeSignal {
   subscribe(listener: (queue: string) => void): () => void;

@@ -1,7 +1,7 @@
 /**
  * The composition root: the only module that reads process.env. It builds config, logger, Redis,
- * the domain, the dispatcher and the servers, and wires signals. `startServer` is what tests use
- * to run real servers in-process on port 0.
+ * the domain, the dispatcher, the upkeep timer and the servers, and wires signals. `startServer`
+ * is what tests use to run real servers in-process on port 0.
  */
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -10,6 +10,7 @@ import { RedisRateLimiter } from '../scheduler/redis/rate-limiter';
 import { RedisJobStore } from '../scheduler/redis/store';
 import { RedisWakeSignal } from '../scheduler/redis/wake';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../scheduler/scheduler';
+import { Upkeep } from '../scheduler/upkeep';
 import type { TierResolver } from '../scheduler/tiers/resolver';
 import { createMongoTierResolver } from '../scheduler/tiers/mongo';
 import { StaticTierResolver } from '../scheduler/tiers/static';
@@ -52,6 +53,7 @@ interface App {
   health: HealthService;
   wake: RedisWakeSignal;
   dispatcher: Dispatcher;
+  upkeep: Upkeep;
   streams: LeaseStreams;
   server: Server;
   monitor: RedisMonitor;
@@ -82,7 +84,11 @@ function createTierResolver(config: Config, log: Logger, metrics: Metrics): Tier
   });
 }
 
-function createScheduler(config: Config, redis: App['redis'], tiers: TierResolver): Scheduler {
+function createScheduler(
+  config: Config,
+  redis: App['redis'],
+  tiers: TierResolver,
+): { scheduler: Scheduler; store: RedisJobStore } {
   const store = new RedisJobStore(redis, {
     weights: config.tiers.weights,
     backoff: { baseMs: config.store.backoffBaseMs, capMs: config.store.backoffCapMs },
@@ -92,7 +98,7 @@ function createScheduler(config: Config, redis: App['redis'], tiers: TierResolve
   });
   const limiter = config.rateLimit && new RedisRateLimiter(redis, config.rateLimit);
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits };
-  return new Scheduler(store, tiers, options, limiter);
+  return { scheduler: new Scheduler(store, tiers, options, limiter), store };
 }
 
 function buildApp(
@@ -103,7 +109,8 @@ function buildApp(
   metrics: Metrics,
   { auth }: Security,
 ): App {
-  const scheduler = createScheduler(config, redis, tiers);
+  const { scheduler, store } = createScheduler(config, redis, tiers);
+  const upkeep = new Upkeep(store, log.child({ component: 'upkeep' }));
   metrics.watchQueues(scheduler);
   redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
@@ -143,6 +150,7 @@ function buildApp(
     health,
     wake,
     dispatcher,
+    upkeep,
     streams,
     server,
     monitor,
@@ -156,7 +164,7 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
   app.state.stopping = true;
   log.info({ graceMs }, 'shutting down');
   app.health.set('NOT_SERVING');
-  await app.dispatcher.stop();
+  await Promise.all([app.dispatcher.stop(), app.upkeep.stop()]);
   await app.streams.closeAll();
   app.health.close();
   if (!(await shutdownGrpc(app.server, graceMs)))
@@ -187,6 +195,7 @@ export async function startServer(config: Config, log: Logger): Promise<ServerHa
   if (redisReady) await subscribed;
   else subscribed.catch((err: unknown) => log.error({ err }, 'wake subscription failed'));
   app.dispatcher.start();
+  app.upkeep.start();
   await app.monitor.start();
   const port = await bind(app.server, config.grpc.port, security.credentials);
   const ready = (): boolean => !app.state.stopping && app.monitor.isUp;

@@ -222,4 +222,26 @@ describe('Lease stream', () => {
     await sleep(50);
     assert.equal((await getJob(jobId!)).job!.state, 'JOB_STATE_LEASED');
   });
+
+  it('brings an expired lease back within about a second with no worker connected', async () => {
+    const queue = uniqueName();
+    const [jobId] = await enqueueMany(queue, 1);
+    const worker = new TestWorker(t.client, {
+      queue,
+      credits: 1,
+      visibilityTimeout: { seconds: 0, nanos: 300e6 },
+    });
+    await worker.waitForJobs(1);
+    worker.cancel();
+    await worker.status;
+    const started = Date.now();
+    let state = '';
+    while (Date.now() - started < 4000) {
+      state = String((await getJob(jobId!)).job!.state);
+      if (state !== 'JOB_STATE_LEASED') break;
+      await sleep(50);
+    }
+    assert.notEqual(state, 'JOB_STATE_LEASED', 'still leased 4 s after its deadline');
+    assert.equal((await counts(queue)).leased, 0, 'stats agree');
+  });
 });

@@ -17,7 +17,7 @@ import {
   type StateCounts,
   type TierStats,
 } from '../job';
-import type { JobStore, ListQuery, NewJob } from '../store';
+import type { JobStore, ListQuery, NewJob, UpkeepStore } from '../store';
 import {
   HEAD_BYTES,
   TOKEN_CHARS,
@@ -28,6 +28,7 @@ import {
 } from './codec';
 import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
+import { UpkeepIndex } from './upkeep-index';
 
 export interface RedisStoreOptions {
   /** Tier -> weight for the fair share, e.g. premium=1000, free=100. */
@@ -76,8 +77,9 @@ export function leaseTokens(count: number): string {
   return parts.join('');
 }
 
-export class RedisJobStore implements JobStore {
+export class RedisJobStore implements JobStore, UpkeepStore {
   private readonly scripts: Scripts;
+  private readonly index: UpkeepIndex;
   private readonly fallbackWeight: number;
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly dedupWindowMs: number;
@@ -90,6 +92,7 @@ export class RedisJobStore implements JobStore {
     private readonly options: RedisStoreOptions,
   ) {
     this.scripts = new Scripts(redis, options.weights, options.pinnedNow, options.tierCaps);
+    this.index = new UpkeepIndex(redis, options.pinnedNow);
     this.fallbackWeight = Math.min(...options.weights.values());
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
     this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;
@@ -105,6 +108,10 @@ export class RedisJobStore implements JobStore {
       this.call('enqueue', queue, args) as Promise<Array<string | number>>,
       this.register(queue),
     ]);
+    // After the script, so an upkeep claimed meanwhile cannot take the mark for work not there.
+    const delays = jobs.flatMap((job) => (job.delayMs ? [job.delayMs] : []));
+    if (delays.length > 0)
+      await this.guard('enqueue', this.index.markIn(queue, Math.min(...delays)));
     return jobs.map((_, i) => ({
       jobId: formatJobId(queue, String(reply[i * 3])),
       duplicate: reply[i * 3 + 1] === 1,
@@ -113,6 +120,34 @@ export class RedisJobStore implements JobStore {
   }
 
   async lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
+    const batch = await this.leaseCall(queue, count, visibilityMs);
+    // Not awaited: the jobs are leased either way. A lost mark delays the upkeep of this queue's
+    // deadlines only if no worker leases from it again (and until a restart marks every queue).
+    if (batch.nextWakeInMs !== undefined)
+      this.index.markIn(queue, batch.nextWakeInMs).catch(() => undefined);
+    return batch;
+  }
+
+  async claimDue(limit: number, claimMs: number): Promise<string[]> {
+    return this.guard('upkeep', this.index.claim(limit, claimMs));
+  }
+
+  /** lease.lua for no job: due work moved, dead jobs past retention pruned; then the index. */
+  async upkeep(queue: string): Promise<void> {
+    const { nextWakeInMs } = await this.leaseCall(queue, 0, 1);
+    await this.guard('upkeep', this.index.done(queue, nextWakeInMs));
+  }
+
+  async markAllDue(): Promise<void> {
+    for (const queue of await this.queues())
+      await this.guard('upkeep', this.index.markIn(queue, 0));
+  }
+
+  private async leaseCall(
     queue: string,
     count: number,
     visibilityMs: number | readonly number[],
@@ -177,6 +212,8 @@ export class RedisJobStore implements JobStore {
     ])) as number | [string, number];
     if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
     const [state, at] = reply;
+    if (state === 'S') await this.guard('nack', this.index.markAt(lease.queue, Number(at)));
+    if (state === 'X') await this.guard('nack', this.index.markIn(lease.queue, this.retentionMs));
     if (state === 'X') return { state: 'dead' };
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }

@@ -10,14 +10,17 @@ ARGV[6] lease tokens, 12 chars each (TOKEN_CHARS), one per job that may be lease
         lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
 ARGV[11] retention (ms)
-Returns {ms until the next due job or lease deadline (-1: none), n, then n times: seq, record}
+Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n, then
+n times: seq, record}
 (the record as leased: state, attempt, deadline and token already rewritten; lib.lua).
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
 rewrite its head, charge the tenant). The tiers (a handful) are read once and written back
-once; the virtual times, the leased set and the counters once per call. Idle members and old
-dead jobs are pruned at most once a second per queue: they only cost memory.
+once; the virtual times, the leased set and the counters once per call. Idle members are pruned
+at most once a second per queue: they only cost memory. Dead jobs past retention leave when due
+(a bounded number per call), with their tier's count. With count 0 it is the queue's upkeep
+(redis/upkeep.ts): due work moved, nothing leased.
 ]]
 local now = now_ms()
 local count_wanted = tonumber(ARGV[4])
@@ -219,12 +222,30 @@ if now - last_prune >= PRUNE_EVERY_MS then
   for _, t in ipairs(tiers) do touched[t.name] = true end
   for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
   prune_idle(K.tidle, 'vt')
-  rcall('ZREMRANGEBYSCORE', K.dead, '-inf', now - policy.retention)
+end
+
+-- Dead jobs past retention: off the dead set and their tier's count, and their record deleted
+-- (bury() keeps it DEAD_GRACE_MS longer, for its tier). A record already gone (its queue had no
+-- upkeep for that long) leaves its tier's count as it is.
+local next_dead = head_score(K.dead)
+if next_dead and next_dead + policy.retention <= now then
+  local old = rcall('ZRANGEBYSCORE', K.dead, '-inf', now - policy.retention, 'LIMIT', 0, max_moves)
+  for _, seq in ipairs(old) do
+    local job = load_job(seq)
+    if job then
+      count('dead', job.tier, -1)
+      rcall('DEL', k_job(seq))
+    end
+  end
+  call_chunked('ZREM', K.dead, old)
+  flush()
+  next_dead = head_score(K.dead)
 end
 
 if next_due == nil then next_due = head_score(K.delayed) end
 if next_deadline == nil then next_deadline = head_score(K.leased)
 elseif leased > 0 then next_deadline = math.min(next_deadline or math.huge, first_deadline) end
-local wake_at = math.min(next_due or math.huge, next_deadline or math.huge)
+local wake_at = math.min(next_due or math.huge, next_deadline or math.huge,
+  next_dead and next_dead + policy.retention or math.huge)
 if wake_at ~= math.huge then out[1] = math.max(0, wake_at - now) end
 return out

@@ -405,11 +405,16 @@ local function finish(seq, job, state, now, retention_ms)
   close_record(k_job(seq), b36(job.a, 2), state, time_text(now), retention_ms)
 end
 
+-- A dead job's record outlives its retention by this much, so lease.lua's prune of the dead set
+-- can still read its tier (and take it off the tier's count) before deleting it.
+local DEAD_GRACE_MS = 3600000
+
 local function bury(seq, job, now, retention_ms)
   rcall('ZADD', K.dead, now, seq)
   count('dead', job.tier, 1)
   count('deadlettered', job.tier, 1)
   finish(seq, job, 'X', now, retention_ms)
+  if retention_ms > 0 then rcall('PEXPIRE', k_job(seq), retention_ms + DEAD_GRACE_MS) end
 end
 
 -- Capped exponential backoff with "equal jitter": half fixed, half random. `jitter` in [0, 1).
