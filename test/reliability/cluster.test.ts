@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
+import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { startClusterPair, type ClusterPair, type TestCluster } from '../helpers/cluster';
 import { uniqueName } from '../helpers/redis';
@@ -106,5 +107,39 @@ describe('on a Redis Cluster', () => {
     );
     // Without pub/sub the idle worker would wait for its 2 s safety timer.
     assert.ok(Math.max(...latencies) < 500, `latencies ${latencies.join(', ')} ms`);
+  });
+
+  it('brings expired leases back with no worker connected, on queues of every master', async () => {
+    const queues = await cluster.queuesOnEveryMaster('cupkeep', 1);
+    const jobIds: string[] = [];
+    for (const queue of queues) {
+      const requests = [{ queue, tenantId: 'acme', payload: Buffer.from('x') }];
+      const res = await unary<EnqueueBatchResponse__Output>((cb) =>
+        a.client.enqueueBatch({ requests }, cb),
+      );
+      jobIds.push(res.results[0]!.job!.jobId);
+      const worker = new TestWorker(b.client, {
+        queue,
+        credits: 1,
+        visibilityTimeout: { seconds: 0, nanos: 300e6 },
+      });
+      await worker.waitForJobs(1);
+      worker.cancel();
+      await worker.status;
+    }
+    // The upkeep index is in its own slot: the timer finds every queue through it.
+    const started = Date.now();
+    let states: string[] = [];
+    while (Date.now() - started < 5000) {
+      states = await Promise.all(
+        jobIds.map(async (jobId) => {
+          const got = await unary<GetJobResponse__Output>((cb) => a.client.getJob({ jobId }, cb));
+          return String(got.job!.state);
+        }),
+      );
+      if (!states.includes('JOB_STATE_LEASED')) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(!states.includes('JOB_STATE_LEASED'), `states ${states.join(', ')}`);
   });
 });
