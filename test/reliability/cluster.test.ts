@@ -7,11 +7,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
-import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { startClusterPair, type ClusterPair, type TestCluster } from '../helpers/cluster';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, unary, type TestServer } from '../helpers/server';
+import {
+  TestWorker,
+  leaseAndVanish,
+  statesOnceUnleased,
+  unary,
+  type TestServer,
+} from '../helpers/server';
 import { summarize } from './checker';
 import { LoadRun, describeReport } from './run';
 import { wakeLatency } from './wake';
@@ -118,28 +123,10 @@ describe('on a Redis Cluster', () => {
         a.client.enqueueBatch({ requests }, cb),
       );
       jobIds.push(res.results[0]!.job!.jobId);
-      const worker = new TestWorker(b.client, {
-        queue,
-        credits: 1,
-        visibilityTimeout: { seconds: 0, nanos: 300e6 },
-      });
-      await worker.waitForJobs(1);
-      worker.cancel();
-      await worker.status;
+      await leaseAndVanish(b.client, queue, 300);
     }
     // The upkeep index is in its own slot: the timer finds every queue through it.
-    const started = Date.now();
-    let states: string[] = [];
-    while (Date.now() - started < 5000) {
-      states = await Promise.all(
-        jobIds.map(async (jobId) => {
-          const got = await unary<GetJobResponse__Output>((cb) => a.client.getJob({ jobId }, cb));
-          return String(got.job!.state);
-        }),
-      );
-      if (!states.includes('JOB_STATE_LEASED')) break;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const states = await statesOnceUnleased(a.client, jobIds, 5000);
     assert.ok(!states.includes('JOB_STATE_LEASED'), `states ${states.join(', ')}`);
   });
 });

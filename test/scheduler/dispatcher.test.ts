@@ -35,6 +35,19 @@ function job(n: number, visibilityMs = 0): LeasedJob {
   };
 }
 
+/** Resolves as soon as `done()` holds, looking again on each `event`. */
+function once(events: EventEmitter, event: string, done: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (!done()) return;
+      events.off(event, check);
+      resolve();
+    };
+    events.on(event, check);
+    check();
+  });
+}
+
 /** Lets every promise continuation that is ready run (the group deals in one). */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -68,15 +81,7 @@ class FakeSource implements LeaseSource {
 
   /** Resolves once `n` lease calls were made in all. */
   called(n: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.calls.length < n) return;
-        this.events.off('call', check);
-        resolve();
-      };
-      this.events.on('call', check);
-      check();
-    });
+    return once(this.events, 'call', () => this.calls.length >= n);
   }
 
   async lease(queue: string, count: number, visibilityMs: readonly number[]): Promise<LeaseBatch> {
@@ -111,15 +116,7 @@ class Sink {
   };
 
   got(n: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = (): void => {
-        if (this.jobs.length < n) return;
-        this.events.off('jobs', check);
-        resolve();
-      };
-      this.events.on('jobs', check);
-      check();
-    });
+    return once(this.events, 'jobs', () => this.jobs.length >= n);
   }
 }
 

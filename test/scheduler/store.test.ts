@@ -9,7 +9,7 @@ import { parseJobId, parseLeaseId } from '../../src/scheduler/ids';
 import { idempotencyKey, jobKey, readyLogKey } from '../../src/scheduler/redis/keys';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { uniqueName } from '../helpers/redis';
-import { T0, checkInvariant, harness, snapshot, type Harness } from './harness';
+import { T0, checkInvariant, harness, scriptCalls, snapshot, type Harness } from './harness';
 
 let h: Harness;
 let queue: string;
@@ -22,14 +22,6 @@ afterEach(async () => {
 function input(extra: Partial<EnqueueInput> = {}): EnqueueInput {
   queue ??= uniqueName();
   return { queue, tenantId: 'acme', payload: Buffer.from('{"to":"a@b.c"}'), ...extra };
-}
-
-/** Script calls Redis has run (EVALSHA and EVAL), from its own statistics. */
-async function scriptCalls(): Promise<number> {
-  const info = await h.redis.info('commandstats');
-  let calls = 0;
-  for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(m[1]);
-  return calls;
 }
 
 function fresh(): void {
@@ -87,9 +79,9 @@ describe('enqueue, lease, ack', () => {
     while (leases.length < 2500)
       leases.push(...(await h.scheduler.lease(queue, 1000, 30_000)).jobs.map((j) => j.leaseId));
     await h.redis.ping(); // after the lease calls' upkeep marks (not awaited by lease)
-    const before = await scriptCalls();
+    const before = await scriptCalls(h.redis);
     const errors = await h.scheduler.ackMany(leases);
-    assert.equal((await scriptCalls()) - before, 3, 'three ack.lua calls');
+    assert.equal((await scriptCalls(h.redis)) - before, 3, 'three ack.lua calls');
     assert.ok(errors.every((e) => e === undefined));
     const stats = await h.scheduler.stats(queue);
     assert.deepEqual(stats.counts, { pending: 0, scheduled: 0, leased: 0, dead: 0 });

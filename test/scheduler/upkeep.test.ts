@@ -11,7 +11,7 @@ import { UPKEEP_DUE_KEY, UPKEEP_MARKS_KEY } from '../../src/scheduler/redis/keys
 import { UpkeepIndex } from '../../src/scheduler/redis/upkeep-index';
 import { Upkeep } from '../../src/scheduler/upkeep';
 import { uniqueName } from '../helpers/redis';
-import { T0, checkInvariant, harness, type Harness } from './harness';
+import { T0, checkInvariant, harness, scriptCalls, type Harness } from './harness';
 
 const RETENTION_MS = 60_000;
 let h: Harness;
@@ -35,14 +35,6 @@ async function fresh(): Promise<void> {
 
 function input(extra: Partial<EnqueueInput> = {}): EnqueueInput {
   return { queue, tenantId: 'acme', payload: Buffer.from('p'), ...extra };
-}
-
-/** Script calls Redis has run (EVALSHA and EVAL), from its own statistics. */
-async function scriptCalls(): Promise<number> {
-  const info = await h.redis.info('commandstats');
-  let calls = 0;
-  for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(m[1]);
-  return calls;
 }
 
 describe('upkeep with no worker connected', () => {
@@ -98,10 +90,10 @@ describe('upkeep with no worker connected', () => {
     await h.scheduler.enqueue(input({ delayMs: 1000 }));
     h.clock.now += 1000;
     await upkeep.runOnce(); // the due queue: a claim, its upkeep, its index entry
-    const before = await scriptCalls();
+    const before = await scriptCalls(h.redis);
     h.clock.now += 60_000;
     await upkeep.runOnce();
-    assert.equal((await scriptCalls()) - before, 1, 'one claim, no script per queue');
+    assert.equal((await scriptCalls(h.redis)) - before, 1, 'one claim, no script per queue');
   });
 });
 

@@ -7,7 +7,15 @@ import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueReq
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, seconds, sleep, unary, useTestServer } from '../helpers/server';
+import {
+  TestWorker,
+  leaseAndVanish,
+  seconds,
+  sleep,
+  statesOnceUnleased,
+  unary,
+  useTestServer,
+} from '../helpers/server';
 
 // A short backoff so an expired lease is back quickly.
 const t = useTestServer({
@@ -226,21 +234,8 @@ describe('Lease stream', () => {
   it('brings an expired lease back within about a second with no worker connected', async () => {
     const queue = uniqueName();
     const [jobId] = await enqueueMany(queue, 1);
-    const worker = new TestWorker(t.client, {
-      queue,
-      credits: 1,
-      visibilityTimeout: { seconds: 0, nanos: 300e6 },
-    });
-    await worker.waitForJobs(1);
-    worker.cancel();
-    await worker.status;
-    const started = Date.now();
-    let state = '';
-    while (Date.now() - started < 4000) {
-      state = String((await getJob(jobId!)).job!.state);
-      if (state !== 'JOB_STATE_LEASED') break;
-      await sleep(50);
-    }
+    await leaseAndVanish(t.client, queue, 300);
+    const [state] = await statesOnceUnleased(t.client, [jobId!], 4000);
     assert.notEqual(state, 'JOB_STATE_LEASED', 'still leased 4 s after its deadline');
     assert.equal((await counts(queue)).leased, 0, 'stats agree');
   });
