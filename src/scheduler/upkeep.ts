@@ -15,6 +15,9 @@ export interface UpkeepLog {
   warn(fields: object, message: string): void;
 }
 
+/** Told of every queue upkeep run (metrics). */
+export type UpkeepObserver = (outcome: 'ok' | 'failed') => void;
+
 export interface UpkeepOptions {
   /** Time between rounds: due work is handled within about this long. */
   intervalMs: number;
@@ -42,6 +45,7 @@ export class Upkeep {
     private readonly store: UpkeepStore,
     private readonly log: UpkeepLog,
     options: Partial<UpkeepOptions> = {},
+    private readonly observe: UpkeepObserver = () => undefined,
   ) {
     this.options = { ...DEFAULT_UPKEEP_OPTIONS, ...options };
   }
@@ -106,7 +110,9 @@ export class Upkeep {
   private async visit(queue: string): Promise<void> {
     try {
       await this.store.upkeep(queue);
+      this.observe('ok');
     } catch (err) {
+      this.observe('failed');
       // The claim runs out and a later round (here or on another replica) tries again.
       this.log.warn({ err, queue }, 'queue upkeep failed');
     }

@@ -110,7 +110,9 @@ function buildApp(
   { auth }: Security,
 ): App {
   const { scheduler, store } = createScheduler(config, redis, tiers);
-  const upkeep = new Upkeep(store, log.child({ component: 'upkeep' }));
+  const upkeep = new Upkeep(store, log.child({ component: 'upkeep' }), {}, (outcome) =>
+    metrics.upkeepRuns.inc({ outcome }),
+  );
   metrics.watchQueues(scheduler);
   redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);

@@ -17,9 +17,10 @@ const RETENTION_MS = 60_000;
 let h: Harness;
 let upkeep: Upkeep;
 let queue: string;
+const outcomes: string[] = [];
 before(async () => {
   h = await harness({ own: true, store: { retentionMs: RETENTION_MS } });
-  upkeep = new Upkeep(h.store, { warn: () => undefined });
+  upkeep = new Upkeep(h.store, { warn: () => undefined }, {}, (outcome) => outcomes.push(outcome));
 });
 after(() => h.close());
 afterEach(async () => {
@@ -43,7 +44,9 @@ describe('upkeep with no worker connected', () => {
     const { jobId } = await h.scheduler.enqueue(input());
     await h.scheduler.lease(queue, 1, 1000);
     h.clock.now += 1001;
+    outcomes.length = 0;
     await upkeep.runOnce();
+    assert.deepEqual(outcomes, ['ok'], 'one queue visited, and observed');
     const job = await h.scheduler.getJob(jobId);
     assert.equal(job.state, 'scheduled', 'retried after its backoff');
     assert.equal(job.lastError, 'lease expired');
