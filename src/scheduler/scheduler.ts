@@ -36,6 +36,8 @@ export interface SchedulerOptions extends Limits {
   defaultMaxAttempts: number;
   maxBatchSize: number;
   maxLeaseCount: number;
+  /** Most bytes of jobs on one listing page: clients commonly refuse messages over 4 MiB. */
+  maxPageBytes: number;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
@@ -44,6 +46,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   defaultMaxAttempts: 5,
   maxBatchSize: 10_000,
   maxLeaseCount: 1000,
+  maxPageBytes: 3.5 * 1024 * 1024,
 };
 
 /**
@@ -111,11 +114,20 @@ export class Scheduler {
     return results;
   }
 
-  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
+  /** `visibilityMs`: one timeout for every job, or the i-th job's (`count` of them). */
+  async lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
     checkName('queue', queue);
     checkCount('credits', count, 1, this.options.maxLeaseCount);
-    checkDuration('visibility_timeout', visibilityMs, 1);
-    return this.store.lease(queue, count, visibilityMs);
+    if (typeof visibilityMs === 'number')
+      return this.store.lease(queue, count, checkDuration('visibility_timeout', visibilityMs, 1));
+    if (visibilityMs.length !== count)
+      throw invalidArgument('visibility_timeout', `needs one timeout per job (${count})`);
+    const each = visibilityMs.map((ms) => checkDuration('visibility_timeout', ms, 1));
+    return this.store.lease(queue, count, each);
   }
 
   async ack(leaseId: string): Promise<void> {
@@ -126,6 +138,13 @@ export class Scheduler {
    * Acks many leases with one script call per queue (a worker's inline acks). Each lease gets
    * its own outcome: undefined when acked, else the error (malformed, stale, expired...).
    */
+  /** The acks and nacks of one stream message: at most maxBatchSize, as for EnqueueBatch. */
+  checkSettleCount(count: number): void {
+    const max = this.options.maxBatchSize;
+    if (count > max)
+      throw invalidArgument('acks', `at most ${max} acks and nacks per message (got ${count})`);
+  }
+
   async ackMany(leaseIds: string[]): Promise<Array<SchedulerError | undefined>> {
     const results = new Array<SchedulerError | undefined>(leaseIds.length);
     const parsed: Array<{ i: number; lease: LeaseRef }> = [];
@@ -217,6 +236,7 @@ export class Scheduler {
       tier: page.tier,
       pageSize,
       pageToken,
+      maxBytes: this.options.maxPageBytes,
     });
   }
 

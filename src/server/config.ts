@@ -37,6 +37,11 @@ export interface Config {
     /** GRPC_MAX_CONNECTION_AGE_GRACE_MS (60000): how long calls may finish on a recycled connection. */
     maxConnectionAgeGraceMs: number;
     /**
+     * LEASE_OPEN_TIMEOUT_MS (10000, 100..600000): a Lease stream that sends no first message by
+     * then ends with INVALID_ARGUMENT, so idle streams cannot pile up.
+     */
+    leaseOpenTimeoutMs: number;
+    /**
      * TLS_CERT_FILE and TLS_KEY_FILE (PEM; both or neither): unset means plaintext. TLS_CA_FILE:
      * when set, clients must present a certificate signed by it (mTLS).
      */
@@ -177,6 +182,7 @@ const schema = z.object({
   GRPC_KEEPALIVE_TIMEOUT_MS: int(10_000, 1000),
   GRPC_MAX_CONNECTION_AGE_MS: int(1_800_000, 1000),
   GRPC_MAX_CONNECTION_AGE_GRACE_MS: int(60_000, 0),
+  LEASE_OPEN_TIMEOUT_MS: int(10_000, 100, 600_000),
   TLS_CERT_FILE: file,
   TLS_KEY_FILE: file,
   TLS_CA_FILE: file,
@@ -298,6 +304,7 @@ function toConfig(e: Env): Config {
       keepaliveTimeoutMs: e.GRPC_KEEPALIVE_TIMEOUT_MS,
       maxConnectionAgeMs: e.GRPC_MAX_CONNECTION_AGE_MS,
       maxConnectionAgeGraceMs: e.GRPC_MAX_CONNECTION_AGE_GRACE_MS,
+      leaseOpenTimeoutMs: e.LEASE_OPEN_TIMEOUT_MS,
       tls:
         e.TLS_CERT_FILE && e.TLS_KEY_FILE
           ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE, caFile: e.TLS_CA_FILE }

@@ -11,9 +11,9 @@ import type { EnqueueBatchResult } from '../generated/scheduler/v1/EnqueueBatchR
 import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/SchedulerService';
 import type { Dispatcher } from '../scheduler/dispatcher';
 import { groupBy } from '../scheduler/group-by';
-import type { SchedulerError } from '../scheduler/errors';
+import { ScriptCode, scriptError, type SchedulerError } from '../scheduler/errors';
 import { parseJobId, parseLeaseId } from '../scheduler/ids';
-import type { EnqueueResult } from '../scheduler/job';
+import type { EnqueueResult, Job } from '../scheduler/job';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { Schedules } from '../scheduler/schedules/service';
 import {
@@ -67,6 +67,15 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
   /** Lease ids carry their queue: a worker may only settle jobs of queues it was granted. */
   const leaseQueue = (grant: Grant, leaseId: string): void =>
     grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
+  /**
+   * A job of a tenant outside the caller's grant answers exactly as a missing job does, so a
+   * tenant-limited token cannot learn which ids exist (no PERMISSION_DENIED oracle).
+   */
+  const visibleJob = async (grant: Grant, jobId: string): Promise<Job> => {
+    const job = await scheduler.getJob(jobId);
+    if (grant.tenantDenied(job.tenantId)) throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', job.id);
+    return job;
+  };
   return {
     Enqueue: unary('Enqueue', async (req, grant) => {
       grant.requireQueue(req.queue);
@@ -123,14 +132,12 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     }),
     GetJob: unary('GetJob', async (req, grant) => {
       grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
-      const job = await scheduler.getJob(req.jobId);
-      grant.requireTenant(job.tenantId, 'job_id');
-      return { job: toProtoJob(job) };
+      return { job: toProtoJob(await visibleJob(grant, req.jobId)) };
     }),
     CancelJob: unary('CancelJob', async (req, grant) => {
       grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
       // A job's tenant never changes, so checking it before cancelling is race-free.
-      if (!grant.allTenants) grant.requireTenant((await scheduler.getJob(req.jobId)).tenantId);
+      if (!grant.allTenants) await visibleJob(grant, req.jobId);
       return { job: toProtoJob(await scheduler.cancelJob(req.jobId)) };
     }),
     GetQueueStats: unary('GetQueueStats', async (req, grant) => {

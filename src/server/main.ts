@@ -1,7 +1,7 @@
 /**
  * The composition root: the only module that reads process.env. It builds config, logger, Redis,
- * the domain, the dispatcher and the servers, and wires signals. `startServer` is what tests use
- * to run real servers in-process on port 0.
+ * the domain, the dispatcher, the upkeep timer and the servers, and wires signals. `startServer`
+ * is what tests use to run real servers in-process on port 0.
  */
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -13,6 +13,7 @@ import { RedisWakeSignal } from '../scheduler/redis/wake';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../scheduler/scheduler';
 import { ScheduleRunner } from '../scheduler/schedules/runner';
 import { Schedules } from '../scheduler/schedules/service';
+import { Upkeep } from '../scheduler/upkeep';
 import type { TierResolver } from '../scheduler/tiers/resolver';
 import { createMongoTierResolver } from '../scheduler/tiers/mongo';
 import { StaticTierResolver } from '../scheduler/tiers/static';
@@ -59,6 +60,7 @@ interface App {
   wake: RedisWakeSignal;
   dispatcher: Dispatcher;
   runner: ScheduleRunner;
+  upkeep: Upkeep;
   streams: LeaseStreams;
   server: Server;
   monitor: RedisMonitor;
@@ -119,7 +121,11 @@ function createSchedules(
   return { schedules, runner };
 }
 
-function createScheduler(config: Config, redis: App['redis'], tiers: TierResolver): Scheduler {
+function createScheduler(
+  config: Config,
+  redis: App['redis'],
+  tiers: TierResolver,
+): { scheduler: Scheduler; store: RedisJobStore } {
   const store = new RedisJobStore(redis, {
     weights: config.tiers.weights,
     backoff: { baseMs: config.store.backoffBaseMs, capMs: config.store.backoffCapMs },
@@ -129,7 +135,7 @@ function createScheduler(config: Config, redis: App['redis'], tiers: TierResolve
   });
   const limiter = config.rateLimit && new RedisRateLimiter(redis, config.rateLimit);
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits };
-  return new Scheduler(store, tiers, options, limiter);
+  return { scheduler: new Scheduler(store, tiers, options, limiter), store };
 }
 
 function buildApp(
@@ -141,14 +147,25 @@ function buildApp(
   { auth }: Security,
   tracing: Tracing,
 ): App {
-  const scheduler = createScheduler(config, redis, tiers);
+  const { scheduler, store } = createScheduler(config, redis, tiers);
+  const upkeep = new Upkeep(store, log.child({ component: 'upkeep' }), {}, (outcome) =>
+    metrics.upkeepRuns.inc({ outcome }),
+  );
   metrics.watchQueues(scheduler);
   metrics.setTierWeights(config.tiers.weights);
   redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
-  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth, tracing });
+  const streams = new LeaseStreams({
+    scheduler,
+    dispatcher,
+    metrics,
+    log,
+    auth,
+    tracing,
+    openTimeoutMs: config.grpc.leaseOpenTimeoutMs,
+  });
   const notify = (queue: string): void => dispatcher.notify(queue);
   const { schedules, runner } = createSchedules(config, redis, tiers, metrics, notify, log);
   const deps = { scheduler, schedules, dispatcher, metrics, log, auth, tracing };
@@ -180,6 +197,7 @@ function buildApp(
     wake,
     dispatcher,
     runner,
+    upkeep,
     streams,
     server,
     monitor,
@@ -194,7 +212,7 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
   app.state.stopping = true;
   log.info({ graceMs }, 'shutting down');
   app.health.set('NOT_SERVING');
-  await Promise.all([app.dispatcher.stop(), app.runner.stop()]);
+  await Promise.all([app.dispatcher.stop(), app.runner.stop(), app.upkeep.stop()]);
   await app.streams.closeAll();
   app.health.close();
   if (!(await shutdownGrpc(app.server, graceMs)))
@@ -235,6 +253,7 @@ export async function startServer(
   else subscribed.catch((err: unknown) => log.error({ err }, 'wake subscription failed'));
   app.dispatcher.start();
   app.runner.start();
+  app.upkeep.start();
   await app.monitor.start();
   const port = await bind(app.server, config.grpc.port, security.credentials);
   const ready = (): boolean => !app.state.stopping && app.monitor.isUp;

@@ -84,6 +84,12 @@ export class Metrics {
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 1800, 3600],
     registers: [this.registry],
   });
+  readonly upkeepRuns = new Counter({
+    name: 'scheduler_upkeep_queues_total',
+    help: 'Queue upkeeps run by the upkeep timer (due work of queues with no worker), by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly redisErrors = new Counter({
     name: 'scheduler_redis_errors_total',
     help: 'Errors reported by the Redis connection',

@@ -47,16 +47,18 @@ before(async () => {
 
 after(() => rmSync(project, { recursive: true, force: true }));
 
-it('depends on grpc-js and proto-loader only, at the ranges the repository uses', () => {
+it('depends on grpc-js, proto-loader and the OpenTelemetry API only, at the ranges the repository uses', () => {
   const sdk = manifest(join(root, 'sdk/package.json'));
   const repo = manifest(join(root, 'package.json'));
   const optionalPeers = Object.keys(sdk.peerDependencies ?? {}).filter(
     (p) => sdk.peerDependenciesMeta?.[p]?.optional,
   );
   assert.deepEqual(optionalPeers, Object.keys(sdk.peerDependencies ?? {}), 'peers are optional');
+  // @opentelemetry/api is a no-op until an application installs an OpenTelemetry SDK.
   assert.deepEqual(Object.keys(sdk.dependencies ?? {}).sort(), [
     '@grpc/grpc-js',
     '@grpc/proto-loader',
+    '@opentelemetry/api',
   ]);
   for (const [name, range] of Object.entries(sdk.dependencies ?? {})) {
     assert.equal(range, repo.dependencies?.[name], `${name} range differs from package.json`);

@@ -7,6 +7,7 @@ import { after, before } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import type { ProtoGrpcType } from '../../src/generated/scheduler';
+import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { LeaseRequest } from '../../src/generated/scheduler/v1/LeaseRequest';
 import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
 import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
@@ -204,3 +205,41 @@ export class TestWorker {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Leases one job of `queue` for `visibilityMs` on a stream, then cuts the stream: a dead worker. */
+export async function leaseAndVanish(
+  client: Client,
+  queue: string,
+  visibilityMs: number,
+): Promise<void> {
+  const worker = new TestWorker(client, {
+    queue,
+    credits: 1,
+    visibilityTimeout: seconds(visibilityMs),
+  });
+  await worker.waitForJobs(1);
+  worker.cancel();
+  await worker.status;
+}
+
+/**
+ * The jobs' states once none is LEASED any more (looking every 50 ms), or as they are after
+ * `timeoutMs`: for leases that must come back with no worker connected.
+ */
+export async function statesOnceUnleased(
+  client: Client,
+  jobIds: string[],
+  timeoutMs: number,
+): Promise<string[]> {
+  const started = Date.now();
+  for (;;) {
+    const states = await Promise.all(
+      jobIds.map(async (jobId) => {
+        const got = await unary<GetJobResponse__Output>((cb) => client.getJob({ jobId }, cb));
+        return String(got.job!.state);
+      }),
+    );
+    if (!states.includes('JOB_STATE_LEASED') || Date.now() - started > timeoutMs) return states;
+    await sleep(50);
+  }
+}

@@ -46,7 +46,7 @@ describe('job record', () => {
       const attempt = pickInt(rnd, 1, 1000);
       const deadline = 1_800_000_000_000 + pickInt(rnd, 0, 1e9);
       const record = Buffer.concat([
-        Buffer.from(leasedHead(attempt, deadline, 'AbC-_9xy0z', 1_790_000_000_123)),
+        Buffer.from(leasedHead(attempt, deadline, 'AbC-_9xy0z12', 1_790_000_000_123)),
         encodeTail(job),
       ]);
       const decoded = jobFromRecord('q', '42', record);
@@ -63,7 +63,7 @@ describe('job record', () => {
       assert.equal(decoded.idempotencyKey, job.idempotencyKey);
       assert.deepEqual(decoded.headers, job.headers ?? {});
       assert.equal(decoded.lastError, '');
-      assert.equal(leaseToken(record), 'AbC-_9xy0z');
+      assert.equal(leaseToken(record), 'AbC-_9xy0z12');
       assert.deepEqual(recordHead(record), { state: 'L', time: timeText(deadline) });
     }
   });

@@ -66,6 +66,14 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   };
 }
 
+/** Script calls Redis has run (EVALSHA and EVAL), from its own statistics. */
+export async function scriptCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let calls = 0;
+  for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(m[1]);
+  return calls;
+}
+
 /** Every key of a queue with its type and content, for "changes nothing" assertions. */
 export async function snapshot(redis: Redis, queue: string): Promise<Record<string, unknown>> {
   const keys = (await redis.keys(`${queuePrefix(queue).replace(/[{}]/g, '\\$&')}:*`)).sort();

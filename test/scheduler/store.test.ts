@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { isSchedulerError } from '../../src/scheduler/errors';
-import { parseJobId } from '../../src/scheduler/ids';
+import { parseJobId, parseLeaseId } from '../../src/scheduler/ids';
 import { idempotencyKey, jobKey, queuePrefix, readyLogKey } from '../../src/scheduler/redis/keys';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { uniqueName } from '../helpers/redis';
-import { T0, checkInvariant, harness, snapshot, type Harness } from './harness';
+import { T0, checkInvariant, harness, scriptCalls, snapshot, type Harness } from './harness';
 
 let h: Harness;
 let queue: string;
@@ -70,6 +70,21 @@ describe('enqueue, lease, ack', () => {
       ttl > 0 && ttl <= 24 * 3600 * 1000,
       'a finished job is kept for the retention period',
     );
+  });
+
+  it('acks a long list in script calls of 1,000, so no call holds Redis long', async () => {
+    fresh();
+    await h.scheduler.enqueueBatch(Array.from({ length: 2500 }, () => input()));
+    const leases: string[] = [];
+    while (leases.length < 2500)
+      leases.push(...(await h.scheduler.lease(queue, 1000, 30_000)).jobs.map((j) => j.leaseId));
+    await h.redis.ping(); // after the lease calls' upkeep marks (not awaited by lease)
+    const before = await scriptCalls(h.redis);
+    const errors = await h.scheduler.ackMany(leases);
+    assert.equal((await scriptCalls(h.redis)) - before, 3, 'three ack.lua calls');
+    assert.ok(errors.every((e) => e === undefined));
+    const stats = await h.scheduler.stats(queue);
+    assert.deepEqual(stats.counts, { pending: 0, scheduled: 0, leased: 0, dead: 0 });
   });
 
   it('never delivers an acked job again', async () => {
@@ -214,6 +229,23 @@ describe('lease fencing', () => {
       'an extended lease is not redelivered',
     );
     await h.scheduler.ack(leased.leaseId);
+  });
+
+  it('gives every lease id of a call its own random part: a neighbour’s id cannot be guessed', async () => {
+    fresh();
+    await h.scheduler.enqueueBatch(Array.from({ length: 64 }, () => input()));
+    const { jobs } = await h.scheduler.lease(queue, 64, 30_000);
+    const tokens = jobs.map((j) => parseLeaseId(j.leaseId).token);
+    assert.equal(new Set(tokens).size, 64);
+    for (const token of tokens) assert.match(token, /^[A-Za-z0-9_-]{12}$/, '72 bits, base64url');
+    // The tokens share nothing beyond chance: no common prefix of a quarter of their length.
+    const prefixes = new Set(tokens.map((t) => t.slice(0, 3)));
+    assert.ok(prefixes.size > 56, `${prefixes.size} distinct 3-char prefixes of 64`);
+    // The first id's neighbour, guessed the old way (same random part, next counter), is stale.
+    const [first, second] = jobs;
+    const guess = `${queue}/${parseLeaseId(second!.leaseId).seq}/${parseLeaseId(first!.leaseId).token}`;
+    await rejects(h.scheduler.extendLease(guess, 60_000), 'failed_precondition', 'lease_id');
+    await h.scheduler.ack(second!.leaseId);
   });
 
   it('rejects malformed lease ids and job ids as invalid arguments', async () => {
@@ -371,11 +403,27 @@ describe('delays, idempotency, cancel', () => {
     ]);
     assert.equal((batch[1] as { duplicate: boolean }).duplicate, true);
     assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
-    await h.redis.del(idempotencyKey(queue, 'order-1')); // what the window's expiry does
+    await h.redis.del(idempotencyKey(queue, 'acme', 'order-1')); // what the window's expiry does
     const later = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
     assert.notEqual(later.jobId, first.jobId);
-    const ttl = await h.redis.pttl(idempotencyKey(queue, 'order-1'));
+    const ttl = await h.redis.pttl(idempotencyKey(queue, 'acme', 'order-1'));
     assert.ok(ttl > 23 * 3600 * 1000, 'the key is remembered for the dedup window');
+  });
+
+  it('keeps idempotency keys apart per tenant: the same key never returns another tenant’s job', async () => {
+    fresh();
+    const a = await h.scheduler.enqueue(input({ tenantId: 'ta', idempotencyKey: 'order-42' }));
+    const b = await h.scheduler.enqueue(input({ tenantId: 'tb', idempotencyKey: 'order-42' }));
+    assert.equal(b.duplicate, false);
+    assert.notEqual(b.jobId, a.jobId);
+    assert.equal((await h.scheduler.getJob(b.jobId)).tenantId, 'tb');
+    const [againA, againB] = await h.scheduler.enqueueBatch([
+      input({ tenantId: 'ta', idempotencyKey: 'order-42' }),
+      input({ tenantId: 'tb', idempotencyKey: 'order-42' }),
+    ]);
+    assert.deepEqual(againA, { ...a, duplicate: true });
+    assert.deepEqual(againB, { ...b, duplicate: true });
+    assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
   });
 
   it('cancels pending, scheduled and dead jobs, but not leased or finished ones', async () => {

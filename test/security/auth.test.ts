@@ -35,6 +35,7 @@ const TOKENS = {
   worker: 'tok-worker-0123456789',
   reader: 'tok-reader-0123456789',
   admin: 'tok-admin-0123456789',
+  producerAdmin: 'tok-acme-admin-0123456789',
   root: 'tok-root-0123456789',
   scheduler: 'tok-scheduler-0123456789',
   schedulerGlobex: 'tok-scheduler-globex-0123456789',
@@ -83,6 +84,13 @@ before(async () => {
       scopes: ['schedule'],
       queues: ['billing-*'],
       tenants: ['globex'],
+    },
+    {
+      name: 'acme-admin',
+      token: TOKENS.producerAdmin,
+      scopes: ['admin'],
+      queues: ['*'],
+      tenants: ['acme'],
     },
     {
       name: 'root',
@@ -264,8 +272,26 @@ describe('read and admin grants', () => {
     const err = await rpcError(
       unary((cb) => as(TOKENS.reader).getJob({ jobId: theirs.jobId }, cb)),
     );
-    assert.equal(err.code, status.PERMISSION_DENIED);
-    assert.match(err.details, /job_id: tenant globex is not granted/);
+    const missing = `${queue}/999999`;
+    const none = await rpcError(unary((cb) => as(TOKENS.reader).getJob({ jobId: missing }, cb)));
+    // Another tenant's job answers as a missing one does: no oracle of which ids exist.
+    assert.equal(err.code, status.NOT_FOUND);
+    assert.equal(none.code, status.NOT_FOUND);
+    assert.equal(err.details, `job ${theirs.jobId} not found`);
+    assert.equal(none.details, `job ${missing} not found`);
+  });
+
+  it('answers a tenant-limited CancelJob of another tenant’s job as NOT_FOUND, and leaves it', async () => {
+    const queue = uniqueName('billing');
+    const theirs = await enqueue(as(TOKENS.root), { queue, tenantId: 'globex' });
+    const err = await rpcError(
+      unary((cb) => as(TOKENS.producerAdmin).cancelJob({ jobId: theirs.jobId }, cb)),
+    );
+    assert.equal(err.code, status.NOT_FOUND);
+    const job = await unary<GetJobResponse__Output>((cb) =>
+      as(TOKENS.admin).getJob({ jobId: theirs.jobId }, cb),
+    );
+    assert.equal(job.job?.state, 'JOB_STATE_PENDING');
   });
 
   it('refuses queue-wide listings to a token limited to some tenants', async () => {

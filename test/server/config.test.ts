@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     assert.equal(c.authTokensFile, undefined);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.shutdownGraceMs, 25_000);
+    assert.equal(c.grpc.leaseOpenTimeoutMs, 10_000);
     assert.deepEqual(c.limits, { maxPayloadBytes: 1_048_576, defaultMaxAttempts: 5 });
     assert.deepEqual(c.store, {
       dedupWindowMs: 86_400_000,
@@ -74,6 +75,10 @@ describe('loadConfig', () => {
     assert.match(message, /GRPC_PORT: must be an integer in 0\.\.65535 \(got "70000"\)/);
     assert.match(message, /LOG_LEVEL: must be one of/);
     assert.match(message, /METRICS_PORT: must be an integer/);
+    assert.match(
+      configError({ LEASE_OPEN_TIMEOUT_MS: '50' }),
+      /LEASE_OPEN_TIMEOUT_MS: must be an integer in 100\.\.600000 \(got "50"\)/,
+    );
   });
 
   it('rejects weights that are not positive integers', () => {

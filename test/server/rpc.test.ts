@@ -313,3 +313,51 @@ describe('ListJobs', () => {
     assertField(await rpcError(bad), status.INVALID_ARGUMENT, 'state');
   });
 });
+
+describe('ListJobs and ListDeadJobs with large payloads', () => {
+  // The default payload limit (1 MiB): eight jobs make 8 MiB, twice what a client accepts.
+  const big = useTestServer({ STATIC_TIERS: 'acme=premium' });
+  const stats = (queue: string): Promise<GetQueueStatsResponse__Output> =>
+    unary((cb) => big.client.getQueueStats({ queue }, cb));
+
+  it('packs pages under 4 MiB and gives the rest with a page token', async () => {
+    const queue = uniqueName();
+    const payload = Buffer.alloc(1024 * 1024 - 100, 7); // just under MAX_PAYLOAD_BYTES
+    const requests = Array.from({ length: 8 }, () => ({ queue, tenantId: 'acme', payload }));
+    const batch = await unary<EnqueueBatchResponse__Output>((cb) =>
+      big.client.enqueueBatch({ requests }, cb),
+    );
+    const ids = batch.results.map((r) => r.job!.jobId);
+    for (const listing of ['pending', 'dead'] as const) {
+      if (listing === 'dead') {
+        const worker = new TestWorker(big.client, { queue, credits: 8 });
+        const jobs = await worker.waitForJobs(8);
+        worker.send({ nacks: jobs.map((j) => ({ leaseId: j.leaseId, noRetry: true })) });
+        await waitFor(async () => (await stats(queue)).counts?.dead === '8');
+        worker.end();
+      }
+      const seen: string[] = [];
+      let pageToken = '';
+      do {
+        // A default client: it refuses replies over 4 MiB.
+        const page = await unary<ListDeadJobsResponse__Output>((cb) =>
+          listing === 'dead'
+            ? big.client.listDeadJobs({ queue, pageToken }, cb)
+            : big.client.listJobs({ queue, state: 'JOB_STATE_PENDING', pageToken }, cb),
+        );
+        assert.ok(page.jobs.length > 0 && page.jobs.length <= 3, `${page.jobs.length} jobs`);
+        seen.push(...page.jobs.map((j) => j.id));
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '');
+      assert.deepEqual(seen, ids, `every ${listing} job once, in order`);
+    }
+  });
+});
+
+/** Waits until `done` holds, looking again every 20 ms, for up to 5 s. */
+async function waitFor(done: () => Promise<boolean>): Promise<void> {
+  for (const end = Date.now() + 5000; !(await done());) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -23,11 +23,13 @@ const AT = {
   attempt: 1,
   time: 3,
   token: 12,
-  enqueued: 22,
-  priority: 31,
-  maxAttempts: 32,
+  enqueued: 24,
+  priority: 33,
+  maxAttempts: 34,
 };
-const FIELDS_AT = 34;
+const FIELDS_AT = 36;
+/** A lease token: 9 random bytes as base64url, so every lease id has 72 random bits. */
+export const TOKEN_CHARS = 12;
 const TIME_DIGITS = 9;
 const COLON = 0x3a;
 
@@ -76,7 +78,7 @@ export function recordHead(record: Buffer): { state: string; time: string } {
 
 /** The lease token written by lease.lua: meaningful while the job is leased. */
 export function leaseToken(record: Buffer): string {
-  return record.toString('latin1', AT.token, AT.token + 10);
+  return record.toString('latin1', AT.token, AT.token + TOKEN_CHARS);
 }
 
 export function jobFromRecord(queue: string, seq: string, record: Buffer): Job {

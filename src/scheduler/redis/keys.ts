@@ -18,9 +18,18 @@ export function metaKey(queue: string): string {
   return `${queuePrefix(queue)}:meta`;
 }
 
-export function idempotencyKey(queue: string, key: string): string {
-  return `${queuePrefix(queue)}:idem:${key}`;
+/** Unique per (queue, tenant); the tenant's length first, as tenant names may contain ':'. */
+export function idempotencyKey(queue: string, tenant: string, key: string): string {
+  return `${queuePrefix(queue)}:idem:${tenant.length}:${tenant}:${key}`;
 }
+
+/**
+ * The upkeep index (upkeep-index.ts): queues by the time their next due work falls due, and the
+ * queues marked since their entry was claimed. Both share one hash tag, so their scripts are
+ * atomic on Redis Cluster; `/` cannot occur in a queue name, so no queue shares the slot by name.
+ */
+export const UPKEEP_DUE_KEY = 'sched:{/upkeep}:due';
+export const UPKEEP_MARKS_KEY = 'sched:{/upkeep}:marks';
 
 /** Registry of queues seen, for operators and the metrics collector (not per queue: no tag). */
 export const QUEUES_KEY = 'sched:queues';

@@ -28,7 +28,7 @@ export type ScriptArg = string | number | Buffer;
 /** Keys a script takes after the meta key (in KEYS[2..]); the others take the meta key only. */
 const EXTRA_KEYS: Partial<Record<ScriptName, number>> = { schedule_upsert: 3, schedule_fire: 2 };
 
-const SCRIPT_VERSION = 3;
+const SCRIPT_VERSION = 4;
 type Command = (...args: Array<ScriptArg | ScriptArg[]>) => Promise<unknown>;
 
 function commandName(name: ScriptName): string {

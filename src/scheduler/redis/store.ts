@@ -5,23 +5,32 @@
 import { randomFillSync } from 'node:crypto';
 import { SchedulerError, ScriptCode, scriptError } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
-import type {
-  DeadPage,
-  EnqueueResult,
-  Job,
-  LeaseBatch,
-  LeasedJob,
-  NackResult,
-  QueueStats,
-  StateCounts,
-  TierStats,
+import {
+  jobBytes,
+  type DeadPage,
+  type EnqueueResult,
+  type Job,
+  type LeaseBatch,
+  type LeasedJob,
+  type NackResult,
+  type QueueStats,
+  type StateCounts,
+  type TierStats,
 } from '../job';
-import type { JobStore, ListQuery, NewJob } from '../store';
+import type { JobStore, ListQuery, NewJob, UpkeepStore } from '../store';
 import { guard } from './guard';
 import { parseSamples, ratesOf } from '../rates';
-import { HEAD_BYTES, encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
+import {
+  HEAD_BYTES,
+  TOKEN_CHARS,
+  encodeTail,
+  jobFromRecord,
+  leaseToken,
+  recordHead,
+} from './codec';
 import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
+import { UpkeepIndex } from './upkeep-index';
 
 export interface RedisStoreOptions {
   /** Tier -> weight for the fair share, e.g. premium=1000, free=100. */
@@ -41,28 +50,38 @@ export interface RedisStoreOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
+/** Most leases one ack.lua call settles (a stream message may carry thousands). */
+const ACK_CHUNK = 1000;
 /** Most ready-log entries one pending listing looks at per tier. */
 const READY_LOG_SCAN = 20_000;
 
 /**
- * The random part of a lease call's tokens: 6 bytes as 8 base64url chars (lua/lib.lua), cut from
- * a pool refilled 512 calls at a time. randomBytes(6) costs ~6 µs a call in Node 20, the slice
- * ~0.3 µs, and a lease call is on every delivery's path.
+ * Lease tokens: 9 random bytes (72 bits) per lease, as 12 base64url chars (lua/lib.lua), so no
+ * lease id says anything about another. A call's tokens are one string cut from a pool refilled
+ * 64 KiB at a time: one randomFillSync per ~7,000 leases instead of a randomBytes per call.
  */
-const TOKEN_BYTES = 6;
-const tokenPool = Buffer.alloc(TOKEN_BYTES * 512);
+const TOKEN_BYTES = (TOKEN_CHARS / 4) * 3;
+const tokenPool = Buffer.alloc(64 * 1024 - ((64 * 1024) % TOKEN_BYTES));
 let tokenAt = tokenPool.length;
-function nextTokenPrefix(): string {
-  if (tokenAt === tokenPool.length) {
-    randomFillSync(tokenPool);
-    tokenAt = 0;
+export function leaseTokens(count: number): string {
+  const parts: string[] = [];
+  let left = count * TOKEN_BYTES;
+  while (left > 0) {
+    if (tokenAt === tokenPool.length) {
+      randomFillSync(tokenPool);
+      tokenAt = 0;
+    }
+    const take = Math.min(left, tokenPool.length - tokenAt);
+    parts.push(tokenPool.toString('base64url', tokenAt, tokenAt + take));
+    tokenAt += take;
+    left -= take;
   }
-  tokenAt += TOKEN_BYTES;
-  return tokenPool.toString('base64url', tokenAt - TOKEN_BYTES, tokenAt);
+  return parts.join('');
 }
 
-export class RedisJobStore implements JobStore {
+export class RedisJobStore implements JobStore, UpkeepStore {
   private readonly scripts: Scripts;
+  private readonly index: UpkeepIndex;
   private readonly fallbackWeight: number;
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly dedupWindowMs: number;
@@ -75,6 +94,7 @@ export class RedisJobStore implements JobStore {
     private readonly options: RedisStoreOptions,
   ) {
     this.scripts = new Scripts(redis, options.weights, options.pinnedNow, options.tierCaps);
+    this.index = new UpkeepIndex(redis, options.pinnedNow);
     this.fallbackWeight = Math.min(...options.weights.values());
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
     this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;
@@ -90,6 +110,10 @@ export class RedisJobStore implements JobStore {
       this.call('enqueue', queue, args) as Promise<Array<string | number>>,
       this.register(queue),
     ]);
+    // After the script, so an upkeep claimed meanwhile cannot take the mark for work not there.
+    const delays = jobs.flatMap((job) => (job.delayMs ? [job.delayMs] : []));
+    if (delays.length > 0)
+      await guard('enqueue', this.index.markIn(queue, Math.min(...delays)));
     return jobs.map((_, i) => ({
       jobId: formatJobId(queue, String(reply[i * 3])),
       duplicate: reply[i * 3 + 1] === 1,
@@ -97,12 +121,43 @@ export class RedisJobStore implements JobStore {
     }));
   }
 
-  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
-    const tokenPrefix = nextTokenPrefix();
+  async lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
+    const batch = await this.leaseCall(queue, count, visibilityMs);
+    // Not awaited: the jobs are leased either way. A lost mark delays the upkeep of this queue's
+    // deadlines only if no worker leases from it again (and until a restart marks every queue).
+    if (batch.nextWakeInMs !== undefined)
+      this.index.markIn(queue, batch.nextWakeInMs).catch(() => undefined);
+    return batch;
+  }
+
+  async claimDue(limit: number, claimMs: number): Promise<string[]> {
+    return guard('upkeep', this.index.claim(limit, claimMs));
+  }
+
+  /** lease.lua for no job: due work moved, dead jobs past retention pruned; then the index. */
+  async upkeep(queue: string): Promise<void> {
+    const { nextWakeInMs } = await this.leaseCall(queue, 0, 1);
+    await guard('upkeep', this.index.done(queue, nextWakeInMs));
+  }
+
+  async markAllDue(): Promise<void> {
+    for (const queue of await this.queues())
+      await guard('upkeep', this.index.markIn(queue, 0));
+  }
+
+  private async leaseCall(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
     const reply = (await this.callBuffer('lease', queue, [
       count,
-      visibilityMs,
-      tokenPrefix,
+      typeof visibilityMs === 'number' ? visibilityMs : visibilityMs.join(','),
+      leaseTokens(count),
       this.maxMoves,
       this.backoff.baseMs,
       this.backoff.capMs,
@@ -122,13 +177,22 @@ export class RedisJobStore implements JobStore {
     if (error) throw error;
   }
 
-  /** Acks leases of one queue in one script call; an error per lease that was not acked. */
+  /**
+   * Acks leases of one queue; an error per lease that was not acked. A long list goes in script
+   * calls of ACK_CHUNK, one after the other, so no call holds Redis long and other clients'
+   * commands run in between.
+   */
   async ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>> {
-    const args = [this.retentionMs, ...leases.flatMap((l) => [l.seq, l.token])];
-    const codes = (await this.call('ack', queue, args)) as number[];
-    return leases.map((l, i) =>
-      codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined,
-    );
+    const errors: Array<SchedulerError | undefined> = [];
+    for (let at = 0; at < leases.length; at += ACK_CHUNK) {
+      const chunk = leases.slice(at, at + ACK_CHUNK);
+      const args = [this.retentionMs, ...chunk.flatMap((l) => [l.seq, l.token])];
+      const codes = (await this.call('ack', queue, args)) as number[];
+      chunk.forEach((l, i) =>
+        errors.push(codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined),
+      );
+    }
+    return errors;
   }
 
   async nack(
@@ -150,6 +214,8 @@ export class RedisJobStore implements JobStore {
     ])) as number | [string, number];
     if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
     const [state, at] = reply;
+    if (state === 'S') await guard('nack', this.index.markAt(lease.queue, Number(at)));
+    if (state === 'X') await guard('nack', this.index.markIn(lease.queue, this.retentionMs));
     if (state === 'X') return { state: 'dead' };
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }
@@ -247,11 +313,9 @@ export class RedisJobStore implements JobStore {
     entries.sort((a, b) => a.score - b.score);
     const page = entries.slice(offset, offset + pageSize).map((e) => e.seq);
     const read = await Promise.all(page.map((seq) => this.read(queue, seq, 'list_jobs')));
-    const jobs = read.filter((job): job is Job => job !== undefined);
-    return {
-      jobs,
-      nextPageToken: entries.length > offset + pageSize ? String(offset + pageSize) : '',
-    };
+    const { jobs, taken } = fillPage(read, query.maxBytes);
+    const more = taken < page.length || entries.length > offset + pageSize;
+    return { jobs, nextPageToken: more ? String(offset + taken) : '' };
   }
 
   /**
@@ -360,4 +424,24 @@ function leaseName(lease: LeaseRef): string {
 
 function sum<T>(items: T[], f: (item: T) => number): number {
   return items.reduce((total, item) => total + f(item), 0);
+}
+
+/**
+ * The jobs of a page that fit in `maxBytes` (at least one), and how many entries they used
+ * (jobs gone since their entry was read take no room).
+ */
+function fillPage(read: Array<Job | undefined>, maxBytes: number): { jobs: Job[]; taken: number } {
+  const jobs: Job[] = [];
+  let bytes = 0;
+  let taken = 0;
+  for (const job of read) {
+    if (job) {
+      const size = jobBytes(job);
+      if (jobs.length > 0 && bytes + size > maxBytes) break;
+      jobs.push(job);
+      bytes += size;
+    }
+    taken += 1;
+  }
+  return { jobs, taken };
 }

@@ -1,9 +1,11 @@
 --[[ enqueue.lua: adds jobs to one queue, in order.
 KEYS[1] meta key          ARGV[1] queue    ARGV[2] pinned time or ''   ARGV[3] tier weights
 ARGV[4] dedup window (ms) ARGV[5] number of jobs
-then 3 values per job: delay (ms), idempotency key ('' for none), and the record's tail
+then 3 values per job: delay (ms), idempotency key ('' for none; unique per queue and tenant),
+and the record's tail
 (priority, max attempts, text fields, payload: lib.lua, encoded by codec.ts).
-Returns, per job: seq, 1 if it was a duplicate else 0, tier (the first job's, for a duplicate).
+Returns, per job: seq, 1 if it was a duplicate else 0, tier (the first job's, for a duplicate:
+always a job of the same tenant).
 Per new job it writes the record (one SET, lib.lua add_job); the ready structures, counters and
 the job counter are written once per batch (flush()).
 ]]

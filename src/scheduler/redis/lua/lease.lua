@@ -3,21 +3,30 @@ leases up to `count` ready jobs by the fairness policy. A tier with a concurrenc
 that has that many jobs leased in this queue is skipped for this call but stays active, so it is
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
 KEYS[1] meta key        ARGV[1] queue           ARGV[2] pinned time or ''
-ARGV[3] tier weights    ARGV[4] count           ARGV[5] visibility (ms)
-ARGV[6] lease token prefix (8 chars)            ARGV[7] max moves
+ARGV[3] tier weights    ARGV[4] count
+ARGV[5] visibility (ms): one for every job, or `v1,v2,...`, the i-th leased job's (streams of
+        one queue with different timeouts share one call)
+ARGV[6] lease tokens, 12 chars each (TOKEN_CHARS), one per job that may be leased: every
+        lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
 ARGV[11] retention (ms)
-Returns {ms until the next due job or lease deadline (-1: none), n, then n times: seq, record}
+Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n, then
+n times: seq, record}
 (the record as leased: state, attempt, deadline and token already rewritten; lib.lua).
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
 rewrite its head, charge the tenant). The tiers (a handful) are read once and written back
-once; the virtual times, the leased set and the counters once per call. Idle members and old
-dead jobs are pruned at most once a second per queue: they only cost memory.
+once; the virtual times, the leased set and the counters once per call. Idle members are pruned
+at most once a second per queue: they only cost memory. Dead jobs past retention leave when due
+(a bounded number per call), with their tier's count. With count 0 it is the queue's upkeep
+(redis/upkeep.ts): due work moved, nothing leased.
 ]]
 local now = now_ms()
-local count_wanted, visibility = tonumber(ARGV[4]), tonumber(ARGV[5])
+local count_wanted = tonumber(ARGV[4])
+local visibilities = {}
+for v in string.gmatch(ARGV[5], '[^,]+') do visibilities[#visibilities + 1] = tonumber(v) end
+local function visibility_of(k) return visibilities[k] or visibilities[1] end
 local max_moves = tonumber(ARGV[7])
 local policy = { base = tonumber(ARGV[8]), cap = tonumber(ARGV[9]), jitter = tonumber(ARGV[10]),
   retention = tonumber(ARGV[11]) }
@@ -111,9 +120,8 @@ local out = { -1, 0 }
 local leased_seqs = {}
 local stale_log = {}
 local touched = {}
-local deadline = now + visibility
-local deadline_text = time_text(deadline)
 local leased = 0
+local first_deadline = math.huge
 -- Per tier: jobs leased by this call, counted once at the end.
 local leased_of = {}
 while leased < count_wanted do
@@ -135,14 +143,16 @@ while leased < count_wanted do
     -- An emptied band, tenant or tier is healed by the branches below on the next turn.
   elseif seq then
     leased = leased + 1
+    local deadline = now + visibility_of(leased)
+    first_deadline = math.min(first_deadline, deadline)
     local tenant_has_more = true
     if rcall('EXISTS', band) == 0 then
       rcall('ZREM', priorities, priority)
       tenant_has_more = rcall('EXISTS', priorities) == 1
     end
     stale_log[seq .. ':' .. rec_time(rec)] = true
-    local head = 'L' .. b36(rec_attempt(rec) + 1, 2) .. deadline_text ..
-        ARGV[6] .. b36(leased, 2)
+    local head = 'L' .. b36(rec_attempt(rec) + 1, 2) .. time_text(deadline) ..
+        string.sub(ARGV[6], (leased - 1) * TOKEN_CHARS + 1, leased * TOKEN_CHARS)
     rcall('SETRANGE', key, 0, head)
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
@@ -213,12 +223,30 @@ if now - last_prune >= PRUNE_EVERY_MS then
   for _, t in ipairs(tiers) do touched[t.name] = true end
   for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
   prune_idle(K.tidle, 'vt')
-  rcall('ZREMRANGEBYSCORE', K.dead, '-inf', now - policy.retention)
+end
+
+-- Dead jobs past retention: off the dead set and their tier's count, and their record deleted
+-- (bury() keeps it DEAD_GRACE_MS longer, for its tier). A record already gone (its queue had no
+-- upkeep for that long) leaves its tier's count as it is.
+local next_dead = head_score(K.dead)
+if next_dead and next_dead + policy.retention <= now then
+  local old = rcall('ZRANGEBYSCORE', K.dead, '-inf', now - policy.retention, 'LIMIT', 0, max_moves)
+  for _, seq in ipairs(old) do
+    local job = load_job(seq)
+    if job then
+      count('dead', job.tier, -1)
+      rcall('DEL', k_job(seq))
+    end
+  end
+  call_chunked('ZREM', K.dead, old)
+  flush()
+  next_dead = head_score(K.dead)
 end
 
 if next_due == nil then next_due = head_score(K.delayed) end
 if next_deadline == nil then next_deadline = head_score(K.leased)
-elseif leased > 0 then next_deadline = math.min(next_deadline or math.huge, deadline) end
-local wake_at = math.min(next_due or math.huge, next_deadline or math.huge)
+elseif leased > 0 then next_deadline = math.min(next_deadline or math.huge, first_deadline) end
+local wake_at = math.min(next_due or math.huge, next_deadline or math.huge,
+  next_dead and next_dead + policy.retention or math.huge)
 if wake_at ~= math.huge then out[1] = math.max(0, wake_at - now) end
 return out

@@ -34,18 +34,20 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
                               deadlettered, expired)
   :rates               list   `<time>:<enqueued>:<dispatched>` samples of the queue's totals,
                               oldest first, one per 5 s at most, the last 13 (stats.lua)
-  :idem:<key>          string seq of the first job enqueued with that idempotency key
+  :idem:<n>:<tenant>:<key>
+                       string seq of the first job the tenant enqueued with that idempotency
+                              key (n: the tenant's length, so the parts cannot run together)
 
 The job record (codec.ts reads it; offsets 0-based as SETRANGE counts them). Numbers are base 36,
 zero-padded: 9 digits of milliseconds last until the year 5188.
   0  s  state, 1 char: P pending, S scheduled, L leased, D succeeded, X dead, C cancelled
   1  a  attempt, 2 digits
   3  u  by state: ready since (P), due (S), lease deadline (L), finish time (D, X, C); 9 digits
-  12 l  lease token, 10 chars, meaningful while leased only
-  22 e  enqueue time, 9 digits
-  31 p  priority, 1 digit, 0-9
-  32 m  max attempts, 2 digits
-  34 tier, tenant, idempotency key, headers JSON, last error: each as `<length>:<bytes>`
+  12 l  lease token, 12 chars (72 random bits, base64url), meaningful while leased only
+  24 e  enqueue time, 9 digits
+  33 p  priority, 1 digit, 0-9
+  34 m  max attempts, 2 digits
+  36 tier, tenant, idempotency key, headers JSON, last error: each as `<length>:<bytes>`
      then the payload, to the end
 s, a, u and l come first so that a lease rewrites them with one SETRANGE. Everything from p on
 (the tail) is encoded by the server (codec.ts encodeTail); enqueue.lua only writes the head.
@@ -83,7 +85,8 @@ local function k_band(tier, tenant, priority)
   return P .. ':q:' .. tier .. ':' .. tenant .. ':' .. priority
 end
 local function k_ready_log(tier) return P .. ':rlog:' .. tier end
-local function k_idem(key) return P .. ':idem:' .. key end
+-- Unique per (queue, tenant): the tenant's length first, as tenant names may contain ':'.
+local function k_idem(tenant, key) return P .. ':idem:' .. #tenant .. ':' .. tenant .. ':' .. key end
 
 local function now_ms()
   if ARGV[2] ~= '' then return tonumber(ARGV[2]) end
@@ -101,7 +104,8 @@ local function tier_stride(tier) return STRIDE / (weights[tier] or min_weight) e
 
 -- The job record (layout above). ------------------------------------------------------------
 local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
-local NO_TOKEN = '----------'
+local TOKEN_CHARS = 12
+local NO_TOKEN = string.rep('-', TOKEN_CHARS)
 
 -- `n` (a non-negative integer) in base 36, zero-padded to `width` digits.
 local function b36(n, width)
@@ -133,7 +137,7 @@ local function new_record(state, since, now, tail)
 end
 
 -- Where the text fields start (1-based) in a record, and in a tail as the server sends it.
-local RECORD_FIELDS, TAIL_FIELDS = 35, 4
+local RECORD_FIELDS, TAIL_FIELDS = 37, 4
 
 -- The first `n` text fields of a record (or of a tail, from TAIL_FIELDS), and where each
 -- starts; the payload follows the 5th.
@@ -166,9 +170,9 @@ local function load_job(seq)
     s = rec_state(rec),
     a = rec_attempt(rec),
     u = tonumber(rec_time(rec), 36),
-    l = string.sub(rec, 13, 22),
-    p = tonumber(string.sub(rec, 32, 32)),
-    m = tonumber(string.sub(rec, 33, 34), 36),
+    l = string.sub(rec, 13, 12 + TOKEN_CHARS),
+    p = tonumber(string.sub(rec, 34, 34)),
+    m = tonumber(string.sub(rec, 35, 36), 36),
     tier = names[1],
     tenant = names[2],
   }
@@ -418,11 +422,16 @@ local function finish(seq, job, state, now, retention_ms)
   close_record(k_job(seq), b36(job.a, 2), state, time_text(now), retention_ms)
 end
 
+-- A dead job's record outlives its retention by this much, so lease.lua's prune of the dead set
+-- can still read its tier (and take it off the tier's count) before deleting it.
+local DEAD_GRACE_MS = 3600000
+
 local function bury(seq, job, now, retention_ms)
   rcall('ZADD', K.dead, now, seq)
   count('dead', job.tier, 1)
   count('deadlettered', job.tier, 1)
   finish(seq, job, 'X', now, retention_ms)
+  if retention_ms > 0 then rcall('PEXPIRE', k_job(seq), retention_ms + DEAD_GRACE_MS) end
 end
 
 -- Capped exponential backoff with "equal jitter": half fixed, half random. `jitter` in [0, 1).
@@ -452,7 +461,7 @@ end
 -- `token` holds the job's lease at `now`, else -2 (not leased, or leased with another token) or
 -- -3 (the lease expired).
 local function fence(rec, token, now)
-  if rec_state(rec) ~= 'L' or string.sub(rec, 13, 22) ~= token then return -2 end
+  if rec_state(rec) ~= 'L' or string.sub(rec, 13, 12 + TOKEN_CHARS) ~= token then return -2 end
   if tonumber(rec_time(rec), 36) < now then return -3 end
   return 0
 end
@@ -473,15 +482,18 @@ end
 local function add_job(now, window, delay, idem, tail)
   local names = record_fields(tail, 2, TAIL_FIELDS)
   local job = { tier = names[1], tenant = names[2], p = tonumber(string.sub(tail, 1, 1)) }
-  local first = idem ~= '' and rcall('GET', k_idem(idem))
-  if first then
-    local seen = load_job(first)
+  local idem_key = idem ~= '' and k_idem(job.tenant, idem)
+  local first = idem_key and rcall('GET', idem_key)
+  local seen = first and load_job(first)
+  -- The key is the tenant's own, so `seen` is the tenant's job; the check guards the promise that
+  -- no reply names another tenant's job whatever wrote the key.
+  if first and (not seen or seen.tenant == job.tenant) then
     return first, 1, seen and seen.tier or job.tier
   end
   local seq = take_seq()
   local state, since = 'P', now
   if delay > 0 then state, since = 'S', now + delay end
-  if idem ~= '' then rcall('SET', k_idem(idem), seq, 'PX', window) end
+  if idem_key then rcall('SET', idem_key, seq, 'PX', window) end
   rcall('SET', k_job(seq), new_record(state, since, now, tail))
   count('enqueued', job.tier, 1)
   if delay > 0 then
