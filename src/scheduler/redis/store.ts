@@ -112,8 +112,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     ]);
     // After the script, so an upkeep claimed meanwhile cannot take the mark for work not there.
     const delays = jobs.flatMap((job) => (job.delayMs ? [job.delayMs] : []));
-    if (delays.length > 0)
-      await guard('enqueue', this.index.markIn(queue, Math.min(...delays)));
+    if (delays.length > 0) await guard('enqueue', this.index.markIn(queue, Math.min(...delays)));
     return jobs.map((_, i) => ({
       jobId: formatJobId(queue, String(reply[i * 3])),
       duplicate: reply[i * 3 + 1] === 1,
@@ -145,8 +144,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   }
 
   async markAllDue(): Promise<void> {
-    for (const queue of await this.queues())
-      await guard('upkeep', this.index.markIn(queue, 0));
+    for (const queue of await this.queues()) await guard('upkeep', this.index.markIn(queue, 0));
   }
 
   private async leaseCall(
