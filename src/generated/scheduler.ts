@@ -38,6 +38,8 @@ import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from './scheduler/v1/NackResponse';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from './scheduler/v1/RedriveDeadJobsRequest';
 import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from './scheduler/v1/RedriveDeadJobsResponse';
+import type { ReportProgressRequest as _scheduler_v1_ReportProgressRequest, ReportProgressRequest__Output as _scheduler_v1_ReportProgressRequest__Output } from './scheduler/v1/ReportProgressRequest';
+import type { ReportProgressResponse as _scheduler_v1_ReportProgressResponse, ReportProgressResponse__Output as _scheduler_v1_ReportProgressResponse__Output } from './scheduler/v1/ReportProgressResponse';
 import type { Schedule as _scheduler_v1_Schedule, Schedule__Output as _scheduler_v1_Schedule__Output } from './scheduler/v1/Schedule';
 import type { SchedulerServiceClient as _scheduler_v1_SchedulerServiceClient, SchedulerServiceDefinition as _scheduler_v1_SchedulerServiceDefinition } from './scheduler/v1/SchedulerService';
 import type { SettleResult as _scheduler_v1_SettleResult, SettleResult__Output as _scheduler_v1_SettleResult__Output } from './scheduler/v1/SettleResult';
@@ -45,6 +47,8 @@ import type { StateCounts as _scheduler_v1_StateCounts, StateCounts__Output as _
 import type { TierStats as _scheduler_v1_TierStats, TierStats__Output as _scheduler_v1_TierStats__Output } from './scheduler/v1/TierStats';
 import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from './scheduler/v1/UpsertScheduleRequest';
 import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from './scheduler/v1/UpsertScheduleResponse';
+import type { WatchJobRequest as _scheduler_v1_WatchJobRequest, WatchJobRequest__Output as _scheduler_v1_WatchJobRequest__Output } from './scheduler/v1/WatchJobRequest';
+import type { WatchJobResponse as _scheduler_v1_WatchJobResponse, WatchJobResponse__Output as _scheduler_v1_WatchJobResponse__Output } from './scheduler/v1/WatchJobResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -96,6 +100,8 @@ export interface ProtoGrpcType {
       NackResponse: MessageTypeDefinition<_scheduler_v1_NackResponse, _scheduler_v1_NackResponse__Output>
       RedriveDeadJobsRequest: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsRequest__Output>
       RedriveDeadJobsResponse: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsResponse__Output>
+      ReportProgressRequest: MessageTypeDefinition<_scheduler_v1_ReportProgressRequest, _scheduler_v1_ReportProgressRequest__Output>
+      ReportProgressResponse: MessageTypeDefinition<_scheduler_v1_ReportProgressResponse, _scheduler_v1_ReportProgressResponse__Output>
       Schedule: MessageTypeDefinition<_scheduler_v1_Schedule, _scheduler_v1_Schedule__Output>
       SchedulerService: SubtypeConstructor<typeof grpc.Client, _scheduler_v1_SchedulerServiceClient> & { service: _scheduler_v1_SchedulerServiceDefinition }
       SettleResult: MessageTypeDefinition<_scheduler_v1_SettleResult, _scheduler_v1_SettleResult__Output>
@@ -103,6 +109,8 @@ export interface ProtoGrpcType {
       TierStats: MessageTypeDefinition<_scheduler_v1_TierStats, _scheduler_v1_TierStats__Output>
       UpsertScheduleRequest: MessageTypeDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleRequest__Output>
       UpsertScheduleResponse: MessageTypeDefinition<_scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleResponse__Output>
+      WatchJobRequest: MessageTypeDefinition<_scheduler_v1_WatchJobRequest, _scheduler_v1_WatchJobRequest__Output>
+      WatchJobResponse: MessageTypeDefinition<_scheduler_v1_WatchJobResponse, _scheduler_v1_WatchJobResponse__Output>
     }
   }
 }

@@ -32,8 +32,12 @@ import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from '../../scheduler/v1/NackResponse';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from '../../scheduler/v1/RedriveDeadJobsRequest';
 import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from '../../scheduler/v1/RedriveDeadJobsResponse';
+import type { ReportProgressRequest as _scheduler_v1_ReportProgressRequest, ReportProgressRequest__Output as _scheduler_v1_ReportProgressRequest__Output } from '../../scheduler/v1/ReportProgressRequest';
+import type { ReportProgressResponse as _scheduler_v1_ReportProgressResponse, ReportProgressResponse__Output as _scheduler_v1_ReportProgressResponse__Output } from '../../scheduler/v1/ReportProgressResponse';
 import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from '../../scheduler/v1/UpsertScheduleRequest';
 import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from '../../scheduler/v1/UpsertScheduleResponse';
+import type { WatchJobRequest as _scheduler_v1_WatchJobRequest, WatchJobRequest__Output as _scheduler_v1_WatchJobRequest__Output } from '../../scheduler/v1/WatchJobRequest';
+import type { WatchJobResponse as _scheduler_v1_WatchJobResponse, WatchJobResponse__Output as _scheduler_v1_WatchJobResponse__Output } from '../../scheduler/v1/WatchJobResponse';
 
 export interface SchedulerServiceClient extends grpc.Client {
   Ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
@@ -167,6 +171,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  
   UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
   UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
   UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
@@ -175,6 +188,11 @@ export interface SchedulerServiceClient extends grpc.Client {
   upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
   upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
   upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  
+  WatchJob(argument: _scheduler_v1_WatchJobRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
+  WatchJob(argument: _scheduler_v1_WatchJobRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
+  watchJob(argument: _scheduler_v1_WatchJobRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
+  watchJob(argument: _scheduler_v1_WatchJobRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
   
 }
 
@@ -209,7 +227,11 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   
   RedriveDeadJobs: grpc.handleUnaryCall<_scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse>;
   
+  ReportProgress: grpc.handleUnaryCall<_scheduler_v1_ReportProgressRequest__Output, _scheduler_v1_ReportProgressResponse>;
+  
   UpsertSchedule: grpc.handleUnaryCall<_scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse>;
+  
+  WatchJob: grpc.handleServerStreamingCall<_scheduler_v1_WatchJobRequest__Output, _scheduler_v1_WatchJobResponse>;
   
 }
 
@@ -229,5 +251,7 @@ export interface SchedulerServiceDefinition extends grpc.ServiceDefinition {
   ListSchedules: MethodDefinition<_scheduler_v1_ListSchedulesRequest, _scheduler_v1_ListSchedulesResponse, _scheduler_v1_ListSchedulesRequest__Output, _scheduler_v1_ListSchedulesResponse__Output>
   Nack: MethodDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackResponse, _scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse__Output>
   RedriveDeadJobs: MethodDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse__Output>
+  ReportProgress: MethodDefinition<_scheduler_v1_ReportProgressRequest, _scheduler_v1_ReportProgressResponse, _scheduler_v1_ReportProgressRequest__Output, _scheduler_v1_ReportProgressResponse__Output>
   UpsertSchedule: MethodDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse__Output>
+  WatchJob: MethodDefinition<_scheduler_v1_WatchJobRequest, _scheduler_v1_WatchJobResponse, _scheduler_v1_WatchJobRequest__Output, _scheduler_v1_WatchJobResponse__Output>
 }
