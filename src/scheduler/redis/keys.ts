@@ -38,6 +38,27 @@ export function jobKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:j:${seq}`;
 }
 
+/** A job's output hash: `r` its result, `p` its progress (lua/lifecycle.lua). */
+export function jobOutputKey(queue: string, seq: string): string {
+  return `${queuePrefix(queue)}:out:${seq}`;
+}
+
+/** Exists while some replica has WatchJob callers on the queue (lua/lifecycle.lua). */
+export function watchedKey(queue: string): string {
+  return `${queuePrefix(queue)}:watched`;
+}
+
+/** Where scripts announce changed jobs and cancelled leases of a queue (lua/lifecycle.lua). */
+export function eventsChannel(queue: string): string {
+  return `${queuePrefix(queue)}:events`;
+}
+
+/** The queue of an events channel, or undefined for another channel. */
+export function queueOfEventsChannel(channel: string): string | undefined {
+  const match = /^sched:\{(.+)\}:events$/.exec(channel);
+  return match?.[1];
+}
+
 /** The sorted set holding a queue's scheduled, leased or dead jobs (see lua/lib.lua). */
 export function stateKey(queue: string, state: Exclude<ListableState, 'pending'>): string {
   const name = { scheduled: 'delayed', leased: 'leased', dead: 'dead' };

@@ -1,6 +1,7 @@
 /**
  * Loads the Lua scripts once per connection (ioredis `defineCommand`: EVALSHA, falling back to
- * EVAL after a Redis restart) and calls them. Each script is lib.lua followed by its own file.
+ * EVAL after a Redis restart) and calls them. Each script is lifecycle.lua (job output and change
+ * notices) and lib.lua followed by its own file.
  * Command names carry a version so that two deployed versions never share a name.
  */
 import { readFileSync } from 'node:fs';
@@ -21,6 +22,7 @@ const NAMES = [
   'stats',
   'schedule_upsert',
   'schedule_fire',
+  'progress',
 ] as const;
 export type ScriptName = (typeof NAMES)[number];
 export type ScriptArg = string | number | Buffer;
@@ -54,7 +56,7 @@ export class Scripts {
     caps: ReadonlyMap<string, number> = new Map(),
   ) {
     this.weights = encodeTiers(weights, caps);
-    const lib = source('lib');
+    const lib = `${source('lifecycle')}\n${source('lib')}`;
     for (const name of NAMES) {
       const numberOfKeys = 1 + (EXTRA_KEYS[name] ?? 0);
       client.defineCommand(commandName(name), { numberOfKeys, lua: `${lib}\n${source(name)}` });

@@ -1,6 +1,7 @@
 --[[ ack.lua: leased jobs succeeded (one, or many of one queue in one call: inline acks).
 KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
-ARGV[4] retention (ms)   ARGV[5..] seq, lease token, seq, lease token...
+ARGV[4] retention (ms)   ARGV[5..] seq, lease token, result ('' for none), seq, token, result...
+A result goes to the job's output hash (lifecycle.lua), which expires with the record.
 Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease.
 
 Cost: per job, three commands (read the record, rewrite its head, set its expiry) and no more
@@ -11,7 +12,7 @@ local now = now_ms()
 local retention = tonumber(ARGV[4])
 local finished = time_text(now)
 local out, settled, per_tier = {}, {}, {}
-for i = 5, #ARGV, 2 do
+for i = 5, #ARGV, 3 do
   local seq = ARGV[i]
   local key = k_job(seq)
   local rec = rcall('GET', key)
@@ -20,7 +21,9 @@ for i = 5, #ARGV, 2 do
     local tier = record_fields(rec, 1)[1]
     settled[#settled + 1] = seq
     per_tier[tier] = (per_tier[tier] or 0) + 1
+    if ARGV[i + 2] ~= '' then rcall('HSET', k_out(key), 'r', ARGV[i + 2]) end
     close_record(key, string.sub(rec, 2, 3), 'D', finished, retention)
+    changed(seq)
     code = 1
   end
   out[#out + 1] = code

@@ -154,6 +154,7 @@ while leased < count_wanted do
     local head = 'L' .. b36(rec_attempt(rec) + 1, 2) .. time_text(deadline) ..
         string.sub(ARGV[6], (leased - 1) * TOKEN_CHARS + 1, leased * TOKEN_CHARS)
     rcall('SETRANGE', key, 0, head)
+    changed(seq)
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
     leased_of[tier] = (leased_of[tier] or 0) + 1

@@ -194,6 +194,7 @@ end
 -- Writes a loaded job's state, its attempt (job.a) and its time field (u).
 local function stamp(seq, job, state, at)
   write_head(k_job(seq), state, b36(job.a, 2), time_text(at))
+  changed(seq)
 end
 
 local function set_last_error(seq, job, err)
@@ -354,6 +355,7 @@ local function flush()
     if deltas[key] ~= 0 then rcall('HINCRBY', K.count, key, deltas[key]) end
   end
   deltas, delta_names = {}, {}
+  publish_changed()
 end
 
 -- Drops stale entries from the head of a tier's ready log, `limit` at most (entries in `stale`
@@ -413,13 +415,15 @@ local function close_record(key, attempt, state, at_text, retention_ms)
   if retention_ms > 0 then
     write_head(key, state, attempt, at_text)
     rcall('PEXPIRE', key, retention_ms)
+    rcall('PEXPIRE', k_out(key), retention_ms)
   else
-    rcall('DEL', key)
+    rcall('DEL', key, k_out(key))
   end
 end
 
 local function finish(seq, job, state, now, retention_ms)
   close_record(k_job(seq), b36(job.a, 2), state, time_text(now), retention_ms)
+  changed(seq)
 end
 
 -- A dead job's record outlives its retention by this much, so lease.lua's prune of the dead set

@@ -1,8 +1,8 @@
---[[ release.lua: gives a leased job back, ready now, without counting an attempt (the job was
-leased for a consumer that left before it was sent).
+--[[ release.lua: gives a leased job back without counting an attempt: ready now (the job was
+leased for a consumer that left before it was sent), or after a delay (a worker's snooze).
 KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
-ARGV[4] seq        ARGV[5] lease token
-Returns 1, or -1, -2, -3 as ack.lua.
+ARGV[4] seq        ARGV[5] lease token   ARGV[6] delay (ms), 0 for now
+Returns when the job is ready again (ms), or -1, -2, -3 as ack.lua.
 ]]
 local now = now_ms()
 local seq = ARGV[4]
@@ -11,7 +11,8 @@ if not job then return code end
 rcall('ZREM', K.leased, seq)
 count('leased', job.tier, -1)
 job.a = job.a - 1
-make_ready(seq, job, now)
+local delay = tonumber(ARGV[6]) or 0
+if delay > 0 then schedule(seq, job, now + delay) else make_ready(seq, job, now) end
 flush()
 freed_slot(job.tier)
-return 1
+return now + delay
