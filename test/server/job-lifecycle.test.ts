@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { Redis } from 'ioredis';
+import type { CancelJobResponse__Output } from '../../src/generated/scheduler/v1/CancelJobResponse';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { Job__Output } from '../../src/generated/scheduler/v1/Job';
@@ -197,8 +199,8 @@ describe('job lifecycle across two replicas', () => {
     const { jobId, leaseId, worker } = await leaseOne(b.client);
     const watch = new TestWatch(a.client, jobId);
     await watch.until('the leased job', (j) => j.state === 'JOB_STATE_LEASED');
-    const res = await unary<{ job: Job__Output }>((cb) => a.client.cancelJob({ jobId }, cb));
-    assert.equal(res.job.state, 'JOB_STATE_CANCELLED');
+    const res = await unary<CancelJobResponse__Output>((cb) => a.client.cancelJob({ jobId }, cb));
+    assert.equal(res.job?.state, 'JOB_STATE_CANCELLED');
     await watch.until('the cancelled job', (j) => j.state === 'JOB_STATE_CANCELLED');
     assert.equal((await watch.status).code, grpc.status.OK);
     await waitUntil('the stream to be told', () =>
@@ -217,10 +219,10 @@ describe('job lifecycle across two replicas', () => {
     }
     const job = await getJob(a.client, jobId);
     assert.equal(job.state, 'JOB_STATE_CANCELLED', 'the late settles changed nothing');
-    const stats = await unary<{ counts: { leased: string } }>((cb) =>
+    const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
       a.client.getQueueStats({ queue: job.queue }, cb),
     );
-    assert.equal(stats.counts.leased, '0');
+    assert.equal(stats.counts?.leased, '0');
     worker.end();
   });
 
@@ -248,6 +250,27 @@ describe('job lifecycle across two replicas', () => {
     const st = await bad.status;
     assert.equal(st.code, grpc.status.INVALID_ARGUMENT);
     assert.equal(st.metadata.get('scheduler-field')[0], 'job_id');
+  });
+});
+
+describe('a fresh replica', () => {
+  let fresh: TestServer;
+
+  before(async () => {
+    fresh = await startTestServer(redis.url);
+  });
+
+  after(() => fresh.stop());
+
+  it('tells its first stream of a cancel made right after the first delivery', async () => {
+    // The stream takes jobs only once subscribed to the queue's notices (a new subscriber
+    // connection here), so a cancel that follows the delivery at once is heard.
+    const { jobId, leaseId, worker } = await leaseOne(fresh.client);
+    await unary((cb) => fresh.client.cancelJob({ jobId }, cb));
+    await waitUntil('the stream to be told', () =>
+      worker.messages.some((m) => m.cancelled.includes(leaseId)),
+    );
+    worker.end();
   });
 });
 
