@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { SchedulerClient, isSchedulerClientError, type TlsOptions } from '../clients';
-import { jobDetails, jobsTable, statsTable, table, toJson } from './format';
+import { jobDetails, jobsTable, statsTable, table, toJson, watchLine } from './format';
 import { duration, integer } from './options';
 import { addScheduleCommands } from './schedule-commands';
 
@@ -135,16 +135,35 @@ program
 program
   .command('job <job-id>')
   .description('one job in full (the payload as its size; --json has it in base64)')
-  .action(
-    run(async (c, id: string) => {
+  .option('--watch', 'print a line (--json: an object) per change until the job is final')
+  .action(async (id: string, options: { watch?: boolean }) => {
+    if (options.watch) return watch(id);
+    await run(async (c) => {
       const job = await c.getJob(id);
       return { data: job, text: jobDetails(job) };
-    }),
-  );
+    })();
+  });
+
+/** Follows a job to its end; exits 0 when it succeeded, 1 when it ended dead or cancelled. */
+async function watch(id: string): Promise<void> {
+  const c = client();
+  const { json, connectTimeout } = program.opts<Globals>();
+  try {
+    await c.waitForReady(connectTimeout);
+    let last;
+    for await (const job of c.watchJob(id)) {
+      process.stdout.write(`${json ? JSON.stringify(JSON.parse(toJson(job))) : watchLine(job)}\n`);
+      last = job;
+    }
+    if (last?.state !== 'succeeded') process.exitCode = 1;
+  } finally {
+    c.close();
+  }
+}
 
 program
   .command('cancel <job-id>')
-  .description('cancel a pending, scheduled or dead job')
+  .description('cancel a job that is pending, scheduled, running (leased) or dead')
   .action(
     run(async (c, id: string) => {
       const job = await c.cancelJob(id);
