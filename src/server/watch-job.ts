@@ -49,8 +49,12 @@ export class WatchStreams {
     const abort = new AbortController();
     call.on('cancelled', () => abort.abort());
     this.open.add(abort);
+    this.deps.metrics.watchStreams.inc();
     this.run(call, abort.signal)
-      .finally(() => this.open.delete(abort))
+      .finally(() => {
+        this.open.delete(abort);
+        this.deps.metrics.watchStreams.dec();
+      })
       .then(
         () => {
           const cut = abort.signal.aborted && this.draining;

@@ -173,6 +173,18 @@ describe('job lifecycle across two replicas', () => {
     worker.end();
   });
 
+  it('a redriven job keeps its output for as long as it lives again', async () => {
+    const queue = uniqueName();
+    const { jobId, leaseId, worker } = await leaseOne(a.client, queue);
+    await unary((cb) => a.client.reportProgress({ leaseId, progress: Buffer.from('p') }, cb));
+    await unary((cb) => a.client.nack({ leaseId, noRetry: true }, cb));
+    const out = jobOutputKey(queue, jobId.split('/')[1]!);
+    assert.ok((await raw.pttl(out)) > 0, 'a dead job expires with its output');
+    await unary((cb) => a.client.redriveDeadJobs({ queue, jobIds: [jobId] }, cb));
+    assert.equal(await raw.pttl(out), -1, 'no expiry while the job lives');
+    worker.end();
+  });
+
   it('refuses a result or a progress over its limit with INVALID_ARGUMENT naming the field', async () => {
     const { leaseId, worker } = await leaseOne(a.client);
     const big = await rpcError(

@@ -14,6 +14,7 @@ for _, seq in ipairs(seqs) do
     rcall('ZREM', K.dead, seq)
     count('dead', job.tier, -1)
     rcall('PERSIST', k_job(seq))
+    rcall('PERSIST', k_out(k_job(seq)))
     job.a = 0
     make_ready(seq, job, now, false, true)
     moved = moved + 1
