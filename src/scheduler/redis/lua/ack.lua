@@ -4,7 +4,8 @@ ARGV[4] retention (ms)   ARGV[5..] seq, lease token, result ('' for none), seq, 
 A result goes to the job's output hash (lifecycle.lua), which expires with the record.
 Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease.
 
-Cost: per job, three commands (read the record, rewrite its head, set its expiry) and no more
+Cost: per job, four commands (read the record, rewrite its head, set its expiry and its output's,
+a no-op for the many jobs without output; one more to store a result) and no more
 Lua than the fence needs: the record is not decoded (load_job) and the head keeps its attempt
 digits as they are. Counters and the leased set are written once per call.
 ]]
