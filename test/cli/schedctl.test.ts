@@ -7,6 +7,7 @@ import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { SchedulerClient } from '../../src/clients';
+import { waitFor } from '../clients/helpers';
 import { serverTlsEnv, useCerts } from '../helpers/certs';
 import { freePort, uniqueName } from '../helpers/redis';
 import { TestWorker, startTestServer, useTestServer, type TestServer } from '../helpers/server';
@@ -246,21 +247,18 @@ it('job --watch prints each change until the job is final; cancel stops a runnin
     const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
     let out = '';
     watcher.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await waitFor(() => out.includes('\n'));
+    await waitFor('the first line', () => out.includes('\n'));
     assert.match(out, / leased attempt 1\/5 progress \{"percent":50\}\n$/);
     assert.match(await schedctl('cancel', jobId), new RegExp(`^${jobId} cancelled$`, 'm'));
     assert.equal(await exited, 1, 'a job that did not succeed exits 1');
     const lines = out.trim().split('\n');
     assert.equal(lines.length, 2);
     assert.match(lines[1]!, / cancelled attempt 1\/5 progress \{"percent":50\}$/);
-    await waitFor(() => lease.messages.some((m) => m.cancelled.includes(leased!.leaseId)));
+    await waitFor('the stream to be told', () =>
+      lease.messages.some((m) => m.cancelled.includes(leased!.leaseId)),
+    );
     lease.end();
   } finally {
     client.close();
   }
 });
-
-async function waitFor(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20));
-  assert.ok(check());
-}

@@ -14,6 +14,7 @@ import type { Job__Output } from '../../src/generated/scheduler/v1/Job';
 import type { NackResponse__Output } from '../../src/generated/scheduler/v1/NackResponse';
 import type { WatchJobResponse__Output } from '../../src/generated/scheduler/v1/WatchJobResponse';
 import { jobOutputKey } from '../../src/scheduler/redis/keys';
+import { waitFor } from '../clients/helpers';
 import { uniqueName, useRedis } from '../helpers/redis';
 import {
   TestWorker,
@@ -215,7 +216,7 @@ describe('job lifecycle across two replicas', () => {
     assert.equal(res.job?.state, 'JOB_STATE_CANCELLED');
     await watch.until('the cancelled job', (j) => j.state === 'JOB_STATE_CANCELLED');
     assert.equal((await watch.status).code, grpc.status.OK);
-    await waitUntil('the stream to be told', () =>
+    await waitFor('the stream to be told', () =>
       worker.messages.some((m) => m.cancelled.includes(leaseId)),
     );
     for (const call of [
@@ -279,7 +280,7 @@ describe('a fresh replica', () => {
     // connection here), so a cancel that follows the delivery at once is heard.
     const { jobId, leaseId, worker } = await leaseOne(fresh.client);
     await unary((cb) => fresh.client.cancelJob({ jobId }, cb));
-    await waitUntil('the stream to be told', () =>
+    await waitFor('the stream to be told', () =>
       worker.messages.some((m) => m.cancelled.includes(leaseId)),
     );
     worker.end();
@@ -304,7 +305,7 @@ describe('WatchJob bounds', () => {
     assert.equal((await second.status).code, grpc.status.RESOURCE_EXHAUSTED);
     first.cancel();
     await first.status;
-    await waitUntil('the slot to free', async () => {
+    await waitFor('the slot to free', async () => {
       const third = new TestWatch(server.client, jobId);
       const got = await Promise.race([
         third.until('the job', () => true).then(() => true),
@@ -315,11 +316,3 @@ describe('WatchJob bounds', () => {
     });
   });
 });
-
-async function waitUntil(what: string, check: () => boolean | Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
