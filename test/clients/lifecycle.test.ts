@@ -179,4 +179,36 @@ describe('cancelling a running job across replicas', () => {
       return true;
     });
   });
+
+  it('a prefetched job cancelled before it started leaves the buffer without running', async () => {
+    const queue = uniqueName();
+    const busy = gate();
+    const ran: string[] = [];
+    const worker = new Worker(otherClient, {
+      queue,
+      concurrency: 1,
+      prefetch: 5,
+      handler: async (job) => {
+        ran.push(job.id);
+        if (ran.length === 1) await busy.promise;
+      },
+    });
+    const cancelled: string[] = [];
+    worker.on('cancelled', (job) => cancelled.push(job.id));
+    worker.start();
+    const [first, second] = await env.client.enqueueBatch([
+      { queue, tenantId: 't' },
+      { queue, tenantId: 't' },
+    ]);
+    assert.ok(first?.ok && second?.ok);
+    await waitFor('one running, one held', () => worker.stats.buffered === 1);
+    await env.client.cancelJob(second.jobId);
+    await waitFor('the cancelled event', () => cancelled.length === 1);
+    assert.deepEqual(cancelled, [second.jobId]);
+    assert.equal(worker.stats.buffered, 0);
+    busy.open();
+    await waitFor('the first job', () => worker.stats.succeeded === 1);
+    await worker.close();
+    assert.deepEqual(ran, [first.jobId], 'the cancelled job never ran');
+  });
 });
