@@ -8,7 +8,8 @@ Cost: the record's head (GETRANGE, not the payload), one HSET, and a PUBLISH whe
 local now = now_ms()
 local seq = ARGV[4]
 local key = k_job(seq)
-local head = rcall('GETRANGE', key, 0, 21)
+-- The head up to the end of the lease token: what fence() reads.
+local head = rcall('GETRANGE', key, 0, 11 + TOKEN_CHARS)
 if head == '' then return -1 end
 local code = fence(head, ARGV[5], now)
 if code < 0 then return code end
