@@ -2,11 +2,10 @@
  * The per-tenant rate limit on Redis: one GCRA script (lua/rate_limit.lua) per take, on Redis's
  * clock, so every replica draws on the same budget and skewed replica clocks do not matter.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { SchedulerError } from '../errors';
 import type { RateGrant, RateLimiter } from '../rate-limit';
 import { rateLimitKey } from './keys';
+import { loadScript } from './script-loader';
 import type { RedisClient } from './scripts';
 
 export interface RateLimitOptions {
@@ -29,8 +28,7 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly options: RateLimitOptions,
   ) {
     this.intervalMs = 1000 / options.perSecond;
-    const lua = readFileSync(join(__dirname, 'lua', 'rate_limit.lua'), 'utf8');
-    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua });
+    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: loadScript('rate_limit') });
   }
 
   async take(tenant: string, wanted: number): Promise<RateGrant> {

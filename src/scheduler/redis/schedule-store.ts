@@ -79,7 +79,6 @@ export class RedisScheduleStore implements ScheduleStore {
           nextRunTime ?? '',
           this.options.maxPerQueue,
         ],
-        [scheduleKey(queue, scheduleId), schedulesKey(queue), schedulesDueKey(queue)],
       ),
     )) as number | [number, string, string, string, number];
     if (reply === ScriptCode.SCHEDULES_FULL) {
@@ -174,7 +173,6 @@ export class RedisScheduleStore implements ScheduleStore {
           job?.idempotencyKey ?? '',
           job ? encodeTail(job) : '',
         ],
-        [scheduleKey(queue, scheduleId), schedulesDueKey(queue)],
       ),
     )) as number | [] | [number | string, number, string];
     if (reply === ScriptCode.RUN_STALE) return { outcome: 'stale' };

@@ -56,7 +56,7 @@ const ACK_CHUNK = 1000;
 const READY_LOG_SCAN = 20_000;
 
 /**
- * Lease tokens: 9 random bytes (72 bits) per lease, as 12 base64url chars (lua/lib.lua), so no
+ * Lease tokens: 9 random bytes (72 bits) per lease, as 12 base64url chars (lua/lease.lua), so no
  * lease id says anything about another. A call's tokens are one string cut from a pool refilled
  * 64 KiB at a time: one randomFillSync per ~7,000 leases instead of a randomBytes per call.
  */
@@ -318,7 +318,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   /**
    * The first `wanted` jobs still ready in a tier's ready log, oldest first, scored by ready-since.
-   * Stale entries (lua/lib.lua) are skipped by a look at each job's state and ready-since time;
+   * Stale entries (lua/includes/ready.lua) are skipped by a look at each job's state and ready-since time;
    * the walk stops after READY_LOG_SCAN entries.
    */
   private async readyHead(

@@ -1,13 +1,18 @@
 --[[ stats.lua: counts of a queue, read in one atomic step.
-KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
+KEYS: the queue's fixed keys   ARGV[1] key prefix   ARGV[2] pinned time or ''   ARGV[3] tiers
+(all three in includes/keys.lua, clock.lua and tiers.lua)
 Returns {now, delayed count, leased count, dead count, counters (flat field/value list),
   scheduled jobs past their due time, rate samples (oldest first, this call's included),
   then per tier: tier, ready count, ready-since of its oldest ready job ('' when none)}
-On its way it trims stale heads of the tiers' ready logs (lib.lua), 10,000 entries at most, and
-records a sample of the queue's enqueued and dispatched totals for the add and dispatch rates
-(one per RATE_SAMPLE_MS at most, whichever replica asks, the last RATE_SAMPLES kept).
-Cost: O(tiers + counters + log entries trimmed); the sample is an RPUSH and an LTRIM.
+On its way it trims stale heads of the tiers' ready logs (includes/ready.lua), 10,000 entries at
+most, and records a sample of the queue's enqueued and dispatched totals for the add and
+dispatch rates (one per RATE_SAMPLE_MS at most, whichever replica asks, the last RATE_SAMPLES
+kept). Cost: O(tiers + counters + log entries trimmed); the sample is an RPUSH and an LTRIM.
 ]]
+--- @include "keys"
+--- @include "clock"
+--- @include "counters"
+--- @include "ready"
 local RATE_SAMPLE_MS, RATE_SAMPLES = 5000, 13
 local now = now_ms()
 local counters = rcall('HGETALL', K.count)
