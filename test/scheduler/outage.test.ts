@@ -25,3 +25,20 @@ it('fails with unavailable while Redis is down, and recovers when it returns', a
   const { jobId } = await h.scheduler.enqueue(job);
   assert.equal((await h.scheduler.getJob(jobId)).state, 'pending');
 });
+
+it('refuses enqueues with resource_exhausted while Redis is out of memory', async () => {
+  const queue = uniqueName();
+  const job = { queue, tenantId: 'acme', payload: Buffer.from('x') };
+  await h.scheduler.enqueue(job);
+  await h.redis.config('SET', 'maxmemory-policy', 'noeviction');
+  await h.redis.config('SET', 'maxmemory', '1');
+  try {
+    await assert.rejects(
+      h.scheduler.enqueue(job),
+      (err: unknown) => isSchedulerError(err) && err.code === 'resource_exhausted',
+    );
+  } finally {
+    await h.redis.config('SET', 'maxmemory', '0');
+  }
+  await h.scheduler.enqueue(job);
+});

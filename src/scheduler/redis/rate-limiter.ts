@@ -2,9 +2,9 @@
  * The per-tenant rate limit on Redis: one GCRA script (lua/rate_limit.lua) per take, on Redis's
  * clock, so every replica draws on the same budget and skewed replica clocks do not matter.
  */
-import { SchedulerError } from '../errors';
 import type { RateGrant, RateLimiter } from '../rate-limit';
 import { rateLimitKey } from './keys';
+import { guardRedis } from './redis-errors';
 import { loadScript } from './script-loader';
 import type { RedisClient } from './scripts';
 
@@ -35,22 +35,10 @@ export class RedisRateLimiter implements RateLimiter {
     if (wanted <= 0) return { granted: 0, retryAfterMs: 0 };
     const run = (this.redis as unknown as Record<string, Take>)[COMMAND]!.bind(this.redis);
     const now = this.options.pinnedNow ? String(this.options.pinnedNow()) : '';
-    try {
-      const [granted, retryAfterMs] = await run(
-        rateLimitKey(tenant),
-        this.intervalMs,
-        this.options.burst,
-        wanted,
-        now,
-      );
-      return { granted, retryAfterMs };
-    } catch (err) {
-      // Replies (OOM, BUSY...) go to the transport's table as they are; the rest is unreachable.
-      if (err instanceof Error && err.name === 'ReplyError') throw err;
-      throw new SchedulerError('unavailable', `Redis is unavailable: ${String(err)}`, {
-        op: 'rate_limit',
-        cause: err,
-      });
-    }
+    const [granted, retryAfterMs] = await guardRedis(
+      'rate_limit',
+      run(rateLimitKey(tenant), this.intervalMs, this.options.burst, wanted, now),
+    );
+    return { granted, retryAfterMs };
   }
 }

@@ -18,7 +18,6 @@ import {
   type TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob, UpkeepStore } from '../store';
-import { guard } from './guard';
 import { parseSamples, ratesOf } from '../rates';
 import {
   HEAD_BYTES,
@@ -29,6 +28,7 @@ import {
   recordHead,
 } from './codec';
 import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
+import { guardRedis } from './redis-errors';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 import { UpkeepIndex } from './upkeep-index';
 
@@ -112,7 +112,8 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     ]);
     // After the script, so an upkeep claimed meanwhile cannot take the mark for work not there.
     const delays = jobs.flatMap((job) => (job.delayMs ? [job.delayMs] : []));
-    if (delays.length > 0) await guard('enqueue', this.index.markIn(queue, Math.min(...delays)));
+    if (delays.length > 0)
+      await guardRedis('enqueue', this.index.markIn(queue, Math.min(...delays)));
     return jobs.map((_, i) => ({
       jobId: formatJobId(queue, String(reply[i * 3])),
       duplicate: reply[i * 3 + 1] === 1,
@@ -134,17 +135,18 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   }
 
   async claimDue(limit: number, claimMs: number): Promise<string[]> {
-    return guard('upkeep', this.index.claim(limit, claimMs));
+    return guardRedis('upkeep', this.index.claim(limit, claimMs));
   }
 
   /** lease.lua for no job: due work moved, dead jobs past retention pruned; then the index. */
   async upkeep(queue: string): Promise<void> {
     const { nextWakeInMs } = await this.leaseCall(queue, 0, 1);
-    await guard('upkeep', this.index.done(queue, nextWakeInMs));
+    await guardRedis('upkeep', this.index.done(queue, nextWakeInMs));
   }
 
   async markAllDue(): Promise<void> {
-    for (const queue of await this.queues()) await guard('upkeep', this.index.markIn(queue, 0));
+    for (const queue of await this.queues())
+      await guardRedis('upkeep', this.index.markIn(queue, 0));
   }
 
   private async leaseCall(
@@ -212,8 +214,8 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     ])) as number | [string, number];
     if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
     const [state, at] = reply;
-    if (state === 'S') await guard('nack', this.index.markAt(lease.queue, Number(at)));
-    if (state === 'X') await guard('nack', this.index.markIn(lease.queue, this.retentionMs));
+    if (state === 'S') await guardRedis('nack', this.index.markAt(lease.queue, Number(at)));
+    if (state === 'X') await guardRedis('nack', this.index.markIn(lease.queue, this.retentionMs));
     if (state === 'X') return { state: 'dead' };
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }
@@ -300,7 +302,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       const heads = await Promise.all(tiers.map((tier) => this.readyHead(queue, tier, wanted)));
       entries = heads.flat();
     } else {
-      const flat = await guard(
+      const flat = await guardRedis(
         'list_jobs',
         this.redis.zrange(stateKey(queue, state), 0, wanted - 1, 'WITHSCORES'),
       );
@@ -329,11 +331,11 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     const key = readyLogKey(queue, tier);
     const found = new Map<string, number>();
     for (let start = 0; found.size < wanted && start < READY_LOG_SCAN; start += 500) {
-      const chunk = await guard('list_jobs', this.redis.lrange(key, start, start + 499));
+      const chunk = await guardRedis('list_jobs', this.redis.lrange(key, start, start + 499));
       const live = await Promise.all(
         chunk.map(async (entry) => {
           const [seq = '', since = ''] = entry.split(':');
-          const head = await guard(
+          const head = await guardRedis(
             'list_jobs',
             this.redis.getrangeBuffer(jobKey(queue, seq), 0, HEAD_BYTES - 1),
           );
@@ -354,7 +356,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   /** Queue names seen, for operators and metrics. */
   async queues(): Promise<string[]> {
-    return (await guard('queues', this.redis.smembers(QUEUES_KEY))).sort();
+    return (await guardRedis('queues', this.redis.smembers(QUEUES_KEY))).sort();
   }
 
   private tierStats(
@@ -386,23 +388,23 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   /** A job's record; undefined when it does not exist. */
   private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
-    const record = await guard(op, this.redis.getBuffer(jobKey(queue, seq)));
+    const record = await guardRedis(op, this.redis.getBuffer(jobKey(queue, seq)));
     return record ? jobFromRecord(queue, seq, record) : undefined;
   }
 
   /** Remembers the queue name once per process (a set outside the queue's slot). */
   private async register(queue: string): Promise<void> {
     if (this.knownQueues.has(queue)) return;
-    await guard('enqueue', this.redis.sadd(QUEUES_KEY, queue));
+    await guardRedis('enqueue', this.redis.sadd(QUEUES_KEY, queue));
     this.knownQueues.add(queue);
   }
 
   private call(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return guard(name, this.scripts.run(name, queue, args));
+    return guardRedis(name, this.scripts.run(name, queue, args));
   }
 
   private callBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return guard(name, this.scripts.runBuffer(name, queue, args));
+    return guardRedis(name, this.scripts.runBuffer(name, queue, args));
   }
 }
 
