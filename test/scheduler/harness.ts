@@ -92,7 +92,8 @@ export async function snapshot(redis: Redis, queue: string): Promise<Record<stri
 /**
  * The invariant: every job id is in exactly one state, and the structure holding it agrees with
  * the state recorded in its record; a ready job sits in the band of its tier, tenant and priority,
- * and each tenant's priority index lists exactly its non-empty bands. Returns the problems found
+ * and each tenant's priority index lists exactly its non-empty bands; a tier with nothing ready has
+ * no ready log. Returns the problems found
  * (empty when it holds).
  */
 export async function checkInvariant(redis: Redis, queue: string): Promise<string[]> {
@@ -129,8 +130,10 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
     for (const seq of await redis.zrange(`${p}:${name}`, 0, -1)) note(seq, state);
   }
   const readyLog = new Set<string>();
+  const logTiers: string[] = [];
   for (const key of await redis.keys(`${esc}:rlog:*`)) {
     const tier = key.slice(key.lastIndexOf(':') + 1);
+    logTiers.push(tier);
     for (const entry of await redis.lrange(key, 0, -1)) readyLog.add(`${tier}/${entry}`);
   }
   const pending = new Map<string, number>();
@@ -154,6 +157,8 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
   }
   for (const [seq, places] of where)
     problems.push(`job ${seq}: in [${places.join()}] but has no record`);
+  for (const tier of logTiers)
+    if (!pending.has(tier)) problems.push(`tier ${tier}: a ready log but no ready job`);
   const counts = await redis.hgetall(`${p}:count`);
   for (const [field, value] of Object.entries(counts)) {
     const [name, tier] = field.split(':');

@@ -521,11 +521,38 @@ describe('stats', () => {
     const [oldest] = (await h.scheduler.lease(queue, 1, 30_000)).jobs;
     assert.equal(oldest?.job.priority, 0);
     await h.scheduler.ack(oldest.leaseId);
-    // Everything left in the log is stale now: a lease call trims some, stats the rest.
+    // The lease that took the tier's last ready job emptied its log.
     const stats = await h.scheduler.stats(queue);
     assert.equal(stats.oldestReadyAgeMs, 0);
     assert.equal(stats.counts.pending, 0);
     assert.equal(await h.redis.llen(log), 0);
+  });
+
+  it('reads stats without writing, past stale entries at the head of a ready log', async () => {
+    fresh();
+    await h.scheduler.enqueue(input({ tenantId: 't' }));
+    h.clock.now += 500;
+    // An entry the write path has not trimmed yet: its job is not ready (there is no such job).
+    await h.redis.lpush(readyLogKey(queue, 'free'), '999:000000000');
+    const before = await snapshot(h.redis, queue);
+    const stats = await h.scheduler.stats(queue);
+    assert.equal(stats.oldestReadyAgeMs, 500);
+    assert.deepEqual(await snapshot(h.redis, queue), before);
+  });
+
+  it('keeps the head of a ready log live when a ready job is cancelled', async () => {
+    fresh();
+    const first = await h.scheduler.enqueue(input({ tenantId: 't' }));
+    h.clock.now += 10;
+    const second = await h.scheduler.enqueue(input({ tenantId: 't' }));
+    await h.scheduler.cancelJob(first.jobId);
+    const log = await h.redis.lrange(readyLogKey(queue, 'free'), 0, -1);
+    assert.deepEqual(
+      log.map((entry) => entry.split(':')[0]),
+      [parseJobId(second.jobId).seq],
+    );
+    await h.scheduler.cancelJob(second.jobId);
+    assert.equal(await h.redis.exists(readyLogKey(queue, 'free')), 0);
   });
 });
 
@@ -645,6 +672,22 @@ describe('listing jobs', () => {
       h.scheduler.listJobs(queue, 'dead', { pageToken: 'x' }),
       'invalid_argument',
       'page_token',
+    );
+  });
+
+  it('reads a bounded head of a ready log: past 1,000 stale entries a page comes up short', async () => {
+    fresh();
+    // Entries the write path has not reached (no such jobs), ahead of two ready jobs.
+    const stale = (from: number, n: number): string[] =>
+      Array.from({ length: n }, (_, i) => `${from + i}:000000000`);
+    await h.redis.rpush(readyLogKey(queue, 'free'), ...stale(10_000, 900));
+    const near = await h.scheduler.enqueue(input({ tenantId: 't' }));
+    await h.redis.rpush(readyLogKey(queue, 'free'), ...stale(20_000, 300));
+    await h.scheduler.enqueue(input({ tenantId: 't' }));
+    const page = await h.scheduler.listJobs(queue, 'pending', { pageSize: 10, tier: 'free' });
+    assert.deepEqual(
+      page.jobs.map((j) => j.id),
+      [near.jobId],
     );
   });
 });

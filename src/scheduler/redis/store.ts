@@ -52,8 +52,12 @@ export interface RedisStoreOptions {
 const DAY_MS = 24 * 3600 * 1000;
 /** Most leases one ack.lua call settles (a stream message may carry thousands). */
 const ACK_CHUNK = 1000;
-/** Most ready-log entries one pending listing looks at per tier. */
-const READY_LOG_SCAN = 20_000;
+/**
+ * Stale ready-log entries a pending listing reads past per tier, beyond the jobs it wants: the
+ * write path keeps a log's head live (lua/includes/ready_log.lua), so stale entries are few
+ * there; past this many, a page comes up short rather than the read walking the whole log.
+ */
+const STALE_ALLOWANCE = 1000;
 
 /**
  * Lease tokens: 9 random bytes (72 bits) per lease, as 12 base64url chars (lua/lease.lua), so no
@@ -320,8 +324,8 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   /**
    * The first `wanted` jobs still ready in a tier's ready log, oldest first, scored by ready-since.
-   * Stale entries (lua/includes/ready.lua) are skipped by a look at each job's state and ready-since time;
-   * the walk stops after READY_LOG_SCAN entries.
+   * Stale entries (lua/includes/ready_log.lua) are skipped by a look at each job's state and
+   * ready-since time; the read stops after `wanted` + STALE_ALLOWANCE entries.
    */
   private async readyHead(
     queue: string,
@@ -330,8 +334,10 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   ): Promise<Array<{ seq: string; score: number }>> {
     const key = readyLogKey(queue, tier);
     const found = new Map<string, number>();
-    for (let start = 0; found.size < wanted && start < READY_LOG_SCAN; start += 500) {
-      const chunk = await guardRedis('list_jobs', this.redis.lrange(key, start, start + 499));
+    const limit = wanted + STALE_ALLOWANCE;
+    for (let start = 0; found.size < wanted && start < limit; start += 500) {
+      const end = Math.min(start + 500, limit) - 1;
+      const chunk = await guardRedis('list_jobs', this.redis.lrange(key, start, end));
       const live = await Promise.all(
         chunk.map(async (entry) => {
           const [seq = '', since = ''] = entry.split(':');
@@ -345,7 +351,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       );
       for (const e of live)
         if (e && !found.has(e.seq) && found.size < wanted) found.set(e.seq, e.score);
-      if (chunk.length < 500) break;
+      if (chunk.length < end - start + 1) break;
     }
     return [...found].map(([seq, score]) => ({ seq, score }));
   }

@@ -9,6 +9,7 @@ Returns 1, or -1 no such job, -4 the job is leased or already finished.
 --- @include "record"
 --- @include "counters"
 --- @include "ready"
+--- @include "ready_log"
 local now = now_ms()
 local seq = ARGV[4]
 local job = load_job(seq)
@@ -26,5 +27,7 @@ else
   return -4
 end
 finish(seq, job, 'C', now, tonumber(ARGV[5]))
+-- Its ready-log entry is stale now: keep the head live (ready_log.lua).
+if state == 'P' then tidy_ready_log(tier, 16) end
 flush()
 return 1

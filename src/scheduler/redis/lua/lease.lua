@@ -29,6 +29,7 @@ at most once a second per queue: they only cost memory. Dead jobs past retention
 --- @include "tiers"
 --- @include "fairness"
 --- @include "ready"
+--- @include "ready_log"
 --- @include "retry"
 local now = now_ms()
 local count_wanted = tonumber(ARGV[4])
@@ -223,7 +224,7 @@ if leased > 0 or next(capped) ~= nil then
   rcall('HSET', K.meta, unpack(vts))
 end
 if leased > 0 then call_chunked('ZADD', K.leased, leased_seqs) end
-for tier in pairs(touched) do trim_ready_log(tier, leased + 16, stale_log) end
+for tier in pairs(touched) do tidy_ready_log(tier, leased + 16, stale_log) end
 flush()
 
 if now - last_prune >= PRUNE_EVERY_MS then

@@ -4,10 +4,7 @@
         due and redriven jobs join the back; a retried or released job goes to the front (it
         was tried before any job waiting there)
   :pri:<tier>:<tenant>           the priorities with ready jobs, scored 9 - priority
-  :rlog:<tier>  `<seq>:<ready since>` in the order jobs became ready. An entry is stale once its
-        job is no longer ready since that time; stale heads are trimmed lazily (lease.lua,
-        stats.lua), so the head is the oldest ready job. ~20 bytes a job instead of a sorted
-        set's ~100.
+  :rlog:<tier>  `<seq>:<ready since>` in the order jobs became ready (ready_log.lua)
 Jobs made ready are buffered and applied by flush(): one push per priority band, one RPUSH per
 tier's ready log and one activation per tenant and tier, however many jobs.
 ]]
@@ -76,27 +73,6 @@ end
 local function flush()
   flush_ready()
   flush_counts()
-end
-
--- Drops stale entries from the head of a tier's ready log, `limit` at most (entries in `stale`
--- are known stale without a look at their job), and returns the ready-since time of the first
--- live one, or nil when none was seen.
-local function trim_ready_log(tier, limit, stale)
-  local key = k_ready_log(tier)
-  local dropped, since = 0, nil
-  for _, entry in ipairs(rcall('LRANGE', key, 0, limit - 1)) do
-    if not (stale and stale[entry]) then
-      local seq, at = string.match(entry, '^(%d+):(%w+)$')
-      local head = rcall('GETRANGE', k_job(seq), 0, HEAD_END)
-      if rec_state(head) == 'P' and rec_time(head) == at then
-        since = tonumber(at, 36)
-        break
-      end
-    end
-    dropped = dropped + 1
-  end
-  if dropped > 0 then rcall('LTRIM', key, dropped, -1) end
-  return since
 end
 
 -- Takes a ready job out of the ready structures (cancel). LREM walks the band up to the job.
