@@ -7,7 +7,7 @@ import { SchedulerError, ScriptCode, scriptError } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import {
   jobBytes,
-  type DeadPage,
+  type JobPage,
   type EnqueueResult,
   type Job,
   type LeaseBatch,
@@ -241,7 +241,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   async get(ref: JobRef): Promise<Job> {
     const job = await this.read(ref.queue, ref.seq, 'get');
-    if (!job) throw scriptError(-1, 'get', formatJobId(ref.queue, ref.seq));
+    if (!job) throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', formatJobId(ref.queue, ref.seq));
     return job;
   }
 
@@ -294,7 +294,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     };
   }
 
-  async listJobs(query: ListQuery): Promise<DeadPage> {
+  async listJobs(query: ListQuery): Promise<JobPage> {
     const { queue, state, pageSize } = query;
     const offset = Number(query.pageToken || 0);
     // Read up to the end of the page plus one, to know whether more follow: a deep page costs

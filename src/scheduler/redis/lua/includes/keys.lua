@@ -23,8 +23,7 @@ Keys of a queue (* marks the fixed ones, passed in KEYS):
   :schedules:due *     zset   active schedules -> next run time (K.schedules_due)
   :schedule:<id>       hash   one schedule: spec, ver, paused, next, last, job
                               (schedule_upsert.lua, schedule_fire.lua)
-  :j:<seq>             string one job, the record (record.lua): one key per job, ~60 bytes
-                              besides the payload
+  :j:<seq>             string one job, the record (record.lua): one key per job
   :tn:<tier>           zset   active tenants of a tier -> pass
   :tnidle:<tier>       zset   idle tenants of a tier -> last finish
   :pri:<tier>:<tenant> zset   the priorities a tenant has ready jobs at -> 9 - priority

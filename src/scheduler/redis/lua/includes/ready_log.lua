@@ -1,6 +1,6 @@
 --[[ ready_log.lua: a tier's ready log, :rlog:<tier>: `<seq>:<ready since>` in the order jobs
 became ready (make_ready in ready.lua appends), so its head is the oldest ready job: the oldest
-ready age costs ~20 bytes a job instead of a sorted set's ~100. An entry is stale once its job
+ready age for a list entry a job, much smaller than a sorted set's. An entry is stale once its job
 is no longer ready since that time (leased, cancelled, or ready again later with a newer entry).
 Entries are never removed from the middle. The write path keeps the head live: a lease or a
 cancel trims stale entries off the head, and empties the log of a tier left with nothing ready
