@@ -2,7 +2,7 @@
  * A Scheduler on a real Redis with a pinned clock, plus probes that read the raw keys of a queue
  * so tests can assert every structure an operation touched.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   Scheduler,
   DEFAULT_SCHEDULER_OPTIONS,
@@ -12,6 +12,7 @@ import { RedisJobStore, type RedisStoreOptions } from '../../src/scheduler/redis
 import { StaticTierResolver } from '../../src/scheduler/tiers/static';
 import { jobFromRecord, recordHead } from '../../src/scheduler/redis/codec';
 import { queuePrefix } from '../../src/scheduler/redis/keys';
+import { createRedis, waitForReady } from '../../src/server/redis';
 import { startRedis, type TestRedis } from '../helpers/redis';
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -36,8 +37,16 @@ export interface HarnessOptions {
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   const server = await startRedis({ own: options.own, args: options.redisArgs });
-  const redis = new Redis(server.url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+  // The server's own connection settings (no auto-pipelining, no offline queue, one retry).
+  const redis = createRedis({
+    url: server.url,
+    clusterNodes: undefined,
+    commandTimeoutMs: 5000,
+    password: undefined,
+    tlsCaFile: undefined,
+  }) as Redis;
   redis.on('error', () => undefined); // outage tests provoke errors on purpose
+  if (!(await waitForReady(redis, 10_000))) throw new Error(`Redis at ${server.url} not ready`);
   const clock = { now: T0 };
   const store = new RedisJobStore(redis, {
     weights: new Map([
