@@ -6,7 +6,13 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { isSchedulerError } from '../../src/scheduler/errors';
 import { parseJobId, parseLeaseId } from '../../src/scheduler/ids';
-import { idempotencyKey, jobKey, queuePrefix, readyLogKey } from '../../src/scheduler/redis/keys';
+import {
+  idempotencyKey,
+  jobKey,
+  queueKey,
+  queuePrefix,
+  readyLogKey,
+} from '../../src/scheduler/redis/keys';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { uniqueName } from '../helpers/redis';
 import { T0, checkInvariant, harness, scriptCalls, snapshot, type Harness } from './harness';
@@ -71,7 +77,6 @@ describe('enqueue, lease, ack', () => {
   });
 
   it('acks a long list in script calls of 1,000, so no call holds Redis long', async () => {
-    fresh();
     await h.scheduler.enqueueBatch(Array.from({ length: 2500 }, () => input()));
     const leases: string[] = [];
     while (leases.length < 2500)
@@ -221,7 +226,6 @@ describe('lease fencing', () => {
   });
 
   it('gives every lease id of a call its own random part: a neighbour’s id cannot be guessed', async () => {
-    fresh();
     await h.scheduler.enqueueBatch(Array.from({ length: 64 }, () => input()));
     const { jobs } = await h.scheduler.lease(queue, 64, 30_000);
     const tokens = jobs.map((j) => parseLeaseId(j.leaseId).token);
@@ -392,7 +396,6 @@ describe('delays, idempotency, cancel', () => {
   });
 
   it('keeps idempotency keys apart per tenant: the same key never returns another tenant’s job', async () => {
-    fresh();
     const a = await h.scheduler.enqueue(input({ tenantId: 'ta', idempotencyKey: 'order-42' }));
     const b = await h.scheduler.enqueue(input({ tenantId: 'tb', idempotencyKey: 'order-42' }));
     assert.equal(b.duplicate, false);
@@ -505,7 +508,7 @@ describe('stats', () => {
     assert.equal(await h.redis.llen(log), 0);
   });
 
-  it('reads stats without writing, past stale entries at the head of a ready log', async () => {
+  it('reads stats writing only a rate sample, past stale entries at the head of a ready log', async () => {
     await h.scheduler.enqueue(input({ tenantId: 't' }));
     h.clock.now += 500;
     // An entry the write path has not trimmed yet: its job is not ready (there is no such job).
@@ -513,7 +516,12 @@ describe('stats', () => {
     const before = await snapshot(h.redis, queue);
     const stats = await h.scheduler.stats(queue);
     assert.equal(stats.oldestReadyAgeMs, 500);
-    assert.deepEqual(await snapshot(h.redis, queue), before);
+    const after = await snapshot(h.redis, queue);
+    // The one write of stats.lua: the add and dispatch rates' sample.
+    const rates = queueKey(queue, 'rates');
+    assert.deepEqual(after[rates], [`${h.clock.now}:1:0`]);
+    delete after[rates];
+    assert.deepEqual(after, before);
   });
 
   it('keeps the head of a ready log live when a ready job is cancelled', async () => {
