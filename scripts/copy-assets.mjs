@@ -1,14 +1,13 @@
-// tsc compiles TypeScript only: the Lua scripts, the dashboard's files and the reflection
-// descriptor set ship beside the build (the proto contract is read from proto/).
-import { cpSync, readdirSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+// tsc compiles TypeScript only: the Lua scripts (with their includes/), the dashboard's files and
+// the reflection descriptor set ship beside the build (the proto contract is read from proto/).
+import { cpSync, mkdirSync, statSync } from 'node:fs';
 
 const luaSrc = 'src/scheduler/redis/lua';
 const luaOut = 'dist/scheduler/redis/lua';
-mkdirSync(luaOut, { recursive: true });
-for (const file of readdirSync(luaSrc).filter((f) => f.endsWith('.lua'))) {
-  cpSync(join(luaSrc, file), join(luaOut, file));
-}
+cpSync(luaSrc, luaOut, {
+  recursive: true,
+  filter: (path) => path.endsWith('.lua') || statSync(path).isDirectory(),
+});
 
 // The dashboard's page, scripts and styles run in the browser as they are: no build step.
 cpSync('src/ui', 'dist/ui', { recursive: true });

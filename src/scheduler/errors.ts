@@ -46,7 +46,7 @@ export function invalidArgument(field: string, message: string, op?: string): Sc
   return new SchedulerError('invalid_argument', `${field}: ${message}`, { field, op });
 }
 
-/** Codes the Lua scripts return for expected failures (see lua/lib.lua). */
+/** Codes the Lua scripts return for expected failures (see the scripts' headers). */
 export const ScriptCode = {
   NO_SUCH_JOB: -1,
   LEASE_MISMATCH: -2,

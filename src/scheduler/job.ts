@@ -135,7 +135,8 @@ export interface QueueStats {
   windowMs: number;
 }
 
-export interface DeadPage {
+/** A page of jobs in one state (ListJobs, ListDeadJobs). */
+export interface JobPage {
   jobs: Job[];
   /** Empty on the last page. */
   nextPageToken: string;

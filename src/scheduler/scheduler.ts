@@ -7,7 +7,7 @@ import { SchedulerError, invalidArgument, isSchedulerError } from './errors';
 import { parseJobId, parseLeaseId, type LeaseRef } from './ids';
 import { groupBy } from './group-by';
 import type {
-  DeadPage,
+  JobPage,
   EnqueueInput,
   EnqueueResult,
   Job,
@@ -236,7 +236,7 @@ export class Scheduler {
     return this.store.stats(checkName('queue', queue));
   }
 
-  async listDead(queue: string, pageSize = 100, pageToken = ''): Promise<DeadPage> {
+  async listDead(queue: string, pageSize = 100, pageToken = ''): Promise<JobPage> {
     return this.listJobs(queue, 'dead', { pageSize, pageToken });
   }
 
@@ -245,7 +245,7 @@ export class Scheduler {
     queue: string,
     state: JobState,
     page: { tier?: string; pageSize?: number; pageToken?: string } = {},
-  ): Promise<DeadPage> {
+  ): Promise<JobPage> {
     checkName('queue', queue);
     if (!LISTABLE.includes(state as ListableState)) {
       throw invalidArgument('state', `must be one of ${LISTABLE.join(', ')}`);
@@ -290,13 +290,7 @@ export class Scheduler {
     indexes: number[],
     results: Array<EnqueueResult | SchedulerError>,
   ): Promise<number[]> {
-    const byTenant = new Map<string, number[]>();
-    for (const i of indexes) {
-      const tenant = inputs[i]!.tenantId;
-      const items = byTenant.get(tenant);
-      if (items) items.push(i);
-      else byTenant.set(tenant, [i]);
-    }
+    const byTenant = groupBy(indexes, (i) => inputs[i]!.tenantId);
     const admitted = await Promise.all(
       [...byTenant].map(async ([tenant, items]) => {
         const { granted, retryAfterMs } = await this.limiter.take(tenant, items.length);
@@ -307,7 +301,7 @@ export class Scheduler {
     return admitted.flat().sort((a, b) => a - b);
   }
 
-  /** Field by field: a spread of the input measured ~10 % of the server's CPU in big batches. */
+  /** Field by field: a spread of the input costs more CPU in big batches (docs/benchmarks.md). */
   private newJob(input: EnqueueInput, tier: string): NewJob {
     return {
       queue: input.queue,

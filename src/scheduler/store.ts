@@ -3,7 +3,7 @@
  * method is one atomic operation on one queue.
  */
 import type {
-  DeadPage,
+  JobPage,
   EnqueueInput,
   EnqueueResult,
   Job,
@@ -63,7 +63,7 @@ export interface JobStore {
   cancel(job: JobRef): Promise<Job>;
   stats(queue: string): Promise<QueueStats>;
   /** Jobs in one state, by the order of its sorted set; pending without a tier: all tiers merged. */
-  listJobs(query: ListQuery): Promise<DeadPage>;
+  listJobs(query: ListQuery): Promise<JobPage>;
   /** Names of the queues that have had jobs, sorted. */
   queues(): Promise<string[]>;
   /** Brings dead jobs back to ready: the given ones, or the oldest up to `limit`. */

@@ -34,7 +34,7 @@ export function toTimestamp(epochMs: number | undefined): Timestamp | null {
   if (epochMs === undefined) return null;
   const seconds = Math.floor(epochMs / 1000);
   // A number, not a string: protobufjs turns a string into a Long by parsing it digit by digit,
-  // measured ~4 % of the server's CPU in a drain (three timestamps per leased job).
+  // a measurable share of the server's CPU in a drain (docs/benchmarks.md).
   return { seconds, nanos: Math.round((epochMs - seconds * 1000) * 1e6) };
 }
 

@@ -1,5 +1,5 @@
 /**
- * The job record's codec without Redis: the tail the server encodes and the head lua/lib.lua
+ * The job record's codec without Redis: the tail the server encodes and the head lua/includes/record.lua
  * documents (and enqueue.lua and lease.lua write) decode back to the same job.
  */
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ function text(rnd: () => number, max: number): string {
   ).join('');
 }
 
-/** A time as lua/lib.lua writes it: milliseconds in base 36, 9 digits. */
+/** A time as lua/includes/record.lua writes it: milliseconds in base 36, 9 digits. */
 function timeText(ms: number): string {
   return ms.toString(36).padStart(9, '0');
 }

@@ -1,6 +1,6 @@
 /**
  * JobEventSource on Redis pub/sub: the scripts announce changed jobs and cancelled leases of a
- * queue on its events channel (lua/lifecycle.lua); this replica subscribes to the channels of
+ * queue on its events channel (lua/includes/lifecycle.lua); this replica subscribes to the channels of
  * the queues it has listeners on (WatchJob callers, Lease streams), on one dedicated subscriber
  * connection, and unsubscribes when the last listener of a queue leaves.
  *
@@ -124,7 +124,7 @@ export class RedisJobEvents implements JobEventSource {
   }
 }
 
-/** `j <seq>,<seq>...` or `c <seq>/<token>` (lua/lifecycle.lua). */
+/** `j <seq>,<seq>...` or `c <seq>/<token>` (lua/includes/lifecycle.lua). */
 export function parseEvent(queue: string, message: string): JobEvent | undefined {
   const body = message.slice(2);
   if (message.startsWith('j ')) return { kind: 'changed', seqs: body.split(',') };

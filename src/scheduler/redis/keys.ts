@@ -1,7 +1,9 @@
 /**
  * Every Redis key name, in one place. All keys of a queue share the hash tag `{<queue>}` so a
- * queue lives in one Redis Cluster slot and every script on it is atomic. The Lua scripts build
- * the per-job and per-tenant keys from the same prefix (lua/lib.lua mirrors these builders).
+ * queue lives in one Redis Cluster slot and every script on it is atomic. The scripts get a
+ * queue's fixed keys in KEYS (queueKeys) and its prefix in ARGV[1]; they build the keys that
+ * depend on a job, tier or tenant from that prefix (lua/includes/keys.lua, which documents every
+ * key; test/scheduler/lua-tables.test.ts checks the two sides agree).
  */
 
 import type { ListableState } from '../store';
@@ -13,9 +15,41 @@ export function queuePrefix(queue: string): string {
   return `sched:{${queue}}`;
 }
 
+/**
+ * A queue's fixed keys, in the order every script on a queue takes them as KEYS. The first, the
+ * meta key, routes a call to the queue's slot. A new fixed key goes at the end, here and in
+ * lua/includes/keys.lua.
+ */
+export const QUEUE_KEY_NAMES = [
+  'meta',
+  'tiers',
+  'tidle',
+  'delayed',
+  'leased',
+  'dead',
+  'count',
+  'rates',
+  'schedules',
+  'schedules_due',
+  'watched',
+] as const;
+export type QueueKeyName = (typeof QUEUE_KEY_NAMES)[number];
+
+/** Fixed keys whose suffix is not their name (a name is a Lua identifier: K.<name>). */
+const SUFFIXES: Partial<Record<QueueKeyName, string>> = { schedules_due: 'schedules:due' };
+
+export function queueKey(queue: string, name: QueueKeyName): string {
+  return `${queuePrefix(queue)}:${SUFFIXES[name] ?? name}`;
+}
+
+/** KEYS of every script on a queue. */
+export function queueKeys(queue: string): string[] {
+  return QUEUE_KEY_NAMES.map((name) => queueKey(queue, name));
+}
+
 /** The first key of every script on a queue: it routes the call to the queue's slot. */
 export function metaKey(queue: string): string {
-  return `${queuePrefix(queue)}:meta`;
+  return queueKey(queue, 'meta');
 }
 
 /** Unique per (queue, tenant); the tenant's length first, as tenant names may contain ':'. */
@@ -38,17 +72,17 @@ export function jobKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:j:${seq}`;
 }
 
-/** A job's output hash: `r` its result, `p` its progress (lua/lifecycle.lua). */
+/** A job's output hash: `r` its result, `p` its progress (lua/includes/lifecycle.lua). */
 export function jobOutputKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:out:${seq}`;
 }
 
-/** Exists while some replica has WatchJob callers on the queue (lua/lifecycle.lua). */
+/** Exists while some replica has WatchJob callers on the queue (lua/includes/lifecycle.lua). */
 export function watchedKey(queue: string): string {
-  return `${queuePrefix(queue)}:watched`;
+  return queueKey(queue, 'watched');
 }
 
-/** Where scripts announce changed jobs and cancelled leases of a queue (lua/lifecycle.lua). */
+/** Where scripts announce changed jobs and cancelled leases of a queue (lua/includes/lifecycle.lua). */
 export function eventsChannel(queue: string): string {
   return `${queuePrefix(queue)}:events`;
 }
@@ -59,13 +93,13 @@ export function queueOfEventsChannel(channel: string): string | undefined {
   return match?.[1];
 }
 
-/** The sorted set holding a queue's scheduled, leased or dead jobs (see lua/lib.lua). */
+/** The sorted set holding a queue's scheduled, leased or dead jobs. */
 export function stateKey(queue: string, state: Exclude<ListableState, 'pending'>): string {
-  const name = { scheduled: 'delayed', leased: 'leased', dead: 'dead' };
-  return `${queuePrefix(queue)}:${name[state]}`;
+  const name = { scheduled: 'delayed', leased: 'leased', dead: 'dead' } as const;
+  return queueKey(queue, name[state]);
 }
 
-/** A tier's ready log: `<seq>:<ready since>` in the order jobs became ready (lua/lib.lua). */
+/** A tier's ready log: `<seq>:<ready since>` in the order jobs became ready (ready.lua). */
 export function readyLogKey(queue: string, tier: string): string {
   return `${queuePrefix(queue)}:rlog:${tier}`;
 }
@@ -85,12 +119,12 @@ export function scheduleKey(queue: string, scheduleId: string): string {
 
 /** A queue's schedule ids (zset, all scored 0: listed and paged by id). */
 export function schedulesKey(queue: string): string {
-  return `${queuePrefix(queue)}:schedules`;
+  return queueKey(queue, 'schedules');
 }
 
 /** A queue's active schedules by next run time (zset id -> epoch ms). */
 export function schedulesDueKey(queue: string): string {
-  return `${queuePrefix(queue)}:schedules:due`;
+  return queueKey(queue, 'schedules_due');
 }
 
 /**

@@ -11,7 +11,7 @@ import { formatJobId } from '../ids';
 import type { Schedule, ScheduleInput, SchedulePage } from '../schedules/schedule';
 import type { DueSchedule, Run, RunOutcome, ScheduleStore, UpsertResult } from '../schedules/store';
 import { encodeTail } from './codec';
-import { guard } from './guard';
+import { guardRedis } from './redis-errors';
 import {
   QUEUES_KEY,
   SCHEDULE_QUEUES_KEY,
@@ -52,7 +52,7 @@ export class RedisScheduleStore implements ScheduleStore {
 
   async time(): Promise<number> {
     if (this.options.pinnedNow) return this.options.pinnedNow();
-    const [seconds, micros] = await guard('time', this.redis.time());
+    const [seconds, micros] = await guardRedis('time', this.redis.time());
     return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   }
 
@@ -65,22 +65,17 @@ export class RedisScheduleStore implements ScheduleStore {
     await Promise.all([
       nextRunTime !== undefined && !input.paused && this.lowerIndex(queue, nextRunTime),
       // Known to stats and metrics before its first job, like a queue enqueued to.
-      guard('upsert_schedule', this.redis.sadd(QUEUES_KEY, queue)),
+      guardRedis('upsert_schedule', this.redis.sadd(QUEUES_KEY, queue)),
     ]);
-    const reply = (await guard(
+    const reply = (await guardRedis(
       'upsert_schedule',
-      this.scripts.run(
-        'schedule_upsert',
-        queue,
-        [
-          scheduleId,
-          encodeSpec(input),
-          input.paused ? '1' : '0',
-          nextRunTime ?? '',
-          this.options.maxPerQueue,
-        ],
-        [scheduleKey(queue, scheduleId), schedulesKey(queue), schedulesDueKey(queue)],
-      ),
+      this.scripts.run('schedule_upsert', queue, [
+        scheduleId,
+        encodeSpec(input),
+        input.paused ? '1' : '0',
+        nextRunTime ?? '',
+        this.options.maxPerQueue,
+      ]),
     )) as number | [number, string, string, string, number];
     if (reply === ScriptCode.SCHEDULES_FULL) {
       throw new SchedulerError(
@@ -99,13 +94,16 @@ export class RedisScheduleStore implements ScheduleStore {
   }
 
   async get(queue: string, scheduleId: string): Promise<Schedule | undefined> {
-    const hash = await guard('get_schedule', this.redis.hgetall(scheduleKey(queue, scheduleId)));
+    const hash = await guardRedis(
+      'get_schedule',
+      this.redis.hgetall(scheduleKey(queue, scheduleId)),
+    );
     return hash.spec === undefined ? undefined : fromHash(queue, scheduleId, hash);
   }
 
   async list(queue: string, pageSize: number, pageToken: string): Promise<SchedulePage> {
     const from = pageToken === '' ? '-' : `(${pageToken}`;
-    const ids = await guard(
+    const ids = await guardRedis(
       'list_schedules',
       this.redis.zrangebylex(schedulesKey(queue), from, '+', 'LIMIT', 0, pageSize + 1),
     );
@@ -118,7 +116,7 @@ export class RedisScheduleStore implements ScheduleStore {
   }
 
   async delete(queue: string, scheduleId: string): Promise<boolean> {
-    const replies = await guard(
+    const replies = await guardRedis(
       'delete_schedule',
       this.redis
         .multi()
@@ -131,7 +129,7 @@ export class RedisScheduleStore implements ScheduleStore {
   }
 
   async dueQueues(now: number, limit: number): Promise<{ queues: string[]; nextDue?: number }> {
-    const replies = await guard(
+    const replies = await guardRedis(
       'due_queues',
       this.redis
         .pipeline()
@@ -148,7 +146,7 @@ export class RedisScheduleStore implements ScheduleStore {
   }
 
   async dueSchedules(queue: string, now: number, limit: number): Promise<DueSchedule[]> {
-    const ids = await guard(
+    const ids = await guardRedis(
       'due_schedules',
       this.redis.zrangebyscore(schedulesDueKey(queue), '-inf', now, 'LIMIT', 0, limit),
     );
@@ -158,24 +156,19 @@ export class RedisScheduleStore implements ScheduleStore {
 
   async fire(run: Run): Promise<RunOutcome> {
     const { queue, scheduleId, job } = run;
-    const reply = (await guard(
+    const reply = (await guardRedis(
       'fire_schedule',
-      this.scripts.run(
-        'schedule_fire',
-        queue,
-        [
-          scheduleId,
-          run.version,
-          run.fireTime,
-          run.nextRunTime ?? '',
-          job ? '1' : '0',
-          this.options.dedupWindowMs ?? 24 * 3600 * 1000,
-          job?.delayMs ?? 0,
-          job?.idempotencyKey ?? '',
-          job ? encodeTail(job) : '',
-        ],
-        [scheduleKey(queue, scheduleId), schedulesDueKey(queue)],
-      ),
+      this.scripts.run('schedule_fire', queue, [
+        scheduleId,
+        run.version,
+        run.fireTime,
+        run.nextRunTime ?? '',
+        job ? '1' : '0',
+        this.options.dedupWindowMs ?? 24 * 3600 * 1000,
+        job?.delayMs ?? 0,
+        job?.idempotencyKey ?? '',
+        job ? encodeTail(job) : '',
+      ]),
     )) as number | [] | [number | string, number, string];
     if (reply === ScriptCode.RUN_STALE) return { outcome: 'stale' };
     if (reply === ScriptCode.RUN_NOT_DUE) return { outcome: 'not_due' };
@@ -193,9 +186,9 @@ export class RedisScheduleStore implements ScheduleStore {
     let head = await this.earliest(queue);
     for (let round = 0; round < REFRESH_ROUNDS; round++) {
       if (head === undefined) {
-        await guard('refresh_schedules', this.redis.zrem(this.index, queue));
+        await guardRedis('refresh_schedules', this.redis.zrem(this.index, queue));
       } else {
-        await guard('refresh_schedules', this.redis.zadd(this.index, head, queue));
+        await guardRedis('refresh_schedules', this.redis.zadd(this.index, head, queue));
       }
       const again = await this.earliest(queue);
       if (again === head) return;
@@ -204,7 +197,7 @@ export class RedisScheduleStore implements ScheduleStore {
   }
 
   private async earliest(queue: string): Promise<number | undefined> {
-    const head = await guard(
+    const head = await guardRedis(
       'refresh_schedules',
       this.redis.zrange(schedulesDueKey(queue), 0, 0, 'WITHSCORES'),
     );
@@ -212,7 +205,7 @@ export class RedisScheduleStore implements ScheduleStore {
   }
 
   private lowerIndex(queue: string, at: number): Promise<unknown> {
-    return guard('upsert_schedule', this.redis.zadd(this.index, 'LT', at, queue));
+    return guardRedis('upsert_schedule', this.redis.zadd(this.index, 'LT', at, queue));
   }
 
   private async readMany(
@@ -222,7 +215,7 @@ export class RedisScheduleStore implements ScheduleStore {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hgetall(scheduleKey(queue, id));
-    const replies = (await guard('read_schedules', pipeline.exec())) ?? [];
+    const replies = (await guardRedis('read_schedules', pipeline.exec())) ?? [];
     const out: Array<{ schedule: Schedule; version: string }> = [];
     replies.forEach(([err, hash], i) => {
       if (err) throw err;

@@ -1,13 +1,13 @@
 /**
  * Loads the Lua scripts once per connection (ioredis `defineCommand`: EVALSHA, falling back to
- * EVAL after a Redis restart) and calls them. Each script is lifecycle.lua (job output and change
- * notices) and lib.lua followed by its own file.
+ * EVAL after a Redis restart) and calls them. Each script is its own file with the include files
+ * it declares inlined (script-loader.ts). Every call passes the queue's fixed keys as KEYS and
+ * the same first three ARGV: the queue's key prefix, the clock, the tiers (lua/includes/).
  * Command names carry a version so that two deployed versions never share a name.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
-import { metaKey } from './keys';
+import { QUEUE_KEY_NAMES, queueKeys, queuePrefix } from './keys';
+import { loadScript } from './script-loader';
 
 export type RedisClient = Redis | Cluster;
 const NAMES = [
@@ -27,22 +27,16 @@ const NAMES = [
 export type ScriptName = (typeof NAMES)[number];
 export type ScriptArg = string | number | Buffer;
 
-/** Keys a script takes after the meta key (in KEYS[2..]); the others take the meta key only. */
-const EXTRA_KEYS: Partial<Record<ScriptName, number>> = { schedule_upsert: 3, schedule_fire: 2 };
-
-const SCRIPT_VERSION = 4;
+const SCRIPT_VERSION = 5;
 type Command = (...args: Array<ScriptArg | ScriptArg[]>) => Promise<unknown>;
 
 function commandName(name: ScriptName): string {
   return `sched_${name}_v${SCRIPT_VERSION}`;
 }
 
-function source(name: string): string {
-  return readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8');
-}
-
 export class Scripts {
-  private readonly weights: string;
+  /** ARGV[3] of every call: the tiers' weights and caps (encodeTiers). */
+  private readonly tiers: string;
 
   /**
    * @param weights tier -> weight, passed to every script (ARGV[3]) for the fair share.
@@ -55,11 +49,12 @@ export class Scripts {
     private readonly pinnedNow?: () => number,
     caps: ReadonlyMap<string, number> = new Map(),
   ) {
-    this.weights = encodeTiers(weights, caps);
-    const lib = `${source('lifecycle')}\n${source('lib')}`;
+    this.tiers = encodeTiers(weights, caps);
     for (const name of NAMES) {
-      const numberOfKeys = 1 + (EXTRA_KEYS[name] ?? 0);
-      client.defineCommand(commandName(name), { numberOfKeys, lua: `${lib}\n${source(name)}` });
+      client.defineCommand(commandName(name), {
+        numberOfKeys: QUEUE_KEY_NAMES.length,
+        lua: loadScript(name),
+      });
     }
   }
 
@@ -69,26 +64,18 @@ export class Scripts {
    * ioredis (seen with auto-pipelining on), and the error it then throws there is uncaught (the
    * process dies).
    */
-  run(name: ScriptName, queue: string, args: ScriptArg[], keys: string[] = []): Promise<unknown> {
-    return this.command(commandName(name))(
-      metaKey(queue),
-      keys,
-      queue,
-      this.now(),
-      this.weights,
-      args,
-    );
+  run(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
+    return this.command(commandName(name))(...this.common(queue), args);
   }
 
   /** The same, with replies as Buffers: for scripts that return payloads. */
   runBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.command(`${commandName(name)}Buffer`)(
-      metaKey(queue),
-      queue,
-      this.now(),
-      this.weights,
-      args,
-    );
+    return this.command(`${commandName(name)}Buffer`)(...this.common(queue), args);
+  }
+
+  /** KEYS, then ARGV[1..3]. */
+  private common(queue: string): ScriptArg[] {
+    return [...queueKeys(queue), queuePrefix(queue), this.now(), this.tiers];
   }
 
   private now(): string {
@@ -102,7 +89,7 @@ export class Scripts {
   }
 }
 
-/** ARGV[3] of every script (see lua/lib.lua): `tier=weight[:cap],...`. */
+/** ARGV[3] of every script (lua/includes/tiers.lua): `tier=weight[:cap],...`. */
 export function encodeTiers(
   weights: ReadonlyMap<string, number>,
   caps: ReadonlyMap<string, number>,

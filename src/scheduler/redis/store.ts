@@ -7,7 +7,7 @@ import { SchedulerError, ScriptCode, scriptError } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import {
   jobBytes,
-  type DeadPage,
+  type JobPage,
   type EnqueueResult,
   type Job,
   type LeaseBatch,
@@ -18,7 +18,6 @@ import {
   type TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob, UpkeepStore } from '../store';
-import { guard } from './guard';
 import { parseSamples, ratesOf } from '../rates';
 import {
   HEAD_BYTES,
@@ -29,6 +28,7 @@ import {
   recordHead,
 } from './codec';
 import { QUEUES_KEY, jobKey, jobOutputKey, readyLogKey, stateKey } from './keys';
+import { guardRedis } from './redis-errors';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 import { UpkeepIndex } from './upkeep-index';
 
@@ -52,11 +52,15 @@ export interface RedisStoreOptions {
 const DAY_MS = 24 * 3600 * 1000;
 /** Most leases one ack.lua call settles (a stream message may carry thousands). */
 const ACK_CHUNK = 1000;
-/** Most ready-log entries one pending listing looks at per tier. */
-const READY_LOG_SCAN = 20_000;
+/**
+ * Stale ready-log entries a pending listing reads past per tier, beyond the jobs it wants: the
+ * write path keeps a log's head live (lua/includes/ready_log.lua), so stale entries are few
+ * there; past this many, a page comes up short rather than the read walking the whole log.
+ */
+const STALE_ALLOWANCE = 1000;
 
 /**
- * Lease tokens: 9 random bytes (72 bits) per lease, as 12 base64url chars (lua/lib.lua), so no
+ * Lease tokens: 9 random bytes (72 bits) per lease, as 12 base64url chars (lua/lease.lua), so no
  * lease id says anything about another. A call's tokens are one string cut from a pool refilled
  * 64 KiB at a time: one randomFillSync per ~7,000 leases instead of a randomBytes per call.
  */
@@ -112,7 +116,8 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     ]);
     // After the script, so an upkeep claimed meanwhile cannot take the mark for work not there.
     const delays = jobs.flatMap((job) => (job.delayMs ? [job.delayMs] : []));
-    if (delays.length > 0) await guard('enqueue', this.index.markIn(queue, Math.min(...delays)));
+    if (delays.length > 0)
+      await guardRedis('enqueue', this.index.markIn(queue, Math.min(...delays)));
     return jobs.map((_, i) => ({
       jobId: formatJobId(queue, String(reply[i * 3])),
       duplicate: reply[i * 3 + 1] === 1,
@@ -134,17 +139,18 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   }
 
   async claimDue(limit: number, claimMs: number): Promise<string[]> {
-    return guard('upkeep', this.index.claim(limit, claimMs));
+    return guardRedis('upkeep', this.index.claim(limit, claimMs));
   }
 
   /** lease.lua for no job: due work moved, dead jobs past retention pruned; then the index. */
   async upkeep(queue: string): Promise<void> {
     const { nextWakeInMs } = await this.leaseCall(queue, 0, 1);
-    await guard('upkeep', this.index.done(queue, nextWakeInMs));
+    await guardRedis('upkeep', this.index.done(queue, nextWakeInMs));
   }
 
   async markAllDue(): Promise<void> {
-    for (const queue of await this.queues()) await guard('upkeep', this.index.markIn(queue, 0));
+    for (const queue of await this.queues())
+      await guardRedis('upkeep', this.index.markIn(queue, 0));
   }
 
   private async leaseCall(
@@ -217,8 +223,8 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     ])) as number | [string, number];
     if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
     const [state, at] = reply;
-    if (state === 'S') await guard('nack', this.index.markAt(lease.queue, Number(at)));
-    if (state === 'X') await guard('nack', this.index.markIn(lease.queue, this.retentionMs));
+    if (state === 'S') await guardRedis('nack', this.index.markAt(lease.queue, Number(at)));
+    if (state === 'X') await guardRedis('nack', this.index.markIn(lease.queue, this.retentionMs));
     if (state === 'X') return { state: 'dead' };
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }
@@ -248,7 +254,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   async get(ref: JobRef): Promise<Job> {
     const job = await this.read(ref.queue, ref.seq, 'get');
-    if (!job) throw scriptError(-1, 'get', formatJobId(ref.queue, ref.seq));
+    if (!job) throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', formatJobId(ref.queue, ref.seq));
     return job;
   }
 
@@ -301,7 +307,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     };
   }
 
-  async listJobs(query: ListQuery): Promise<DeadPage> {
+  async listJobs(query: ListQuery): Promise<JobPage> {
     const { queue, state, pageSize } = query;
     const offset = Number(query.pageToken || 0);
     // Read up to the end of the page plus one, to know whether more follow: a deep page costs
@@ -313,7 +319,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       const heads = await Promise.all(tiers.map((tier) => this.readyHead(queue, tier, wanted)));
       entries = heads.flat();
     } else {
-      const flat = await guard(
+      const flat = await guardRedis(
         'list_jobs',
         this.redis.zrange(stateKey(queue, state), 0, wanted - 1, 'WITHSCORES'),
       );
@@ -331,8 +337,8 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   /**
    * The first `wanted` jobs still ready in a tier's ready log, oldest first, scored by ready-since.
-   * Stale entries (lua/lib.lua) are skipped by a look at each job's state and ready-since time;
-   * the walk stops after READY_LOG_SCAN entries.
+   * Stale entries (lua/includes/ready_log.lua) are skipped by a look at each job's state and
+   * ready-since time; the read stops after `wanted` + STALE_ALLOWANCE entries.
    */
   private async readyHead(
     queue: string,
@@ -341,12 +347,14 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   ): Promise<Array<{ seq: string; score: number }>> {
     const key = readyLogKey(queue, tier);
     const found = new Map<string, number>();
-    for (let start = 0; found.size < wanted && start < READY_LOG_SCAN; start += 500) {
-      const chunk = await guard('list_jobs', this.redis.lrange(key, start, start + 499));
+    const limit = wanted + STALE_ALLOWANCE;
+    for (let start = 0; found.size < wanted && start < limit; start += 500) {
+      const end = Math.min(start + 500, limit) - 1;
+      const chunk = await guardRedis('list_jobs', this.redis.lrange(key, start, end));
       const live = await Promise.all(
         chunk.map(async (entry) => {
           const [seq = '', since = ''] = entry.split(':');
-          const head = await guard(
+          const head = await guardRedis(
             'list_jobs',
             this.redis.getrangeBuffer(jobKey(queue, seq), 0, HEAD_BYTES - 1),
           );
@@ -356,7 +364,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       );
       for (const e of live)
         if (e && !found.has(e.seq) && found.size < wanted) found.set(e.seq, e.score);
-      if (chunk.length < 500) break;
+      if (chunk.length < end - start + 1) break;
     }
     return [...found].map(([seq, score]) => ({ seq, score }));
   }
@@ -367,7 +375,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   /** Queue names seen, for operators and metrics. */
   async queues(): Promise<string[]> {
-    return (await guard('queues', this.redis.smembers(QUEUES_KEY))).sort();
+    return (await guardRedis('queues', this.redis.smembers(QUEUES_KEY))).sort();
   }
 
   private tierStats(
@@ -397,9 +405,9 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     };
   }
 
-  /** A job's record and its output (lua/lifecycle.lua); undefined when it does not exist. */
+  /** A job's record and its output (lua/includes/lifecycle.lua); undefined when it does not exist. */
   private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
-    const [record, output] = await guard(
+    const [record, output] = await guardRedis(
       op,
       Promise.all([
         this.redis.getBuffer(jobKey(queue, seq)),
@@ -417,16 +425,16 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   /** Remembers the queue name once per process (a set outside the queue's slot). */
   private async register(queue: string): Promise<void> {
     if (this.knownQueues.has(queue)) return;
-    await guard('enqueue', this.redis.sadd(QUEUES_KEY, queue));
+    await guardRedis('enqueue', this.redis.sadd(QUEUES_KEY, queue));
     this.knownQueues.add(queue);
   }
 
   private call(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return guard(name, this.scripts.run(name, queue, args));
+    return guardRedis(name, this.scripts.run(name, queue, args));
   }
 
   private callBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return guard(name, this.scripts.runBuffer(name, queue, args));
+    return guardRedis(name, this.scripts.runBuffer(name, queue, args));
   }
 }
 

@@ -9,9 +9,8 @@
  * clears the queue's mark and a mark set before the claim's `done` keeps the entry at the earlier
  * time, so an entry is never moved later than due work someone marked (see lua/upkeep_*.lua).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UPKEEP_DUE_KEY, UPKEEP_MARKS_KEY } from './keys';
+import { loadScript } from './script-loader';
 import type { RedisClient } from './scripts';
 
 const VERSION = 1;
@@ -19,21 +18,16 @@ const NAMES = ['mark', 'claim', 'done'] as const;
 type Name = (typeof NAMES)[number];
 type Command = (...args: Array<string | number>) => Promise<unknown>;
 
-function source(name: string): string {
-  return readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8');
-}
-
 export class UpkeepIndex {
   constructor(
     private readonly client: RedisClient,
     /** Test-only: a fixed clock (epoch ms) instead of Redis's `TIME`. */
     private readonly pinnedNow?: () => number,
   ) {
-    const lib = source('upkeep_lib');
     for (const name of NAMES) {
       client.defineCommand(commandName(name), {
         numberOfKeys: 2,
-        lua: `${lib}\n${source(`upkeep_${name}`)}`,
+        lua: loadScript(`upkeep_${name}`),
       });
     }
   }

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SCHEDULER_OPTIONS } from '../../../src/scheduler/scheduler';
 import type { ScheduleRunner } from '../../../src/scheduler/schedules/runner';
 import { Schedules } from '../../../src/scheduler/schedules/service';
+import { waitForReady } from '../../../src/server/redis';
 import { uniqueName } from '../../helpers/redis';
 import { every, fireTimeOf, scheduleHarness, type ScheduleHarness } from './harness';
 
@@ -85,6 +86,8 @@ describe('schedule runs across a Redis outage (real clock)', () => {
     await sleep(2500);
     await h.server.restart();
     const up = Date.now();
+    // The harness's own connection, like the server's, has no offline queue: wait for its reconnect.
+    assert.ok(await waitForReady(h.redis, 10_000), 'the harness reconnected');
     const last = Math.floor(Date.now() / 1000) * 1000;
     for (let i = 0; i < 300; i++) {
       const got = await service.get(queue, 'nightly').catch(() => undefined);

@@ -2,17 +2,17 @@
 leases up to `count` ready jobs by the fairness policy. A tier with a concurrency cap (ARGV[3])
 that has that many jobs leased in this queue is skipped for this call but stays active, so it is
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
-KEYS[1] meta key        ARGV[1] queue           ARGV[2] pinned time or ''
-ARGV[3] tier weights    ARGV[4] count
+KEYS: the queue's fixed keys                    ARGV[1] key prefix      ARGV[2] pinned time or ''
+ARGV[3] tiers (keys.lua, clock.lua, tiers.lua)  ARGV[4] count
 ARGV[5] visibility (ms): one for every job, or `v1,v2,...`, the i-th leased job's (streams of
         one queue with different timeouts share one call)
-ARGV[6] lease tokens, 12 chars each (TOKEN_CHARS), one per job that may be leased: every
+ARGV[6] lease tokens, TOKEN_CHARS (12) each, one per job that may be leased: every
         lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
 ARGV[11] retention (ms)
 Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n, then
 n times: seq, record}
-(the record as leased: state, attempt, deadline and token already rewritten; lib.lua).
+(the record as leased: state, attempt, deadline and token already rewritten; includes/record.lua).
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
@@ -22,6 +22,15 @@ at most once a second per queue: they only cost memory. Dead jobs past retention
 (a bounded number per call), with their tier's count. With count 0 it is the queue's upkeep
 (redis/upkeep.ts): due work moved, nothing leased.
 ]]
+--- @include "keys"
+--- @include "clock"
+--- @include "record"
+--- @include "counters"
+--- @include "tiers"
+--- @include "fairness"
+--- @include "ready"
+--- @include "ready_log"
+--- @include "retry"
 local now = now_ms()
 local count_wanted = tonumber(ARGV[4])
 local visibilities = {}
@@ -48,7 +57,7 @@ if next_due and next_due <= now then
     if job then
       count('scheduled', job.tier, -1)
       -- A delayed job never tried joins the back, as if enqueued now; a retry goes to the front.
-      make_ready(seq, job, now, false, job.a == 0)
+      make_ready(seq, job, now, false, job.attempt == 0)
     else
       lost_record(seq, K.delayed)
     end
@@ -151,7 +160,7 @@ while leased < count_wanted do
       tenant_has_more = rcall('EXISTS', priorities) == 1
     end
     stale_log[seq .. ':' .. rec_time(rec)] = true
-    local head = 'L' .. b36(rec_attempt(rec) + 1, 2) .. time_text(deadline) ..
+    local head = 'L' .. b36(rec_attempt(rec) + 1, ATTEMPT_WIDTH) .. time_text(deadline) ..
         string.sub(ARGV[6], (leased - 1) * TOKEN_CHARS + 1, leased * TOKEN_CHARS)
     rcall('SETRANGE', key, 0, head)
     changed(seq)
@@ -216,7 +225,7 @@ if leased > 0 or next(capped) ~= nil then
   rcall('HSET', K.meta, unpack(vts))
 end
 if leased > 0 then call_chunked('ZADD', K.leased, leased_seqs) end
-for tier in pairs(touched) do trim_ready_log(tier, leased + 16, stale_log) end
+for tier in pairs(touched) do tidy_ready_log(tier, leased + 16, stale_log) end
 flush()
 
 if now - last_prune >= PRUNE_EVERY_MS then
@@ -226,28 +235,11 @@ if now - last_prune >= PRUNE_EVERY_MS then
   prune_idle(K.tidle, 'vt')
 end
 
--- Dead jobs past retention: off the dead set and their tier's count, and their record deleted
--- (bury() keeps it DEAD_GRACE_MS longer, for its tier). A record already gone (its queue had no
--- upkeep for that long) leaves its tier's count as it is.
-local next_dead = head_score(K.dead)
-if next_dead and next_dead + policy.retention <= now then
-  local old = rcall('ZRANGEBYSCORE', K.dead, '-inf', now - policy.retention, 'LIMIT', 0, max_moves)
-  for _, seq in ipairs(old) do
-    local job = load_job(seq)
-    if job then
-      count('dead', job.tier, -1)
-      rcall('DEL', k_job(seq))
-    end
-  end
-  call_chunked('ZREM', K.dead, old)
-  flush()
-  next_dead = head_score(K.dead)
-end
+local next_dead = expire_dead(now, policy.retention, max_moves)
 
 if next_due == nil then next_due = head_score(K.delayed) end
 if next_deadline == nil then next_deadline = head_score(K.leased)
 elseif leased > 0 then next_deadline = math.min(next_deadline or math.huge, first_deadline) end
-local wake_at = math.min(next_due or math.huge, next_deadline or math.huge,
-  next_dead and next_dead + policy.retention or math.huge)
+local wake_at = math.min(next_due or math.huge, next_deadline or math.huge, next_dead or math.huge)
 if wake_at ~= math.huge then out[1] = math.max(0, wake_at - now) end
 return out

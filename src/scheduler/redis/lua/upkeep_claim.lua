@@ -3,9 +3,10 @@ claim time, so other replicas skip it meanwhile and another one takes it if this
 upkeep_done.lua; its mark is cleared, so a mark from now on means news.
 KEYS[1] upkeep due index   KEYS[2] upkeep marks (see upkeep_mark.lua)
 ARGV[1] pinned time or ''  ARGV[2] most queues to take   ARGV[3] claim time (ms)
-(upkeep_lib.lua before it: rcall, now.)
+(includes/upkeep.lua: rcall, now.)
 Returns the queues taken, earliest due first.
 ]]
+--- @include "upkeep"
 local due = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
 if #due == 0 then return due end
 local until_at = now + tonumber(ARGV[3])

@@ -3,9 +3,10 @@ or leaves the index when it has none. A queue marked since the claim (new due wo
 not have seen) keeps the earlier of the two times: never later than a mark asked for.
 KEYS[1] upkeep due index   KEYS[2] upkeep marks (see upkeep_mark.lua)
 ARGV[1] pinned time or ''  ARGV[2] queue   ARGV[3] ms until its next due work, or -1 for none
-(upkeep_lib.lua before it: rcall, now, move_earlier.)
+(includes/upkeep.lua: rcall, now, move_earlier.)
 Returns 1.
 ]]
+--- @include "upkeep"
 local queue, wait = ARGV[2], tonumber(ARGV[3])
 local next_at = wait >= 0 and now + wait or nil
 if rcall('SREM', KEYS[2], queue) == 1 then

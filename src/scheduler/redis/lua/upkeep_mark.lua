@@ -5,9 +5,10 @@ KEYS[1] upkeep due index (zset: queue -> time its upkeep is due)
 KEYS[2] upkeep marks (set: queues marked since their entry was last claimed)
 ARGV[1] pinned time or ''   ARGV[2] queue   ARGV[3] 'in' (ms from now) or 'at' (epoch ms)
 ARGV[4] ms
-(upkeep_lib.lua before it: rcall, now, move_earlier.)
+(includes/upkeep.lua: rcall, now, move_earlier.)
 Returns 1.
 ]]
+--- @include "upkeep"
 local at = tonumber(ARGV[4])
 if ARGV[3] == 'in' then at = now + at end
 move_earlier(KEYS[1], at, ARGV[2])

@@ -1,5 +1,6 @@
---[[ upkeep_lib.lua: prepended to the upkeep index scripts (upkeep_*.lua; ../upkeep-index.ts).
-Every one takes ARGV[1], a pinned time in ms or '' for Redis's own clock (tests only pin it).
+--[[ upkeep.lua: what the upkeep index scripts (upkeep_*.lua; ../../upkeep-index.ts) share. They
+are not scripts on a queue: their KEYS are the index's two keys (keys.ts UPKEEP_*). Every one takes
+ARGV[1], a pinned time in ms or '' for Redis's own clock (tests only pin it).
 ]]
 local rcall = redis.call
 local now
