@@ -184,11 +184,13 @@ function buildApp(
     Lease: streams.handle,
     WatchJob: watches.handle,
   };
-  const server = createGrpcServer(config.grpc, handlers, health);
+  // The contract, parsed once: the gRPC server and the dashboard's JSON bridge share it.
+  const definition = schedulerService(loadSchedulerPackage());
+  const server = createGrpcServer(config.grpc, handlers, health, definition);
   const dashboard = config.dashboard.enabled
     ? new Dashboard({
         handlers,
-        definition: schedulerService(loadSchedulerPackage()),
+        definition,
         auth,
         readOnly: config.dashboard.readOnly,
         tierWeights: config.tiers.weights,
