@@ -50,9 +50,9 @@ describe('dashboard in a browser', () => {
     const premium = page.getByRole('row', { name: /^premium 1000 3 / });
     await premium.waitFor();
     await page.getByRole('row', { name: /^free 100 3 / }).waitFor();
+    await page.getByText(/Busiest tenants on this page/).waitFor(); // the pending list has loaded
     const pendingRows = page.getByRole('table').nth(1).getByRole('row');
     assert.equal(await pendingRows.count(), 1 + 6); // header + six jobs, next in line first
-    await page.getByText(/Busiest tenants on this page/).waitFor();
     await shoot(page, 'queue');
     assert.deepEqual(errors, []);
     await page.close();
