@@ -172,11 +172,11 @@ class LeaseStream {
       void this.end(toWireError(err, { method: 'Lease', log: this.deps.log }));
       return;
     }
-    // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
-    // their way while Redis applies the acks (a tier cap freed by an ack wakes the queue again).
+    // Settles, then credits: the acks wait for the lease call the credits start, and ride on it
+    // (one script call acks and leases; the slots the acks free are leased at once).
+    this.settle(req.acks, req.nacks, req.releases, req.resultAcks, req.progress);
     if (req.credits > 0 && this.consumer) this.consumer.grant(req.credits);
     else this.early += req.credits;
-    this.settle(req.acks, req.nacks, req.releases, req.resultAcks, req.progress);
   }
 
   private open(req: LeaseRequest__Output): boolean {
@@ -273,7 +273,7 @@ class LeaseStream {
     try {
       const { scheduler, tracing } = this.deps;
       const errors = await tracing.settle('ack', allowed, () =>
-        scheduler.ackMany(allowed, allowedResults),
+        scheduler.ackMany(allowed, allowedResults, this.consumer),
       );
       const acked: string[] = [];
       allowed.forEach((id, i) => {
