@@ -145,6 +145,16 @@ describe('the upkeep index hears only of earlier due work', () => {
     assert.equal(job.state, 'scheduled');
     assert.equal(job.lastError, 'lease expired');
   });
+
+  it('makes a job snoozed on a queue with no worker ready when its snooze ends', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input());
+    const [leased] = (await h.scheduler.lease(queue, 1, 60_000)).jobs;
+    await h.scheduler.nack({ leaseId: leased!.leaseId, snooze: true, retryDelayMs: 2000 });
+    h.clock.now += 2000;
+    await upkeep.runOnce();
+    assert.equal((await h.scheduler.getJob(jobId)).state, 'pending', 'long before the lease end');
+  });
 });
 
 describe('the upkeep index', () => {

@@ -248,6 +248,9 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     const args = [lease.seq, lease.token, delayMs];
     const reply = (await this.call('release', lease.queue, args)) as number;
     if (reply < 0) throw scriptError(reply, 'release', leaseName(lease));
+    // A snooze is due work like a delayed enqueue: the upkeep index must know, for a queue that
+    // no worker leases from meanwhile.
+    if (delayMs > 0) await guardRedis('release', this.index.markAt(lease.queue, reply));
     return reply;
   }
 
