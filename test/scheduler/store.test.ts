@@ -755,3 +755,32 @@ describe('a worker cycle in one call: acks ride on the lease', () => {
     assert.equal(batch.jobs.length, 1);
   });
 });
+
+describe('acks read a record’s head and tier, not its payload', () => {
+  it('acks the job of a tier whose name runs past the bounded read, and counts it there', async () => {
+    const tier = `tier-${'x'.repeat(90)}`;
+    const long = await harness({
+      tiers: { acme: tier },
+      store: {
+        weights: new Map([
+          [tier, 10],
+          ['free', 1],
+        ]),
+      },
+    });
+    try {
+      const q = uniqueName();
+      await long.scheduler.enqueue({ queue: q, tenantId: 'acme', payload: Buffer.alloc(70_000) });
+      const [leased] = (await long.scheduler.lease(q, 1, 1000)).jobs;
+      assert.equal(leased!.job.tier, tier);
+      assert.equal(leased!.job.payload.length, 70_000);
+      await long.scheduler.ack(leased!.leaseId);
+      assert.equal((await long.scheduler.getJob(leased!.job.id)).state, 'succeeded');
+      const counts = await long.redis.hgetall(queueKey(q, 'count'));
+      assert.equal(counts[`leased:${tier}`], '0');
+      assert.equal(counts[`acked:${tier}`], '1');
+    } finally {
+      await long.close();
+    }
+  });
+});

@@ -187,10 +187,12 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     const [wake, n, mark] = reply as [number, number, number];
     const jobs: LeasedJob[] = [];
     for (let i = 0; i < n; i++) {
-      jobs.push(leasedJob(queue, reply[3 + i * 2] as Buffer, reply[4 + i * 2] as Buffer));
+      const [seq, head, record] = reply.slice(3 + i * 3, 6 + i * 3) as [Buffer, Buffer, Buffer];
+      head.copy(record); // the record as leased, without a copy of its payload in Lua
+      jobs.push(leasedJob(queue, seq, record));
     }
     const batch: LeaseBatch = wake >= 0 ? { jobs, nextWakeInMs: wake } : { jobs };
-    if (acks) batch.ackErrors = ackOutcomes(acks.leases, reply.slice(3 + n * 2) as number[]);
+    if (acks) batch.ackErrors = ackOutcomes(acks.leases, reply.slice(3 + n * 3) as number[]);
     return { batch, mark: mark === 1 };
   }
 

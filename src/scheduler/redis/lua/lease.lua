@@ -13,8 +13,9 @@ ARGV[11] retention (ms)
 ARGV[12..] acks to apply first (includes/acks.lua): seq, lease token, result, seq, token, result...
 Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n,
 1 if that time is earlier than the queue's earliest due time before this call (the upkeep index
-must hear of it, ../upkeep-index.ts) else 0, then n times: seq, record, then one code per ack}
-(the record as leased: state, attempt, deadline and token already rewritten; includes/record.lua).
+must hear of it, ../upkeep-index.ts) else 0, then n times: seq, head, record, then one code per
+ack} (the head as leased: state, attempt, deadline and token rewritten, to lay over the record as
+read; includes/record.lua).
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
@@ -134,7 +135,9 @@ while leased < count_wanted do
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
     end
-    out[#out + 1] = seq; out[#out + 1] = head .. string.sub(rec, #head + 1)
+    -- The record as read and its new head apart: the server lays one over the other, so a large
+    -- payload is not copied again here.
+    out[#out + 1] = seq; out[#out + 1] = head; out[#out + 1] = rec
     tenant_vt[tier] = tfinish - 1
     if tenant_has_more then
       rcall('ZADD', tenants, tfinish + 1, tenant)

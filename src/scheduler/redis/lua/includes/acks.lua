@@ -1,9 +1,9 @@
 --[[ acks.lua: leased jobs succeeded. ack.lua applies acks alone; lease.lua applies the acks a
 worker sent with its credits before leasing, so a worker's cycle is one script call.
-Cost: per job, four commands (read the record, rewrite its head, set its expiry and its output's,
-a no-op for the many jobs without output; one more to store a result) and no more Lua than the
-fence needs: the record is not decoded (load_job) and the head keeps its attempt digits as they
-are. Counters and the leased set are written once per call.
+Cost: per job, four commands (read the record's head and tier, never the payload; rewrite its
+head, set its expiry and its output's, a no-op for the many jobs without output; one more to store
+a result) and no more Lua than the fence needs: the record is not decoded (load_job) and the head
+keeps its attempt digits as they are. Counters and the leased set are written once per call.
 ]]
 --- @include "keys"
 --- @include "clock"
@@ -21,10 +21,9 @@ local function ack_leases(first, now, retention)
   local codes, settled, per_tier = {}, {}, {}
   for i = first, #ARGV, 3 do
     local seq = ARGV[i]
-    local rec = rcall('GET', k_job(seq))
+    local rec, tier = head_and_tier(seq)
     local code = rec and fence(rec, ARGV[i + 1], now) or -1
     if code == 0 then
-      local tier = record_fields(rec, TEXT.tier)[TEXT.tier]
       settled[#settled + 1] = seq
       per_tier[tier] = (per_tier[tier] or 0) + 1
       if ARGV[i + 2] ~= '' then rcall('HSET', k_out(seq), 'r', ARGV[i + 2]) end

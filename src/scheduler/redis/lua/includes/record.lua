@@ -105,6 +105,23 @@ local function load_job(seq)
   }
 end
 
+-- A job's record up to its tier, without the payload (all an ack needs), and the tier; nil when
+-- there is no record. One GETRANGE of the head and a stretch of text that holds any usual tier
+-- name; a longer one costs a GET.
+local TIER_READ = RECORD_TEXT + 63
+local function head_and_tier(seq)
+  local key = k_job(seq)
+  local rec = rcall('GETRANGE', key, 0, TIER_READ)
+  if rec == '' then return nil end
+  local colon = string.find(rec, ':', RECORD_TEXT, true)
+  local len = colon and tonumber(string.sub(rec, RECORD_TEXT, colon - 1))
+  if not len or colon + len > #rec then
+    rec = rcall('GET', key)
+    return rec, record_fields(rec, TEXT.tier)[TEXT.tier]
+  end
+  return rec, string.sub(rec, colon + 1, colon + len)
+end
+
 -- A job listed in a structure has no record: only possible when something outside these scripts
 -- deleted or evicted it (Redis must run with noeviction). The caller drops it from the structure
 -- and carries on, so one lost record cannot stop a queue; Redis's log says which.
