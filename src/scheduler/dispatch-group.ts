@@ -6,8 +6,10 @@
  * one lease call per full batch.
  *
  * Acks the consumers' workers send with their credits ride on that same call, applied before the
- * lease, so a worker's cycle (ack some, take more) is one store call; acks that find no call to
- * ride on (nobody wants jobs) go alone.
+ * lease, so a worker's cycle (ack some, take more) is one store call. Acks that find no call to
+ * ride on (nobody wants jobs) go alone, and so do more than RIDE_MAX at once: a call's reply waits
+ * for all its work, and a big batch of acks is better applied while the leased jobs travel (the
+ * fixed cost a separate call adds is then small beside the acks' own).
  *
  * This module imports nothing from dispatcher.ts: the Dispatcher owns groups, not the reverse.
  */
@@ -27,6 +29,9 @@ export interface LeaseSource {
   ackLeases(queue: string, acks: AckBatch): Promise<AckOutcomes>;
   release(leaseId: string): Promise<void>;
 }
+
+/** Most acks that ride on a lease call; more go alone, after it (see above). */
+export const RIDE_MAX = 32;
 
 /** One outcome per ack: undefined when acked. */
 export type AckOutcomes = Array<SchedulerError | undefined>;
@@ -128,6 +133,7 @@ export class QueueGroup {
   private backingOff = false;
   private turn = 0;
   private pendingAcks: PendingAcks[] = [];
+  private pendingAckCount = 0;
 
   constructor(
     readonly queue: string,
@@ -150,9 +156,12 @@ export class QueueGroup {
   ack(acks: AckBatch): Promise<AckOutcomes> {
     return new Promise((resolve, reject) => {
       this.pendingAcks.push({ acks, resolve, reject });
+      this.pendingAckCount += acks.leases.length;
       if (this.stopped || this.backingOff) return this.ackAlone();
       queueMicrotask(() => {
-        if (this.pendingAcks.length > 0) this.kick();
+        if (this.pendingAcks.length === 0) return;
+        if (this.running && this.pendingAckCount > RIDE_MAX) this.ackAlone();
+        else this.kick();
       });
     });
   }
@@ -218,7 +227,10 @@ export class QueueGroup {
         return;
       }
       const visibilities = plan.map((c) => c.visibilityMs);
-      const batch = await this.lease(plan.length, visibilities, this.takeAcks());
+      const riding = this.pendingAckCount <= RIDE_MAX ? this.takeAcks() : undefined;
+      const call = this.lease(plan.length, visibilities, riding);
+      this.ackAlone(); // too many to ride: they follow the lease call
+      const batch = await call;
       if (!batch) return;
       this.deal(plan, batch.jobs);
       if (batch.jobs.length < plan.length && !this.again) {
@@ -233,6 +245,7 @@ export class QueueGroup {
     const waiters = this.pendingAcks;
     if (waiters.length === 0) return undefined;
     this.pendingAcks = [];
+    this.pendingAckCount = 0;
     if (waiters.length === 1) return { batch: waiters[0]!.acks, waiters };
     const batch: AckBatch = {
       leases: waiters.flatMap((w) => w.acks.leases),

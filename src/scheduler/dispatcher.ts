@@ -17,6 +17,8 @@ import {
 } from './dispatch-group';
 import type { WakeSignal } from './store';
 
+export { RIDE_MAX } from './dispatch-group';
+
 export type { AckOutcomes, Consumer, Deliver, DispatcherLog, DispatcherOptions, LeaseSource };
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import {
   Dispatcher,
+  RIDE_MAX,
   type AckOutcomes,
   type DispatcherOptions,
   type LeaseSource,
@@ -254,6 +255,24 @@ describe('Dispatcher', () => {
       ],
     );
     assert.deepEqual(source.ackedAlone, []);
+    await dispatcher.stop();
+  });
+
+  it('sends more acks than ride on a lease call alone, after that call', async () => {
+    const { source, dispatcher } = setup();
+    source.add(1);
+    const sink = new Sink();
+    const consumer = dispatcher.register('q', 30_000, sink.deliver);
+    const many = Array.from({ length: RIDE_MAX + 1 }, (_, i) => String(i + 1));
+    const outcome = consumer.ack(ackOf(...many));
+    consumer.grant(1);
+    assert.equal((await outcome).length, RIDE_MAX + 1);
+    await sink.got(1);
+    assert.deepEqual(
+      source.calls.map((c) => c.acks),
+      [0],
+    );
+    assert.deepEqual(source.ackedAlone, [RIDE_MAX + 1]);
     await dispatcher.stop();
   });
 
