@@ -9,6 +9,8 @@ export interface GetQueueStatsResponse {
   'counts'?: (_scheduler_v1_StateCounts | null);
   'tiers'?: (_scheduler_v1_TierStats)[];
   'oldestReadyAge'?: (_google_protobuf_Duration | null);
+  'paused'?: (boolean);
+  'pausedTenants'?: (string)[];
 }
 
 export interface GetQueueStatsResponse__Output {
@@ -16,4 +18,6 @@ export interface GetQueueStatsResponse__Output {
   'counts': (_scheduler_v1_StateCounts__Output | null);
   'tiers': (_scheduler_v1_TierStats__Output)[];
   'oldestReadyAge': (_google_protobuf_Duration__Output | null);
+  'paused': (boolean);
+  'pausedTenants': (string)[];
 }
