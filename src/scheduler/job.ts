@@ -109,6 +109,30 @@ export interface QueueStats {
   counts: StateCounts;
   tiers: TierStats[];
   oldestReadyAgeMs: number;
+  /** The whole queue is paused: nothing of it is leased. */
+  paused: boolean;
+  /** Tenants paused one by one, sorted. */
+  pausedTenants: string[];
+}
+
+/** One queue as ListQueues shows it. */
+export interface QueueSummary {
+  queue: string;
+  counts: StateCounts;
+  paused: boolean;
+  oldestReadyAgeMs: number;
+}
+
+export interface QueuePage {
+  queues: QueueSummary[];
+  /** Empty on the last page. */
+  nextPageToken: string;
+}
+
+export interface CancelJobsResult {
+  cancelled: number;
+  /** Non-empty when jobs may remain: pass it back to go on. */
+  nextPageToken: string;
 }
 
 export interface DeadPage {

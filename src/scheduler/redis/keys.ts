@@ -22,8 +22,17 @@ export function idempotencyKey(queue: string, key: string): string {
   return `${queuePrefix(queue)}:idem:${key}`;
 }
 
-/** Registry of queues seen, for operators and the metrics collector (not per queue: no tag). */
+/**
+ * Registry of queues seen, for ListQueues and the metrics collector. Not per queue, so in its own
+ * Cluster slot: written by the server beside a queue's first enqueue or pause (once per process
+ * and queue), never from a queue's script (docs/architecture.md).
+ */
 export const QUEUES_KEY = 'sched:queues';
+
+/** The tenants of a queue paused one by one (lua/pause.lua). */
+export function pausedTenantsKey(queue: string): string {
+  return `${queuePrefix(queue)}:ptn`;
+}
 
 export function jobKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:j:${seq}`;

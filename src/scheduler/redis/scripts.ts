@@ -19,11 +19,16 @@ const NAMES = [
   'cancel',
   'redrive',
   'stats',
+  'pause',
+  'update_job',
+  'promote',
+  'cancel_jobs',
+  'purge_dead',
 ] as const;
 export type ScriptName = (typeof NAMES)[number];
 export type ScriptArg = string | number | Buffer;
 
-const SCRIPT_VERSION = 3;
+const SCRIPT_VERSION = 4;
 type Command = (...args: Array<ScriptArg | ScriptArg[]>) => Promise<unknown>;
 
 function commandName(name: ScriptName): string {

@@ -3,9 +3,10 @@
  * through one pipelined ioredis connection, so concurrent calls share round trips.
  */
 import { randomFillSync } from 'node:crypto';
-import { SchedulerError, scriptError } from '../errors';
+import { SchedulerError, scriptError, wrongState } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import type {
+  CancelJobsResult,
   DeadPage,
   EnqueueResult,
   Job,
@@ -18,7 +19,7 @@ import type {
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
 import { HEAD_BYTES, encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
-import { QUEUES_KEY, jobKey, readyLogKey, stateKey } from './keys';
+import { QUEUES_KEY, jobKey, metaKey, pausedTenantsKey, readyLogKey, stateKey } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
 export interface RedisStoreOptions {
@@ -28,8 +29,10 @@ export interface RedisStoreOptions {
   backoff?: { baseMs: number; capMs: number };
   /** How long an idempotency key is remembered. Default 24 h. */
   dedupWindowMs?: number;
-  /** How long succeeded, cancelled and dead jobs stay readable. Default 24 h. */
+  /** How long succeeded and cancelled jobs stay readable. Default 24 h. */
   retentionMs?: number;
+  /** How long dead jobs stay (readable, and redrivable). Default 7 days. */
+  deadRetentionMs?: number;
   /** Delayed jobs and expired leases moved per lease call. Default 1000. */
   maxMovesPerLease?: number;
   /** Tier -> most jobs of that tier leased at once in one queue (unlisted: no cap). */
@@ -65,6 +68,7 @@ export class RedisJobStore implements JobStore {
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly dedupWindowMs: number;
   private readonly retentionMs: number;
+  private readonly deadRetentionMs: number;
   private readonly maxMoves: number;
   private readonly knownQueues = new Set<string>();
 
@@ -77,6 +81,7 @@ export class RedisJobStore implements JobStore {
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
     this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;
     this.retentionMs = options.retentionMs ?? DAY_MS;
+    this.deadRetentionMs = options.deadRetentionMs ?? 7 * DAY_MS;
     this.maxMoves = options.maxMovesPerLease ?? 1000;
   }
 
@@ -105,7 +110,7 @@ export class RedisJobStore implements JobStore {
       this.backoff.baseMs,
       this.backoff.capMs,
       Math.random(),
-      this.retentionMs,
+      this.deadRetentionMs,
     ])) as Array<number | Buffer>;
     const [wake, n] = reply as [number, number];
     const jobs: LeasedJob[] = [];
@@ -144,7 +149,7 @@ export class RedisJobStore implements JobStore {
       this.backoff.baseMs,
       this.backoff.capMs,
       Math.random(),
-      this.retentionMs,
+      this.deadRetentionMs,
     ])) as number | [string, number];
     if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
     const [state, at] = reply;
@@ -180,7 +185,11 @@ export class RedisJobStore implements JobStore {
   }
 
   async stats(queue: string): Promise<QueueStats> {
-    const reply = (await this.call('stats', queue, [])) as unknown[];
+    const [reply, paused, pausedTenants] = await Promise.all([
+      this.call('stats', queue, []) as Promise<unknown[]>,
+      this.guard('stats', this.redis.hget(metaKey(queue), 'paused')),
+      this.guard('stats', this.redis.smembers(pausedTenantsKey(queue))),
+    ]);
     const [now, scheduled, leased, dead, flat] = reply as [
       number,
       number,
@@ -200,6 +209,8 @@ export class RedisJobStore implements JobStore {
       counts: { pending: sum(tiers, (t) => t.counts.pending), scheduled, leased, dead },
       tiers,
       oldestReadyAgeMs: Math.max(0, ...tiers.map((t) => t.oldestReadyAgeMs)),
+      paused: paused !== null,
+      pausedTenants: pausedTenants.sort(),
     };
   }
 
@@ -306,8 +317,48 @@ export class RedisJobStore implements JobStore {
     return record ? jobFromRecord(queue, seq, record) : undefined;
   }
 
+  async setPaused(queue: string, tenant: string, paused: boolean): Promise<boolean> {
+    const [changed] = await Promise.all([
+      this.call('pause', queue, [tenant, paused ? 1 : 0]) as Promise<number>,
+      this.register(queue),
+    ]);
+    return changed === 1;
+  }
+
+  async updatePriority(ref: JobRef, priority: number): Promise<void> {
+    const reply = await this.call('update_job', ref.queue, [ref.seq, priority]);
+    this.checkEdit(reply, 'update_job', ref, 'a pending or scheduled job');
+  }
+
+  async promote(ref: JobRef): Promise<void> {
+    const reply = await this.call('promote', ref.queue, [ref.seq]);
+    this.checkEdit(reply, 'promote', ref, 'a scheduled job');
+  }
+
+  async cancelJobs(
+    queue: string,
+    tenant: string,
+    limit: number,
+    pageToken: string,
+  ): Promise<CancelJobsResult> {
+    const args = [tenant, limit, this.retentionMs, pageToken];
+    const [cancelled, next] = (await this.call('cancel_jobs', queue, args)) as [number, string];
+    return { cancelled, nextPageToken: next };
+  }
+
+  async purgeDead(queue: string, limit: number): Promise<number> {
+    return (await this.call('purge_dead', queue, [limit])) as number;
+  }
+
+  /** Reply of an edit script: 1, a failure code, or `{-4, state}` (lua/update_job.lua). */
+  private checkEdit(reply: unknown, op: string, ref: JobRef, needs: string): void {
+    const id = formatJobId(ref.queue, ref.seq);
+    if (Array.isArray(reply)) throw wrongState(op, id, String(reply[1]), needs);
+    if ((reply as number) < 0) throw scriptError(reply as number, op, id);
+  }
+
   /** Remembers the queue name once per process (a set outside the queue's slot). */
-  private async register(queue: string): Promise<void> {
+  async register(queue: string): Promise<void> {
     if (this.knownQueues.has(queue)) return;
     await this.guard('enqueue', this.redis.sadd(QUEUES_KEY, queue));
     this.knownQueues.add(queue);

@@ -2,6 +2,9 @@
 leases up to `count` ready jobs by the fairness policy. A tier with a concurrency cap (ARGV[3])
 that has that many jobs leased in this queue is skipped for this call but stays active, so it is
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
+A paused queue (pause.lua) leases nothing, but its due jobs and expired leases still move. A
+paused tenant is skipped the same way within its tier: it stays active, banks no credit, and a
+tier whose every active tenant is paused is skipped like a capped one.
 KEYS[1] meta key        ARGV[1] queue           ARGV[2] pinned time or ''
 ARGV[3] tier weights    ARGV[4] count           ARGV[5] visibility (ms)
 ARGV[6] lease token prefix (8 chars)            ARGV[7] max moves
@@ -92,6 +95,36 @@ local function bytes_before(a, b)
   return #a < #b
 end
 
+local meta = rcall('HMGET', K.meta, 'vt', 'pruned', 'paused', 'ptn')
+local vt, last_prune = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
+if meta[3] then count_wanted = 0 end
+
+-- Paused tenants (a set, read only when there are some), and those this call skipped per tier.
+local paused_tenants, skipped = nil, {}
+if meta[4] then
+  paused_tenants = {}
+  for _, name in ipairs(rcall('SMEMBERS', K.paused_tenants)) do paused_tenants[name] = true end
+end
+local SKIP_SCAN = 1024
+
+-- The tenant of a tier to serve next and its finish tag: the lowest tag not paused. Returns
+-- nil when the tier has no active tenant, nil and true when every one seen is paused (the
+-- first SKIP_SCAN at most: pausing is meant for a few tenants).
+local function pick_tenant(t)
+  if not paused_tenants then return pick(t.tenants) end
+  for from = 0, SKIP_SCAN - 1, 16 do
+    local flat = rcall('ZRANGE', t.tenants, from, from + 15, 'WITHSCORES')
+    for i = 1, #flat, 2 do
+      local name = flat[i]
+      if not paused_tenants[name] then return name, tonumber(flat[i + 1]) end
+      skipped[t.name] = skipped[t.name] or {}
+      skipped[t.name][name] = true
+    end
+    if #flat < 32 then return nil, from + #flat > 0 end
+  end
+  return nil, true
+end
+
 -- The active tier below its cap with the lowest finish tag (ties: the name that sorts first).
 local function pick_tier()
   local best
@@ -104,8 +137,6 @@ local function pick_tier()
   return best
 end
 
-local meta = rcall('HMGET', K.meta, 'vt', 'pruned')
-local vt, last_prune = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
 local tenant_vt = {}
 local out = { -1, 0 }
 local leased_seqs = {}
@@ -121,7 +152,7 @@ while leased < count_wanted do
   if not t then break end
   local tier = t.name
   local tenants = t.tenants
-  local tenant, tfinish = pick(tenants)
+  local tenant, tfinish = pick_tenant(t)
   local priorities = tenant and k_priorities(tier, tenant)
   local priority = priorities and rcall('ZRANGE', priorities, 0, 0)[1]
   local band = priority and k_band(tier, tenant, priority)
@@ -174,6 +205,8 @@ while leased < count_wanted do
     rcall('ZREM', priorities, priority)
   elseif tenant then
     deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
+  elseif tfinish then
+    capped[tier] = true -- every active tenant is paused: skipped for this call, still active
   else
     t.active = false
     deactivate(K.tiers, K.tidle, tier, t.pass)
@@ -192,6 +225,13 @@ for _, t in ipairs(tiers) do
   if t.active ~= false and capped[t.name] then
     t.pass = math.max(t.pass, vt + tier_stride(t.name))
   end
+end
+
+-- Paused tenants take no share either: like a tenant back from idle, each competes from its
+-- tier's tenant virtual time once resumed.
+for tier, names in pairs(skipped) do
+  local tvt = tenant_vt[tier] or tonumber(rcall('HGET', K.meta, 'vt:' .. tier) or '0')
+  for name in pairs(names) do rcall('ZADD', k_tenants(tier), 'GT', tvt + 1, name) end
 end
 
 if leased > 0 or next(capped) ~= nil then

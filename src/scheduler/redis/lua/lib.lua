@@ -32,6 +32,8 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :count               hash   <state>:<tier> gauges (pending, scheduled, leased, dead) and
                               <event>:<tier> totals (enqueued, acked, nacked, deadlettered, expired)
   :idem:<key>          string seq of the first job enqueued with that idempotency key
+  :ptn                 set    tenants paused one by one (pause.lua); meta `ptn` holds their
+                              number and meta `paused` is 1 while the whole queue is paused
 
 The job record (codec.ts reads it; offsets 0-based as SETRANGE counts them). Numbers are base 36,
 zero-padded: 9 digits of milliseconds last until the year 5188.
@@ -70,6 +72,7 @@ local K = {
   leased = P .. ':leased',
   dead = P .. ':dead',
   count = P .. ':count',
+  paused_tenants = P .. ':ptn',
 }
 local function k_job(seq) return P .. ':j:' .. seq end
 local function k_tenants(tier) return P .. ':tn:' .. tier end
@@ -356,23 +359,28 @@ local function trim_ready_log(tier, limit, stale)
   return since
 end
 
--- Takes a ready job out of the ready structures (cancel). LREM walks the band up to the job.
--- A member left with nothing ready goes idle with the finish tag of its next lease: it gives up
--- at most one stride.
-local function unready(seq, job)
-  local tier, tenant = job.tier, job.tenant
+-- After jobs left a band other than by a lease: an emptied band leaves its tenant's priorities,
+-- an emptied tenant goes idle, an emptied tier too (with the finish tag of its next lease).
+local function drop_if_empty(tier, tenant, priority)
   local priorities = k_priorities(tier, tenant)
-  local band = k_band(tier, tenant, job.p)
-  rcall('LREM', band, 1, seq)
-  count('pending', tier, -1)
-  if rcall('EXISTS', band) == 1 then return end
-  rcall('ZREM', priorities, job.p)
+  if rcall('EXISTS', k_band(tier, tenant, priority)) == 1 then return end
+  rcall('ZREM', priorities, priority)
   if rcall('EXISTS', priorities) == 1 then return end
   local tpass = rcall('ZSCORE', k_tenants(tier), tenant)
   if tpass then deactivate(k_tenants(tier), k_tenants_idle(tier), tenant, tpass) end
   if rcall('EXISTS', k_tenants(tier)) == 1 then return end
   local pass = rcall('ZSCORE', K.tiers, tier)
   if pass then deactivate(K.tiers, K.tidle, tier, pass) end
+end
+
+-- Takes a ready job out of the ready structures (cancel). LREM walks the band up to the job.
+-- A member left with nothing ready goes idle with the finish tag of its next lease: it gives up
+-- at most one stride.
+local function unready(seq, job)
+  local band = k_band(job.tier, job.tenant, job.p)
+  rcall('LREM', band, 1, seq)
+  count('pending', job.tier, -1)
+  drop_if_empty(job.tier, job.tenant, job.p)
 end
 
 -- A new earliest due time wakes consumers too, so idle ones re-arm their timers for it.
