@@ -83,8 +83,10 @@ export interface Config {
   store: {
     /** DEDUP_WINDOW_MS (86400000): how long an idempotency key is remembered. */
     dedupWindowMs: number;
-    /** RETENTION_MS (86400000): how long finished jobs stay readable. */
+    /** RETENTION_MS (86400000): how long succeeded and cancelled jobs stay readable. */
     retentionMs: number;
+    /** DEAD_RETENTION_MS (604800000, 7 days): how long dead jobs stay listable and redrivable. */
+    deadRetentionMs: number;
     /** BACKOFF_BASE_MS (1000) and BACKOFF_CAP_MS (600000): retry backoff. */
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -207,6 +209,7 @@ const schema = z.object({
   DEFAULT_MAX_ATTEMPTS: int(5, 1, 1000),
   DEDUP_WINDOW_MS: int(86_400_000, 1000),
   RETENTION_MS: int(86_400_000, 1000),
+  DEAD_RETENTION_MS: int(7 * 86_400_000, 1000),
   BACKOFF_BASE_MS: int(1000, 1),
   BACKOFF_CAP_MS: int(600_000, 1),
 });
@@ -308,6 +311,7 @@ function toConfig(e: Env): Config {
     store: {
       dedupWindowMs: e.DEDUP_WINDOW_MS,
       retentionMs: e.RETENTION_MS,
+      deadRetentionMs: e.DEAD_RETENTION_MS,
       backoffBaseMs: e.BACKOFF_BASE_MS,
       backoffCapMs: e.BACKOFF_CAP_MS,
     },

@@ -99,7 +99,7 @@ export function toNackResponse(result: NackResult): NackResponse {
   return { state: toProtoState(result.state), retryTime: toTimestamp(result.retryTime) };
 }
 
-function toProtoCounts(counts: StateCounts): ProtoStateCounts {
+export function toProtoCounts(counts: StateCounts): ProtoStateCounts {
   return {
     pending: counts.pending,
     scheduled: counts.scheduled,
@@ -113,6 +113,8 @@ export function toStatsResponse(stats: QueueStats): GetQueueStatsResponse {
     queue: stats.queue,
     counts: toProtoCounts(stats.counts),
     oldestReadyAge: toDuration(stats.oldestReadyAgeMs),
+    paused: stats.paused,
+    pausedTenants: stats.pausedTenants,
     tiers: stats.tiers.map((t) => ({
       tier: t.tier,
       weight: t.weight,

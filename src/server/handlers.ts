@@ -9,6 +9,7 @@ import { status, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { EnqueueBatchResult } from '../generated/scheduler/v1/EnqueueBatchResult';
 import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/SchedulerService';
+import type { QueueControl } from '../scheduler/control';
 import type { Dispatcher } from '../scheduler/dispatcher';
 import { groupBy } from '../scheduler/group-by';
 import type { SchedulerError } from '../scheduler/errors';
@@ -32,6 +33,7 @@ import { STATUS_OF, statusName, toWireError } from './status';
 
 export interface HandlerDeps {
   scheduler: Scheduler;
+  control: QueueControl;
   dispatcher: Pick<Dispatcher, 'notify'>;
   metrics: Metrics;
   log: Logger;
@@ -156,7 +158,7 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
 }
 
 /** Authorizes and times the call, and maps a failure to its status (see status.ts). */
-function wrapUnary<Req, Res>(
+export function wrapUnary<Req, Res>(
   method: string,
   deps: HandlerDeps,
   run: (req: Req, grant: Grant) => Promise<Res>,

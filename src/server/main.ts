@@ -5,6 +5,7 @@
  */
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { QueueControl } from '../scheduler/control';
 import { Dispatcher } from '../scheduler/dispatcher';
 import { RedisRateLimiter } from '../scheduler/redis/rate-limiter';
 import { RedisJobStore } from '../scheduler/redis/store';
@@ -21,6 +22,7 @@ import {
   SCHEDULER_SERVICE,
   shutdownGrpc,
 } from './grpc-server';
+import { controlHandlers } from './control-handlers';
 import { unaryHandlers } from './handlers';
 import { HealthService } from './health';
 import { startHttpServer, type HttpServer } from './http';
@@ -82,17 +84,25 @@ function createTierResolver(config: Config, log: Logger, metrics: Metrics): Tier
   });
 }
 
-function createScheduler(config: Config, redis: App['redis'], tiers: TierResolver): Scheduler {
+function createScheduler(
+  config: Config,
+  redis: App['redis'],
+  tiers: TierResolver,
+): { scheduler: Scheduler; control: QueueControl } {
   const store = new RedisJobStore(redis, {
     weights: config.tiers.weights,
     backoff: { baseMs: config.store.backoffBaseMs, capMs: config.store.backoffCapMs },
     dedupWindowMs: config.store.dedupWindowMs,
     retentionMs: config.store.retentionMs,
+    deadRetentionMs: config.store.deadRetentionMs,
     tierCaps: config.tiers.concurrency,
   });
   const limiter = config.rateLimit && new RedisRateLimiter(redis, config.rateLimit);
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits };
-  return new Scheduler(store, tiers, options, limiter);
+  return {
+    scheduler: new Scheduler(store, tiers, options, limiter),
+    control: new QueueControl(store),
+  };
 }
 
 function buildApp(
@@ -103,15 +113,17 @@ function buildApp(
   metrics: Metrics,
   { auth }: Security,
 ): App {
-  const scheduler = createScheduler(config, redis, tiers);
+  const { scheduler, control } = createScheduler(config, redis, tiers);
   metrics.watchQueues(scheduler);
   redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
   const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth });
+  const deps = { scheduler, control, dispatcher, metrics, log, auth };
   const handlers = {
-    ...unaryHandlers({ scheduler, dispatcher, metrics, log, auth }),
+    ...unaryHandlers(deps),
+    ...controlHandlers(deps),
     Lease: streams.handle,
   };
   const server = createGrpcServer(config.grpc, handlers, health);

@@ -28,8 +28,15 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = {
   GetQueueStats: 'read',
   ListJobs: 'read',
   ListDeadJobs: 'read',
+  ListQueues: 'read',
   CancelJob: 'admin',
   RedriveDeadJobs: 'admin',
+  PauseQueue: 'admin',
+  ResumeQueue: 'admin',
+  UpdateJob: 'admin',
+  PromoteJob: 'admin',
+  CancelJobs: 'admin',
+  PurgeDeadJobs: 'admin',
 };
 
 export const OPEN_ACCESS: Authenticator = {

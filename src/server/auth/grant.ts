@@ -8,8 +8,9 @@ import { SchedulerError } from '../../scheduler/errors';
 /**
  * - enqueue: Enqueue, EnqueueBatch
  * - lease:   Lease, Ack, Nack, ExtendLease
- * - read:    GetJob, GetQueueStats, ListJobs, ListDeadJobs
- * - admin:   CancelJob, RedriveDeadJobs, and everything `read` allows
+ * - read:    GetJob, GetQueueStats, ListJobs, ListDeadJobs, ListQueues
+ * - admin:   CancelJob, RedriveDeadJobs, PauseQueue, ResumeQueue, UpdateJob, PromoteJob,
+ *            CancelJobs, PurgeDeadJobs, and everything `read` allows
  */
 export const SCOPES = ['enqueue', 'lease', 'read', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
