@@ -20,6 +20,8 @@ export interface NewJob extends EnqueueInput {
   tier: string;
   priority: number;
   maxAttempts: number;
+  /** The tenant's own concurrency cap from the tier source (0: none); unset: the default. */
+  ownCap?: number;
 }
 
 export interface JobStore {

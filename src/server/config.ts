@@ -58,8 +58,15 @@ export interface Config {
     collection: string;
   };
   tiers: {
-    /** STATIC_TIERS (`tenant=tier,...`, empty): the embedded tier source. */
+    /** STATIC_TIERS (`tenant=tier[:cap],...`, empty): the embedded tier source. */
     static: ReadonlyMap<string, string>;
+    /** The `:cap` parts of STATIC_TIERS: tenants' own concurrency caps per queue (0: none). */
+    staticConcurrency: ReadonlyMap<string, number>;
+    /**
+     * TENANT_CONCURRENCY (unset: none): most jobs of one tenant leased at once per queue, for
+     * tenants without a cap of their own in the tier source.
+     */
+    tenantConcurrency: number | undefined;
     /** DEFAULT_TIER (free): tier of an unknown tenant, and the fallback when Mongo is down. */
     defaultTier: string;
     /** TIER_WEIGHTS (premium=1000,free=100): each tier's share of a queue's leases. */
@@ -134,6 +141,8 @@ const pairList = (
     .refine((list) => list.every(([k, v]) => ok(k, v)), rule);
 
 const hostPort = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
+/** A STATIC_TIERS value: a tier name, then optionally `:` and the tenant's own cap. */
+const STATIC_ENTRY = /^[a-z0-9_-]{1,32}(:[0-9]{1,9})?$/;
 const RATE = /^([1-9][0-9]{0,8})\/(s|m|h)$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 const file = z.string().min(1, 'must not be empty').optional();
@@ -183,8 +192,8 @@ const schema = z.object({
   MONGODB_DATABASE: z.string().min(1, 'must not be empty').default('scheduler'),
   MONGODB_COLLECTION: z.string().min(1, 'must not be empty').default('customers'),
   STATIC_TIERS: pairList(
-    'must be tenant=tier,... with valid names',
-    (tenant, tier) => NAME_PATTERN.test(tenant) && TIER_PATTERN.test(tier),
+    'must be tenant=tier[:cap],... with valid names and a non-negative integer cap',
+    (tenant, value) => NAME_PATTERN.test(tenant) && STATIC_ENTRY.test(value),
   ).default([]),
   DEFAULT_TIER: z.string().regex(TIER_PATTERN, 'must match [a-z0-9_-]{1,32}').default('free'),
   TIER_WEIGHTS: pairList(
@@ -195,6 +204,7 @@ const schema = z.object({
     'must be tier=n,... with positive integer caps',
     (tier, cap) => TIER_PATTERN.test(tier) && /^[1-9][0-9]{0,8}$/.test(cap),
   ).default([]),
+  TENANT_CONCURRENCY: int(0, 1, 999_999_999).optional(),
   TENANT_RATE_LIMIT: z
     .string()
     .regex(RATE, 'must be <n>/s, <n>/m or <n>/h with a positive integer n')
@@ -222,8 +232,8 @@ function crossCheck(env: Env): Array<[string, string]> {
   const issues: Array<[string, string]> = [];
   if (!weights.has(env.DEFAULT_TIER))
     issues.push(['DEFAULT_TIER', 'must be one of the tiers in TIER_WEIGHTS']);
-  const unknown = env.STATIC_TIERS.find(([, tier]) => !weights.has(tier));
-  if (unknown) issues.push(['STATIC_TIERS', `tier ${unknown[1]} is not in TIER_WEIGHTS`]);
+  const unknown = staticEntries(env).find(({ tier }) => !weights.has(tier));
+  if (unknown) issues.push(['STATIC_TIERS', `tier ${unknown.tier} is not in TIER_WEIGHTS`]);
   if (env.BACKOFF_CAP_MS < env.BACKOFF_BASE_MS)
     issues.push(['BACKOFF_CAP_MS', 'must be at least BACKOFF_BASE_MS']);
   if (env.GRPC_MAX_RECEIVE_BYTES < env.MAX_PAYLOAD_BYTES + 64 * 1024) {
@@ -298,7 +308,11 @@ function toConfig(e: Env): Config {
     dashboard: { enabled: e.DASHBOARD, readOnly: e.DASHBOARD_READ_ONLY },
     mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE, collection: e.MONGODB_COLLECTION },
     tiers: {
-      static: new Map(e.STATIC_TIERS),
+      static: new Map(staticEntries(e).map(({ tenant, tier }) => [tenant, tier])),
+      staticConcurrency: new Map(
+        staticEntries(e).flatMap(({ tenant, cap }) => (cap === undefined ? [] : [[tenant, cap]])),
+      ),
+      tenantConcurrency: e.TENANT_CONCURRENCY,
       defaultTier: e.DEFAULT_TIER,
       weights: new Map(e.TIER_WEIGHTS.map(([tier, weight]) => [tier, Number(weight)])),
       concurrency: new Map(e.TIER_CONCURRENCY.map(([tier, cap]) => [tier, Number(cap)])),
@@ -316,6 +330,14 @@ function toConfig(e: Env): Config {
       backoffCapMs: e.BACKOFF_CAP_MS,
     },
   };
+}
+
+/** STATIC_TIERS entries with the optional `:cap` split off. */
+function staticEntries(e: Env): Array<{ tenant: string; tier: string; cap: number | undefined }> {
+  return e.STATIC_TIERS.map(([tenant, value]) => {
+    const [tier = '', cap] = value.split(':');
+    return { tenant, tier, cap: cap === undefined ? undefined : Number(cap) };
+  });
 }
 
 function rateLimit(e: Env): Config['rateLimit'] {

@@ -70,7 +70,8 @@ interface App {
 function createTierResolver(config: Config, log: Logger, metrics: Metrics): TierResolver {
   const { uri, database, collection } = config.mongo;
   const { defaultTier, weights } = config.tiers;
-  if (uri === undefined) return new StaticTierResolver(config.tiers.static, defaultTier);
+  if (uri === undefined)
+    return new StaticTierResolver(config.tiers.static, defaultTier, config.tiers.staticConcurrency);
   log.info({ mongo: redactUrl(uri), database, collection }, 'tiers from MongoDB');
   const logger = log.child({ component: 'tier_resolver' });
   return createMongoTierResolver({
@@ -96,6 +97,7 @@ function createScheduler(
     retentionMs: config.store.retentionMs,
     deadRetentionMs: config.store.deadRetentionMs,
     tierCaps: config.tiers.concurrency,
+    tenantCap: config.tiers.tenantConcurrency,
   });
   const limiter = config.rateLimit && new RedisRateLimiter(redis, config.rateLimit);
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits };

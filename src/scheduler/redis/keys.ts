@@ -29,6 +29,16 @@ export function idempotencyKey(queue: string, key: string): string {
  */
 export const QUEUES_KEY = 'sched:queues';
 
+/** Tenants' own concurrency caps in a queue, from the tier source (lua/lib.lua tenant_cap). */
+export function tenantCapsKey(queue: string): string {
+  return `${queuePrefix(queue)}:tcap`;
+}
+
+/** Tenants' leased jobs in a queue, for their caps (lua/lib.lua). */
+export function tenantLeasedKey(queue: string): string {
+  return `${queuePrefix(queue)}:tleased`;
+}
+
 /** The tenants of a queue paused one by one (lua/pause.lua). */
 export function pausedTenantsKey(queue: string): string {
   return `${queuePrefix(queue)}:ptn`;

@@ -3,6 +3,7 @@
  * through one pipelined ioredis connection, so concurrent calls share round trips.
  */
 import { randomFillSync } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { SchedulerError, scriptError, wrongState } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import type {
@@ -19,7 +20,15 @@ import type {
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
 import { HEAD_BYTES, encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
-import { QUEUES_KEY, jobKey, metaKey, pausedTenantsKey, readyLogKey, stateKey } from './keys';
+import {
+  QUEUES_KEY,
+  jobKey,
+  metaKey,
+  pausedTenantsKey,
+  readyLogKey,
+  stateKey,
+  tenantCapsKey,
+} from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
 export interface RedisStoreOptions {
@@ -37,6 +46,8 @@ export interface RedisStoreOptions {
   maxMovesPerLease?: number;
   /** Tier -> most jobs of that tier leased at once in one queue (unlisted: no cap). */
   tierCaps?: ReadonlyMap<string, number>;
+  /** Most jobs of one tenant leased at once in one queue, for tenants without their own cap. */
+  tenantCap?: number;
   /** Test-only: pin the clock (epoch ms) instead of Redis's `TIME`. */
   pinnedNow?: () => number;
 }
@@ -71,12 +82,20 @@ export class RedisJobStore implements JobStore {
   private readonly deadRetentionMs: number;
   private readonly maxMoves: number;
   private readonly knownQueues = new Set<string>();
+  /** `<queue> NUL <tenant>` -> the own cap this process wrote to :tcap (-1: none). */
+  private readonly ownCapsWritten = new LRUCache<string, number>({ max: 100_000 });
 
   constructor(
     private readonly redis: RedisClient,
     private readonly options: RedisStoreOptions,
   ) {
-    this.scripts = new Scripts(redis, options.weights, options.pinnedNow, options.tierCaps);
+    this.scripts = new Scripts(
+      redis,
+      options.weights,
+      options.pinnedNow,
+      options.tierCaps,
+      options.tenantCap,
+    );
     this.fallbackWeight = Math.min(...options.weights.values());
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
     this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;
@@ -89,7 +108,9 @@ export class RedisJobStore implements JobStore {
     if (jobs.length === 0) return [];
     const args: ScriptArg[] = [this.dedupWindowMs, jobs.length];
     for (const job of jobs) args.push(job.delayMs ?? 0, job.idempotencyKey ?? '', encodeTail(job));
-    const [reply] = await Promise.all([
+    // The caps go first: the enqueue script wakes consumers, whose lease calls read them.
+    const [, reply] = await Promise.all([
+      this.writeOwnCaps(queue, jobs),
       this.call('enqueue', queue, args) as Promise<Array<string | number>>,
       this.register(queue),
     ]);
@@ -355,6 +376,26 @@ export class RedisJobStore implements JobStore {
     const id = formatJobId(ref.queue, ref.seq);
     if (Array.isArray(reply)) throw wrongState(op, id, String(reply[1]), needs);
     if ((reply as number) < 0) throw scriptError(reply as number, op, id);
+  }
+
+  /**
+   * Keeps :tcap in step with the tier source: each tenant's own cap, written when this process
+   * has not written that value for that queue yet (so once per tenant and queue in the steady
+   * state). A tenant without one is deleted from it, so a cap removed at the source goes too.
+   */
+  private async writeOwnCaps(queue: string, jobs: NewJob[]): Promise<void> {
+    const wanted = new Map<string, number>();
+    for (const { tenantId, ownCap } of jobs) wanted.set(tenantId, ownCap ?? -1);
+    const writes: Array<Promise<unknown>> = [];
+    for (const [tenantId, cap] of wanted) {
+      const key = `${queue}\u0000${tenantId}`;
+      if (this.ownCapsWritten.get(key) === cap) continue;
+      const caps = tenantCapsKey(queue);
+      const write =
+        cap < 0 ? this.redis.hdel(caps, tenantId) : this.redis.hset(caps, tenantId, cap);
+      writes.push(write.then(() => this.ownCapsWritten.set(key, cap)));
+    }
+    if (writes.length > 0) await this.guard('enqueue', Promise.all(writes));
   }
 
   /** Remembers the queue name once per process (a set outside the queue's slot). */

@@ -5,7 +5,8 @@ Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease
 
 Cost: per job, three commands (read the record, rewrite its head, set its expiry) and no more
 Lua than the fence needs: the record is not decoded (load_job) and the head keeps its attempt
-digits as they are. Counters and the leased set are written once per call.
+digits as they are. Counters and the leased set are written once per call, the tenants' leased
+counts once per tenant.
 ]]
 local now = now_ms()
 local retention = tonumber(ARGV[4])
@@ -17,7 +18,9 @@ for i = 5, #ARGV, 2 do
   local rec = rcall('GET', key)
   local code = rec and fence(rec, ARGV[i + 1], now) or -1
   if code == 0 then
-    local tier = record_fields(rec, 1)[1]
+    local names = record_fields(rec, 2)
+    local tier = names[1]
+    count_tenant_leased(tier, names[2], -1)
     settled[#settled + 1] = seq
     per_tier[tier] = (per_tier[tier] or 0) + 1
     close_record(key, string.sub(rec, 2, 3), 'D', finished, retention)

@@ -3,8 +3,9 @@ leases up to `count` ready jobs by the fairness policy. A tier with a concurrenc
 that has that many jobs leased in this queue is skipped for this call but stays active, so it is
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
 A paused queue (pause.lua) leases nothing, but its due jobs and expired leases still move. A
-paused tenant is skipped the same way within its tier: it stays active, banks no credit, and a
-tier whose every active tenant is paused is skipped like a capped one.
+paused tenant, or one with as many jobs leased as its cap (lib.lua tenant_cap), is skipped the
+same way within its tier: it stays active, banks no credit, and a tier whose every active tenant
+is held back is skipped like a capped one. An ack that frees a tenant's slot wakes consumers.
 KEYS[1] meta key        ARGV[1] queue           ARGV[2] pinned time or ''
 ARGV[3] tier weights    ARGV[4] count           ARGV[5] visibility (ms)
 ARGV[6] lease token prefix (8 chars)            ARGV[7] max moves
@@ -16,8 +17,10 @@ Returns {ms until the next due job or lease deadline (-1: none), n, then n times
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
 rewrite its head, charge the tenant). The tiers (a handful) are read once and written back
-once; the virtual times, the leased set and the counters once per call. Idle members and old
-dead jobs are pruned at most once a second per queue: they only cost memory.
+once; the virtual times, the leased set and the counters once per call, the tenants' leased
+counts once per tenant (one HINCRBY). With tenant caps in force, per tenant and call two more
+reads (its cap, its leased count); with none, one EXISTS per call. Idle members and old dead
+jobs are pruned at most once a second per queue: they only cost memory.
 ]]
 local now = now_ms()
 local count_wanted, visibility = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -57,6 +60,7 @@ if next_deadline and next_deadline < now then
     local job = load_job(seq)
     if job then
       count('leased', job.tier, -1)
+      count_tenant_leased(job.tier, job.tenant, -1)
       count('expired', job.tier, 1)
       -- A golden-ratio step spreads one random draw over the batch.
       policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
@@ -107,20 +111,44 @@ if meta[4] then
 end
 local SKIP_SCAN = 1024
 
--- The tenant of a tier to serve next and its finish tag: the lowest tag not paused. Returns
--- nil when the tier has no active tenant, nil and true when every one seen is paused (the
--- first SKIP_SCAN at most: pausing is meant for a few tenants).
+-- Per-tenant caps, when any applies in this queue: each tenant's cap (false: none) and leased
+-- jobs, read once per call and counted on here.
+local tenant_caps_on = default_tenant_cap ~= nil or rcall('EXISTS', K.tenant_caps) == 1
+local caps_of, busy = {}, {}
+
+-- A tenant not to serve in this call: paused, or at its cap.
+local function held_back(name)
+  if paused_tenants and paused_tenants[name] then return true end
+  if not tenant_caps_on then return false end
+  local cap = caps_of[name]
+  if cap == nil then
+    cap = tenant_cap(name) or false
+    caps_of[name] = cap
+    if cap then busy[name] = tonumber(rcall('HGET', K.tenant_leased, name) or '0') end
+  end
+  return cap and busy[name] >= cap
+end
+
+local function skip(tier, name)
+  skipped[tier] = skipped[tier] or {}
+  skipped[tier][name] = true
+end
+
+-- The tenant of a tier to serve next and its finish tag: the lowest tag not held back. Returns
+-- nil when the tier has no active tenant, nil and true when every one seen is held back (the
+-- first SKIP_SCAN at most: meant for some tenants of a tier, not most of many thousands).
 local function pick_tenant(t)
-  if not paused_tenants then return pick(t.tenants) end
+  local name, pass = pick(t.tenants)
+  if not name or not (paused_tenants or tenant_caps_on) or not held_back(name) then
+    return name, pass
+  end
   for from = 0, SKIP_SCAN - 1, 16 do
     local flat = rcall('ZRANGE', t.tenants, from, from + 15, 'WITHSCORES')
     for i = 1, #flat, 2 do
-      local name = flat[i]
-      if not paused_tenants[name] then return name, tonumber(flat[i + 1]) end
-      skipped[t.name] = skipped[t.name] or {}
-      skipped[t.name][name] = true
+      if not held_back(flat[i]) then return flat[i], tonumber(flat[i + 1]) end
+      skip(t.name, flat[i])
     end
-    if #flat < 32 then return nil, from + #flat > 0 end
+    if #flat < 32 then return nil, true end
   end
   return nil, true
 end
@@ -178,6 +206,8 @@ while leased < count_wanted do
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
     leased_of[tier] = (leased_of[tier] or 0) + 1
+    count_tenant_leased(tier, tenant, 1)
+    if busy[tenant] then busy[tenant] = busy[tenant] + 1 end
     if caps[tier] then
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
@@ -227,8 +257,8 @@ for _, t in ipairs(tiers) do
   end
 end
 
--- Paused tenants take no share either: like a tenant back from idle, each competes from its
--- tier's tenant virtual time once resumed.
+-- Tenants held back take no share either: like a tenant back from idle, each competes from its
+-- tier's tenant virtual time once resumed or below its cap.
 for tier, names in pairs(skipped) do
   local tvt = tenant_vt[tier] or tonumber(rcall('HGET', K.meta, 'vt:' .. tier) or '0')
   for name in pairs(names) do rcall('ZADD', k_tenants(tier), 'GT', tvt + 1, name) end
@@ -253,6 +283,9 @@ if now - last_prune >= PRUNE_EVERY_MS then
   for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
   prune_idle(K.tidle, 'vt')
   rcall('ZREMRANGEBYSCORE', K.dead, '-inf', now - policy.retention)
+  -- Nothing leased, so no tenant has leases out: heals counts that a lost record (lib.lua) left
+  -- behind, which would otherwise hold a tenant at its cap for good.
+  if rcall('EXISTS', K.leased) == 0 then rcall('DEL', K.tenant_leased) end
 end
 
 if next_due == nil then next_due = head_score(K.delayed) end

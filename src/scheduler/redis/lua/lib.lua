@@ -4,8 +4,10 @@ Conventions of every script:
   KEYS[1]  sched:{<queue>}:meta   (routes the call to the queue's Cluster slot)
   ARGV[1]  queue name
   ARGV[2]  pinned time in ms, or '' for Redis's own clock (tests only pin it)
-  ARGV[3]  tier weights and concurrency caps, `tier=weight[:cap],...`; an unlisted tier gets the
-           smallest weight; a tier without a cap has no limit on its leased jobs in the queue
+  ARGV[3]  tier weights and concurrency caps, `tier=weight[:cap],...[;tenant cap]`; an unlisted
+           tier gets the smallest weight; a tier without a cap has no limit on its leased jobs in
+           the queue; the tenant cap (TENANT_CONCURRENCY) applies to every tenant without one of
+           its own in :tcap
 Failure codes (errors.ts ScriptCode): -1 no such job, -2 lease mismatch, -3 lease expired,
 -4 wrong state.
 
@@ -34,6 +36,9 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
   :idem:<key>          string seq of the first job enqueued with that idempotency key
   :ptn                 set    tenants paused one by one (pause.lua); meta `ptn` holds their
                               number and meta `paused` is 1 while the whole queue is paused
+  :tcap                hash   tenant -> its own concurrency cap (0: none), from the tier source;
+                              written by the server (store.ts), only for tenants that have one
+  :tleased             hash   tenant -> its jobs leased now (fields at 0 are deleted)
 
 The job record (codec.ts reads it; offsets 0-based as SETRANGE counts them). Numbers are base 36,
 zero-padded: 9 digits of milliseconds last until the year 5188.
@@ -73,6 +78,8 @@ local K = {
   dead = P .. ':dead',
   count = P .. ':count',
   paused_tenants = P .. ':ptn',
+  tenant_caps = P .. ':tcap',
+  tenant_leased = P .. ':tleased',
 }
 local function k_job(seq) return P .. ':j:' .. seq end
 local function k_tenants(tier) return P .. ':tn:' .. tier end
@@ -97,6 +104,7 @@ for tier, w, cap in string.gmatch(ARGV[3], '([^,=]+)=(%d+):?(%d*)') do
   if cap ~= '' then caps[tier] = tonumber(cap) end
 end
 local function tier_stride(tier) return STRIDE / (weights[tier] or min_weight) end
+local default_tenant_cap = tonumber(string.match(ARGV[3], ';(%d+)$'))
 
 -- The job record (layout above). ------------------------------------------------------------
 local DIGITS = '0123456789abcdefghijklmnopqrstuvwxyz'
@@ -328,6 +336,42 @@ local function flush_ready()
   if was_empty then wake() end
 end
 
+-- Per-tenant concurrency caps. -----------------------------------------------------------------
+-- A tenant's cap in this queue: its own (:tcap, 0 meaning none) or the default; nil for none.
+local has_own_caps
+local function tenant_cap(tenant)
+  if has_own_caps == nil then has_own_caps = rcall('EXISTS', K.tenant_caps) == 1 end
+  local cap = has_own_caps and rcall('HGET', K.tenant_caps, tenant)
+  cap = cap and tonumber(cap) or default_tenant_cap
+  if cap == 0 then return nil end
+  return cap
+end
+
+-- Changes to tenants' leased counts (:tleased), summed per script and written by flush().
+local leased_deltas, leased_tier = {}, {}
+local function count_tenant_leased(tier, tenant, by)
+  leased_deltas[tenant] = (leased_deltas[tenant] or 0) + by
+  leased_tier[tenant] = tier
+end
+
+-- Writes the tenants' leased counts. A tenant that went from its cap to below it, with jobs
+-- ready, was being skipped by lease.lua: waiting consumers must look again.
+local function flush_tenant_leased()
+  for tenant, by in pairs(leased_deltas) do
+    if by ~= 0 then
+      local now_leased = rcall('HINCRBY', K.tenant_leased, tenant, by)
+      if now_leased <= 0 then rcall('HDEL', K.tenant_leased, tenant) end
+      local cap = by < 0 and tenant_cap(tenant)
+      if cap and now_leased < cap and now_leased - by >= cap and
+          rcall('ZSCORE', k_tenants(leased_tier[tenant]), tenant) then
+        wake()
+      end
+    end
+  end
+  leased_deltas, leased_tier = {}, {}
+end
+-----------------------------------------------------------------------------------------------
+
 -- Applies what this script buffered: jobs made ready, then counter changes. Every script that
 -- changes either calls it before it returns.
 local function flush()
@@ -336,6 +380,7 @@ local function flush()
     if deltas[key] ~= 0 then rcall('HINCRBY', K.count, key, deltas[key]) end
   end
   deltas, delta_names = {}, {}
+  flush_tenant_leased()
 end
 
 -- Drops stale entries from the head of a tier's ready log, `limit` at most (entries in `stale`

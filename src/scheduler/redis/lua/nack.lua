@@ -12,6 +12,7 @@ if not job then return code end
 local tier = job.tier
 rcall('ZREM', K.leased, seq)
 count('leased', tier, -1)
+count_tenant_leased(tier, job.tenant, -1)
 count('nacked', tier, 1)
 local policy = { base = tonumber(ARGV[9]), cap = tonumber(ARGV[10]), jitter = tonumber(ARGV[11]),
   retention = tonumber(ARGV[12]) }

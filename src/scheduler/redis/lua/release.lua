@@ -10,6 +10,7 @@ local job, code = check_lease(seq, ARGV[5], now)
 if not job then return code end
 rcall('ZREM', K.leased, seq)
 count('leased', job.tier, -1)
+count_tenant_leased(job.tier, job.tenant, -1)
 job.a = job.a - 1
 make_ready(seq, job, now)
 flush()
