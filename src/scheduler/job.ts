@@ -113,6 +113,8 @@ export interface QueueStats {
   paused: boolean;
   /** Tenants paused one by one, sorted. */
   pausedTenants: string[];
+  /** Tenants with as many jobs leased as their concurrency cap. */
+  tenantsAtCap: number;
 }
 
 /** One queue as ListQueues shows it. */

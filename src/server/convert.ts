@@ -115,6 +115,7 @@ export function toStatsResponse(stats: QueueStats): GetQueueStatsResponse {
     oldestReadyAge: toDuration(stats.oldestReadyAgeMs),
     paused: stats.paused,
     pausedTenants: stats.pausedTenants,
+    tenantsAtCap: stats.tenantsAtCap,
     tiers: stats.tiers.map((t) => ({
       tier: t.tier,
       weight: t.weight,

@@ -158,7 +158,12 @@ export class Metrics {
       const all: QueueStats[] = await Promise.all(queues.map((q) => source.stats(q)));
       depth.reset();
       oldest.reset();
+      for (const g of control) g.reset();
       for (const stats of all) {
+        const queue = { queue: stats.queue };
+        paused.set(queue, stats.paused ? 1 : 0);
+        pausedTenants.set(queue, stats.pausedTenants.length);
+        atCap.set(queue, stats.tenantsAtCap);
         for (const tier of stats.tiers) {
           const labels = { queue: stats.queue, tier: tier.tier };
           for (const [state, n] of Object.entries(tier.counts) as Array<[string, number]>) {
@@ -183,6 +188,21 @@ export class Metrics {
       registers: [this.registry],
       collect,
     });
+    const queueGauge = (name: string, help: string): Gauge<'queue'> =>
+      new Gauge({ name, help, labelNames: ['queue'], registers: [this.registry], collect });
+    const paused = queueGauge(
+      'scheduler_queue_paused',
+      '1 while the whole queue is paused (PauseQueue), else 0',
+    );
+    const pausedTenants = queueGauge(
+      'scheduler_queue_paused_tenants',
+      'Tenants of the queue paused one by one',
+    );
+    const atCap = queueGauge(
+      'scheduler_queue_tenants_at_cap',
+      'Tenants at their concurrency cap, skipped by leases until a slot frees',
+    );
+    const control = [paused, pausedTenants, atCap];
   }
 
   /** Counts settled leases (acks or nacks), one increment per queue. */

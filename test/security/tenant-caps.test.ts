@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { parseLeaseId } from '../../src/scheduler/ids';
 import type { LeasedJob } from '../../src/scheduler/job';
 import { WAKE_CHANNEL, queuePrefix } from '../../src/scheduler/redis/keys';
@@ -210,6 +211,12 @@ describe('TENANT_CONCURRENCY and STATIC_TIERS caps through the server', () => {
     const count = (tenant: string): number =>
       worker.jobs.filter((j) => j.job?.tenantId === tenant).length;
     assert.deepEqual([count('acme'), count('globex'), count('initech')], [1, 2, 2]);
+    const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+      t.client.getQueueStats({ queue }, cb),
+    );
+    assert.equal(stats.tenantsAtCap, 3);
+    const metrics = await (await fetch(`http://127.0.0.1:${t.server.metricsPort}/metrics`)).text();
+    assert.match(metrics, new RegExp(`scheduler_queue_tenants_at_cap\\{queue="${queue}"\\} 3`));
     const started = Date.now();
     worker.send({ acks: [jobs.find((j) => j.job?.tenantId === 'acme')!.leaseId] });
     const [, , , , , sixth] = await worker.waitForJobs(6);

@@ -151,6 +151,20 @@ describe('ListQueues and the control RPCs', () => {
     assert.equal(rest.nextPageToken, '');
   });
 
+  it('exports paused queues and tenants as gauges at scrape time', async () => {
+    const c = server.client;
+    const queue = uniqueName();
+    await enqueue(c, queue);
+    await pause(c, queue);
+    await pause(c, queue, 'a');
+    await pause(c, queue, 'b');
+    const res = await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`);
+    const text = await res.text();
+    assert.match(text, new RegExp(`scheduler_queue_paused\\{queue="${queue}"\\} 1`));
+    assert.match(text, new RegExp(`scheduler_queue_paused_tenants\\{queue="${queue}"\\} 2`));
+    assert.match(text, new RegExp(`scheduler_queue_tenants_at_cap\\{queue="${queue}"\\} 0`));
+  });
+
   it('answers bad input with INVALID_ARGUMENT naming the field', async () => {
     const c = server.client;
     const cases: Array<[Promise<unknown>, string]> = [

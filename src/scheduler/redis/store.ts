@@ -28,6 +28,7 @@ import {
   readyLogKey,
   stateKey,
   tenantCapsKey,
+  tenantLeasedKey,
 } from './keys';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 
@@ -206,10 +207,11 @@ export class RedisJobStore implements JobStore {
   }
 
   async stats(queue: string): Promise<QueueStats> {
-    const [reply, paused, pausedTenants] = await Promise.all([
+    const [reply, paused, pausedTenants, tenantsAtCap] = await Promise.all([
       this.call('stats', queue, []) as Promise<unknown[]>,
       this.guard('stats', this.redis.hget(metaKey(queue), 'paused')),
       this.guard('stats', this.redis.smembers(pausedTenantsKey(queue))),
+      this.tenantsAtCap(queue),
     ]);
     const [now, scheduled, leased, dead, flat] = reply as [
       number,
@@ -232,7 +234,20 @@ export class RedisJobStore implements JobStore {
       oldestReadyAgeMs: Math.max(0, ...tiers.map((t) => t.oldestReadyAgeMs)),
       paused: paused !== null,
       pausedTenants: pausedTenants.sort(),
+      tenantsAtCap,
     };
+  }
+
+  /** Tenants with leases out (few: at most one per leased job) that are at their cap. */
+  private async tenantsAtCap(queue: string): Promise<number> {
+    const leased = await this.guard('stats', this.redis.hgetall(tenantLeasedKey(queue)));
+    const tenants = Object.keys(leased);
+    if (tenants.length === 0) return 0;
+    const own = await this.guard('stats', this.redis.hmget(tenantCapsKey(queue), ...tenants));
+    return tenants.filter((tenant, i) => {
+      const cap = own[i] === null || own[i] === undefined ? this.options.tenantCap : Number(own[i]);
+      return cap !== undefined && cap > 0 && Number(leased[tenant]) >= cap;
+    }).length;
   }
 
   async listJobs(query: ListQuery): Promise<DeadPage> {

@@ -11,6 +11,7 @@ export interface GetQueueStatsResponse {
   'oldestReadyAge'?: (_google_protobuf_Duration | null);
   'paused'?: (boolean);
   'pausedTenants'?: (string)[];
+  'tenantsAtCap'?: (number);
 }
 
 export interface GetQueueStatsResponse__Output {
@@ -20,4 +21,5 @@ export interface GetQueueStatsResponse__Output {
   'oldestReadyAge': (_google_protobuf_Duration__Output | null);
   'paused': (boolean);
   'pausedTenants': (string)[];
+  'tenantsAtCap': (number);
 }
