@@ -5,10 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
-import { SchedulerClient, isSchedulerClientError } from '../clients';
+import { SchedulerClient, isSchedulerClientError, type QueueSummary } from '../clients';
 
 type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
-import { jobDetails, jobsTable, parseDuration, statsTable, table, toJson } from './format';
+import {
+  jobDetails,
+  jobsTable,
+  parseDuration,
+  queuesTable,
+  statsTable,
+  table,
+  toJson,
+} from './format';
 
 interface Globals {
   addr: string;
@@ -18,7 +26,7 @@ interface Globals {
 }
 
 const program = new Command('schedctl')
-  .description('Operate a priority scheduler: queue stats, jobs, dead letters')
+  .description('Operate a priority scheduler: queues, stats, jobs, pausing, dead letters')
   .addOption(
     new Option('--addr <host:port>', 'scheduler address')
       .env('SCHEDULER_ADDR')
@@ -86,22 +94,95 @@ program
   );
 
 program
-  .command('job <job-id>')
-  .description('one job in full (the payload as its size; --json has it in base64)')
+  .command('queues')
+  .description('every queue the token is granted: counts, paused, oldest ready age')
   .action(
-    run(async (c, id: string) => {
-      const job = await c.getJob(id);
-      return { data: job, text: jobDetails(job) };
+    run(async (c) => {
+      const queues: QueueSummary[] = [];
+      let pageToken: string | undefined;
+      // Bounded: 1000 pages of 1000 queues.
+      for (let page = 0; page < 1000; page++) {
+        const res = await c.listQueues({ pageSize: 1000, pageToken });
+        queues.push(...res.queues);
+        pageToken = res.nextPageToken;
+        if (!pageToken) break;
+      }
+      return { data: queues, text: queuesTable(queues) };
     }),
   );
 
 program
-  .command('cancel <job-id>')
-  .description('cancel a pending, scheduled or dead job')
+  .command('pause <queue>')
+  .description('stop leasing from a queue (or one tenant of it) on every replica')
+  .option('--tenant <tenant>', 'only this tenant')
+  .action(
+    run(async (c, queue: string, o: { tenant?: string }) => {
+      const changed = await c.pauseQueue(queue, o.tenant);
+      const what = o.tenant ? `${queue} tenant ${o.tenant}` : queue;
+      return { data: { changed }, text: `${what} paused${changed ? '' : ' (already)'}` };
+    }),
+  );
+
+program
+  .command('resume <queue>')
+  .description('lease again from a paused queue (or tenant); waiting workers get jobs at once')
+  .option('--tenant <tenant>', 'only this tenant')
+  .action(
+    run(async (c, queue: string, o: { tenant?: string }) => {
+      const changed = await c.resumeQueue(queue, o.tenant);
+      const what = o.tenant ? `${queue} tenant ${o.tenant}` : queue;
+      return { data: { changed }, text: `${what} resumed${changed ? '' : ' (was not paused)'}` };
+    }),
+  );
+
+const job = program.command('job').description('one job: show it, or change it while it waits');
+job
+  .command('show <job-id>', { isDefault: true })
+  .description('one job in full (the payload as its size; --json has it in base64)')
   .action(
     run(async (c, id: string) => {
-      const job = await c.cancelJob(id);
-      return { data: job, text: `${job.id} ${job.state}` };
+      const found = await c.getJob(id);
+      return { data: found, text: jobDetails(found) };
+    }),
+  );
+job
+  .command('set-priority <job-id> <priority>')
+  .description('change the priority (0..9) of a pending or scheduled job')
+  .action(
+    run(async (c, id: string, priority: string) => {
+      const changed = await c.updateJobPriority(id, Number(priority));
+      return { data: changed, text: `${changed.id} ${changed.state} priority ${changed.priority}` };
+    }),
+  );
+job
+  .command('promote <job-id>')
+  .description('make a scheduled job ready now')
+  .action(
+    run(async (c, id: string) => {
+      const promoted = await c.promoteJob(id);
+      return { data: promoted, text: `${promoted.id} ${promoted.state}` };
+    }),
+  );
+
+program
+  .command('cancel <target>')
+  .description(
+    'cancel a pending, scheduled or dead job; with --all, the pending and scheduled jobs of a queue',
+  )
+  .option('--all', 'target is a queue: cancel its waiting jobs (leased ones are left alone)')
+  .option('--tenant <tenant>', 'with --all: only this tenant')
+  .option('--max <n>', 'with --all: stop after this many', '1000000')
+  .action(
+    run(async (c, target: string, o: { all?: boolean; tenant?: string; max: string }) => {
+      if (!o.all) {
+        const cancelled = await c.cancelJob(target);
+        return { data: cancelled, text: `${cancelled.id} ${cancelled.state}` };
+      }
+      const count = await bulk(Number(o.max), async (limit, pageToken) => {
+        const res = await c.cancelJobs(target, { tenantId: o.tenant, limit, pageToken });
+        return { done: res.cancelled, pageToken: res.nextPageToken };
+      });
+      return { data: { cancelled: count }, text: `cancelled ${count}` };
     }),
   );
 
@@ -132,6 +213,43 @@ dead
       return { data: { redriven: count }, text: `redriven ${count}` };
     }),
   );
+
+dead
+  .command('purge <queue>')
+  .description('delete dead jobs, oldest first')
+  .option('--max <n>', 'stop after this many', '1000000')
+  .action(
+    run(async (c, queue: string, o: { max: string }) => {
+      const count = await bulk(Number(o.max), async (limit) => {
+        const purged = await c.purgeDeadJobs(queue, limit);
+        return { done: purged, pageToken: purged > 0 ? '' : undefined };
+      });
+      return { data: { purged: count }, text: `purged ${count}` };
+    }),
+  );
+
+/**
+ * Repeats a bounded bulk call (at most 10,000 jobs each) until it reports nothing left or `max`
+ * jobs are done; each call gets the token the last one returned. Returns the total done.
+ */
+async function bulk(
+  max: number,
+  call: (
+    limit: number,
+    pageToken: string | undefined,
+  ) => Promise<{ done: number; pageToken: string | undefined }>,
+): Promise<number> {
+  if (!Number.isInteger(max) || max < 1) throw new Error('--max: must be a positive integer');
+  let total = 0;
+  let pageToken: string | undefined;
+  for (let calls = 0; calls < 100_000 && total < max; calls++) {
+    const res = await call(Math.min(10_000, max - total), pageToken);
+    total += res.done;
+    pageToken = res.pageToken;
+    if (pageToken === undefined) break;
+  }
+  return total;
+}
 
 program
   .command('enqueue <queue>')

@@ -127,6 +127,36 @@ export interface QueueStats {
   tiers: TierStats[];
   /** Age of the oldest ready job; 0 when none is ready. */
   oldestReadyAgeMs: number;
+  /** The whole queue is paused (pauseQueue): nothing of it is leased. */
+  paused: boolean;
+  /** Tenants paused one by one, sorted. */
+  pausedTenants: string[];
+  /** Tenants with as many jobs leased as their concurrency cap. */
+  tenantsAtCap: number;
+}
+
+/** One queue as listQueues shows it. */
+export interface QueueSummary {
+  queue: string;
+  counts: StateCounts;
+  /** The whole queue is paused (tenants paused one by one do not count). */
+  paused: boolean;
+  /** Age of the oldest ready job; 0 when none is ready. */
+  oldestReadyAgeMs: number;
+}
+
+/** One page of queues. */
+export interface QueuesPage {
+  queues: QueueSummary[];
+  /** Pass to the next listQueues call; undefined on the last page. */
+  nextPageToken: string | undefined;
+}
+
+/** What one cancelJobs call did. */
+export interface CancelJobsResult {
+  cancelled: number;
+  /** Jobs may remain: call again with this token; undefined when none is left. */
+  nextPageToken: string | undefined;
 }
 
 /** One page of dead jobs. */
