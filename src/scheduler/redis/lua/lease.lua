@@ -236,7 +236,7 @@ while leased < count_wanted do
   elseif tenant then
     deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
   elseif tfinish then
-    capped[tier] = true -- every active tenant is paused: skipped for this call, still active
+    capped[tier] = true -- every active tenant is held back: skipped for this call, still active
   else
     t.active = false
     deactivate(K.tiers, K.tidle, tier, t.pass)
