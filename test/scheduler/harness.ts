@@ -154,14 +154,16 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
         `tier ${tier}: pending counter ${value}, ${pending.get(tier!) ?? 0} jobs pending`,
       );
   }
-  // Each tenant's leased count (per-tenant caps) matches its leased jobs; zeros are deleted.
+  // Each tenant's leased count (kept while a tenant cap is in force) matches its leased jobs.
   const tenantLeased = await redis.hgetall(`${p}:tleased`);
-  for (const tenant of new Set([...Object.keys(tenantLeased), ...leasedOf.keys()])) {
-    const counted = tenantLeased[tenant];
-    if (counted !== (leasedOf.has(tenant) ? String(leasedOf.get(tenant)) : undefined))
-      problems.push(
-        `tenant ${tenant}: leased count ${counted}, ${leasedOf.get(tenant) ?? 0} leased`,
-      );
+  if (Object.keys(tenantLeased).length > 0) {
+    for (const tenant of new Set([...Object.keys(tenantLeased), ...leasedOf.keys()])) {
+      const counted = Number(tenantLeased[tenant] ?? 0);
+      if (counted !== (leasedOf.get(tenant) ?? 0))
+        problems.push(
+          `tenant ${tenant}: leased count ${counted}, ${leasedOf.get(tenant) ?? 0} leased`,
+        );
+    }
   }
   return problems;
 }

@@ -5,8 +5,8 @@ Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease
 
 Cost: per job, three commands (read the record, rewrite its head, set its expiry) and no more
 Lua than the fence needs: the record is not decoded (load_job) and the head keeps its attempt
-digits as they are. Counters and the leased set are written once per call, the tenants' leased
-counts once per tenant.
+digits as they are. Counters and the leased set are written once per call; with a tenant cap
+in force, the tenants' leased counts once per tenant (else one EXISTS per call).
 ]]
 local now = now_ms()
 local retention = tonumber(ARGV[4])

@@ -17,10 +17,10 @@ Returns {ms until the next due job or lease deadline (-1: none), n, then n times
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
 rewrite its head, charge the tenant). The tiers (a handful) are read once and written back
-once; the virtual times, the leased set and the counters once per call, the tenants' leased
-counts once per tenant (one HINCRBY). With tenant caps in force, per tenant and call two more
-reads (its cap, its leased count); with none, one EXISTS per call. Idle members and old dead
-jobs are pruned at most once a second per queue: they only cost memory.
+once; the virtual times, the leased set and the counters once per call. Tenant caps cost one
+EXISTS per call when none is in force; when one is, per tenant and call three commands (its
+cap, its leased count, the count's HINCRBY). Idle members and old dead jobs are pruned at most
+once a second per queue: they only cost memory.
 ]]
 local now = now_ms()
 local count_wanted, visibility = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -113,7 +113,7 @@ local SKIP_SCAN = 1024
 
 -- Per-tenant caps, when any applies in this queue: each tenant's cap (false: none) and leased
 -- jobs, read once per call and counted on here.
-local tenant_caps_on = default_tenant_cap ~= nil or rcall('EXISTS', K.tenant_caps) == 1
+local tenant_caps_on = tenant_caps_in_force()
 local caps_of, busy = {}, {}
 
 -- A tenant not to serve in this call: paused, or at its cap.

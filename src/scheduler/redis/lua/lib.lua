@@ -38,7 +38,8 @@ Keys of a queue, all under the hash tag {<queue>} (mirrors keys.ts):
                               number and meta `paused` is 1 while the whole queue is paused
   :tcap                hash   tenant -> its own concurrency cap (0: none), from the tier source;
                               written by the server (store.ts), only for tenants that have one
-  :tleased             hash   tenant -> its jobs leased now (fields at 0 are deleted)
+  :tleased             hash   tenant -> its jobs leased now, counted while a cap is in force
+                              (dropped by lease.lua whenever nothing is leased)
 
 The job record (codec.ts reads it; offsets 0-based as SETRANGE counts them). Numbers are base 36,
 zero-padded: 9 digits of milliseconds last until the year 5188.
@@ -337,10 +338,16 @@ local function flush_ready()
 end
 
 -- Per-tenant concurrency caps. -----------------------------------------------------------------
--- A tenant's cap in this queue: its own (:tcap, 0 meaning none) or the default; nil for none.
+-- Whether any tenant cap applies in this queue: a default, or some tenant's own (:tcap).
 local has_own_caps
-local function tenant_cap(tenant)
+local function tenant_caps_in_force()
   if has_own_caps == nil then has_own_caps = rcall('EXISTS', K.tenant_caps) == 1 end
+  return default_tenant_cap ~= nil or has_own_caps
+end
+
+-- A tenant's cap in this queue: its own (:tcap, 0 meaning none) or the default; nil for none.
+local function tenant_cap(tenant)
+  if not tenant_caps_in_force() then return nil end
   local cap = has_own_caps and rcall('HGET', K.tenant_caps, tenant)
   cap = cap and tonumber(cap) or default_tenant_cap
   if cap == 0 then return nil end
@@ -354,17 +361,25 @@ local function count_tenant_leased(tier, tenant, by)
   leased_tier[tenant] = tier
 end
 
--- Writes the tenants' leased counts. A tenant that went from its cap to below it, with jobs
--- ready, was being skipped by lease.lua: waiting consumers must look again.
+-- Writes the tenants' leased counts, only while a cap is in force: with none, counting would
+-- cost a command per tenant and call for nothing. So leases taken before a cap came into force
+-- are not counted, and their settles must not take a count below 0: counts read low (a cap
+-- may be passed by the leases out at that moment), never high. A tenant that went from its cap
+-- to below it, with jobs ready, was being skipped by lease.lua: waiting consumers look again.
 local function flush_tenant_leased()
-  for tenant, by in pairs(leased_deltas) do
-    if by ~= 0 then
-      local now_leased = rcall('HINCRBY', K.tenant_leased, tenant, by)
-      if now_leased <= 0 then rcall('HDEL', K.tenant_leased, tenant) end
-      local cap = by < 0 and tenant_cap(tenant)
-      if cap and now_leased < cap and now_leased - by >= cap and
-          rcall('ZSCORE', k_tenants(leased_tier[tenant]), tenant) then
-        wake()
+  if next(leased_deltas) ~= nil and tenant_caps_in_force() then
+    for tenant, by in pairs(leased_deltas) do
+      if by ~= 0 then
+        local now_leased = rcall('HINCRBY', K.tenant_leased, tenant, by)
+        if now_leased < 0 then
+          rcall('HSET', K.tenant_leased, tenant, 0)
+          now_leased = 0
+        end
+        local cap = by < 0 and tenant_cap(tenant)
+        if cap and now_leased < cap and now_leased - by >= cap and
+            rcall('ZSCORE', k_tenants(leased_tier[tenant]), tenant) then
+          wake()
+        end
       end
     end
   end
