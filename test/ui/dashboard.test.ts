@@ -3,6 +3,8 @@
  * page, and that what they do there (redrive, cancel) is what gRPC then reports.
  * DASHBOARD_SCREENSHOTS=<dir> also saves each main page as a PNG (docs/dashboard.md's pictures).
  */
+import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,8 +31,12 @@ describe('dashboard in a browser', () => {
   const t = useTestServer({ STATIC_TIERS: 'acme=premium' });
   let browser: Browser;
   const url = (hash = ''): string => `http://127.0.0.1:${t.server.metricsPort}/ui/${hash}`;
-  const stats = (queue: string): Promise<Counts> =>
-    unary<Counts>((cb) => t.client.getQueueStats({ queue }, cb));
+  const stats = async (queue: string): Promise<Counts> => {
+    const res = await unary<GetQueueStatsResponse__Output>((cb) =>
+      t.client.getQueueStats({ queue }, cb),
+    );
+    return { counts: { pending: res.counts?.pending ?? '0', dead: res.counts?.dead ?? '0' } };
+  };
 
   before(async () => {
     browser = await launch();
@@ -100,10 +106,10 @@ describe('dashboard in a browser', () => {
     await page.getByRole('button', { name: 'Cancel job' }).click();
     await page.getByRole('alertdialog').getByRole('button', { name: 'Confirm' }).click();
     await page.getByText('cancelled', { exact: true }).waitFor();
-    const job = await unary<{ job: { state: string } }>((cb) =>
+    const job = await unary<GetJobResponse__Output>((cb) =>
       t.client.getJob({ jobId: `${queue}/1` }, cb),
     );
-    assert.equal(job.job.state, 'JOB_STATE_CANCELLED');
+    assert.equal(job.job?.state, 'JOB_STATE_CANCELLED');
     assert.deepEqual(errors, []);
     await page.close();
   });

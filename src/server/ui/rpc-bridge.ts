@@ -124,7 +124,7 @@ function invoke(
   return new Promise((resolve) => {
     handler(call, (err, value) => {
       if (err) resolve({ error: { ...err, code: err.code ?? status.INTERNAL } });
-      else resolve({ response: (value ?? {}) as object });
+      else resolve({ response: value ?? {} });
     });
   });
 }
