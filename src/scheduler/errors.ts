@@ -54,23 +54,12 @@ export const ScriptCode = {
   WRONG_STATE: -4,
 } as const;
 
-const STATE_NAMES: Readonly<Record<string, string>> = {
-  P: 'pending',
-  S: 'scheduled',
-  L: 'leased',
-  D: 'succeeded',
-  X: 'dead',
-  C: 'cancelled',
-};
-
 /**
- * A script's reply `{-4, state}`: the job is in a state the operation does not apply to. The
- * message names the state, e.g. "job emails/7 is leased: update_job needs a pending or
- * scheduled job".
+ * The job is in a state (by name) the operation does not apply to; the message names it, e.g.
+ * "job emails/7 is leased: update_job needs a pending or scheduled job".
  */
 export function wrongState(op: string, id: string, state: string, needs: string): SchedulerError {
-  const name = STATE_NAMES[state] ?? state;
-  return new SchedulerError('failed_precondition', `job ${id} is ${name}: ${op} needs ${needs}`, {
+  return new SchedulerError('failed_precondition', `job ${id} is ${state}: ${op} needs ${needs}`, {
     op,
     field: 'job_id',
   });

@@ -17,6 +17,11 @@ const STATES: Record<string, JobState> = {
   C: 'cancelled',
 };
 
+/** A record's state letter as its name (the letter itself when unknown). */
+export function stateName(letter: string): string {
+  return STATES[letter] ?? letter;
+}
+
 /** Offsets of the fixed-width fields (lua/lib.lua). */
 const AT = {
   state: 0,

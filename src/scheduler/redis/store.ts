@@ -19,7 +19,7 @@ import type {
   TierStats,
 } from '../job';
 import type { JobStore, ListQuery, NewJob } from '../store';
-import { HEAD_BYTES, encodeTail, jobFromRecord, leaseToken, recordHead } from './codec';
+import { encodeTail, HEAD_BYTES, jobFromRecord, leaseToken, recordHead, stateName } from './codec';
 import {
   QUEUES_KEY,
   jobKey,
@@ -389,7 +389,7 @@ export class RedisJobStore implements JobStore {
   /** Reply of an edit script: 1, a failure code, or `{-4, state}` (lua/update_job.lua). */
   private checkEdit(reply: unknown, op: string, ref: JobRef, needs: string): void {
     const id = formatJobId(ref.queue, ref.seq);
-    if (Array.isArray(reply)) throw wrongState(op, id, String(reply[1]), needs);
+    if (Array.isArray(reply)) throw wrongState(op, id, stateName(String(reply[1])), needs);
     if ((reply as number) < 0) throw scriptError(reply as number, op, id);
   }
 
