@@ -1,7 +1,9 @@
 /**
  * `npm run bench [-- --quick] [--only=...]`: starts a private redis-server and the scheduler as a
  * child process, runs each scenario for our scheduler and for BullMQ in one run, and writes
- * bench/RESULTS.md (plus bench/.work/results.json with every raw figure).
+ * bench/RESULTS.md and bench/results.json (the targets, machine readable), plus
+ * bench/.work/results.json with every raw figure. NATS JetStream runs beside them as a second,
+ * networked peer when nats-server can be built (Go on the PATH).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -13,9 +15,10 @@ import { connect, ready } from './lib/grpc';
 import { describeMachine } from './lib/machine';
 import type { Section } from './lib/model';
 import { parseArgs, type BenchOptions } from './lib/options';
+import { startNats, type BenchNats } from './lib/nats';
 import { startRedis, type BenchRedis } from './lib/redis';
 import { renderResults } from './lib/report';
-import { checkTargets } from './lib/targets';
+import { checkTargets, targetEntry } from './lib/targets';
 import { now } from './lib/timing';
 import { warmUp } from './lib/warmup';
 import { SCENARIOS } from './scenarios';
@@ -65,12 +68,14 @@ async function main(options: BenchOptions): Promise<void> {
   }, WATCHDOG_MS[options.mode]).unref();
   let redis: BenchRedis | undefined;
   let scheduler: ChildServer | undefined;
+  let nats: BenchNats | undefined;
   try {
     redis = await startRedis();
     scheduler = await startScheduler(redis.url, options);
     log(
       `redis ${redis.version} on ${redis.port}, scheduler on ${scheduler.port} (${options.mode})`,
     );
+    nats = await startNats(log);
     const server = scheduler;
     const producer = connect(server.address);
     const workers = connect(server.address);
@@ -84,6 +89,7 @@ async function main(options: BenchOptions): Promise<void> {
       producer,
       workers,
       cpu,
+      nats,
       log,
     };
     log('warming up both systems (untimed)');
@@ -108,8 +114,13 @@ async function main(options: BenchOptions): Promise<void> {
       join(WORK_DIR, 'results.json'),
       JSON.stringify({ run, machine, targets, sections }, null, 2),
     );
+    writeFileSync(
+      join(dirname(options.out), 'results.json'),
+      `${JSON.stringify({ targets: targets.map(targetEntry), run, machine }, null, 2)}\n`,
+    );
     log(`wrote ${options.out} in ${run.seconds.toFixed(0)} s`);
   } finally {
+    await nats?.stop();
     await scheduler?.stop();
     await redis?.stop();
     clearTimeout(watchdog);

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the Python and Go examples from proto/ with the standard generators; idempotent, quiet.
-#   - a venv with the pinned grpcio + grpcio-tools (examples/python/requirements.txt), cached under
-#     ${EXAMPLES_CACHE:-~/.cache/priority-scheduler}; its protoc is used for Go as well, so no
-#     system protoc is needed;
+#   - a venv with the pinned grpcio, grpcio-tools and grpcio-status (examples/python/requirements.txt),
+#     cached under ${EXAMPLES_CACHE:-~/.cache/priority-scheduler}, one per version of that file; its
+#     protoc is used for Go as well, so no system protoc is needed;
 #   - protoc-gen-go and protoc-gen-go-grpc at pinned versions, installed once into the cache;
-#   - generated code in examples/python/gen and examples/go/gen (gitignored), rewritten each run;
+#   - generated code (gitignored, rewritten when proto/ changes): the Python package
+#     examples/python/priority_scheduler, as docs/api.md generates it, and examples/go/gen;
 #   - the Go examples built into examples/go/gen/bin (worker, producer).
 # Needs python3 (3.9+) with venv/pip and go on PATH. Prints where things are on the last line;
 # `--print-env` prints shell assignments instead (EXAMPLES_PYTHON, EXAMPLES_GO_BIN).
@@ -14,10 +15,12 @@ cd "$(dirname "$0")/.."
 PROTOC_GEN_GO_VERSION=v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION=v1.6.2
 CACHE="${EXAMPLES_CACHE:-$HOME/.cache/priority-scheduler}"
-VENV="$CACHE/venv"
+# Keyed by the requirements, so checkouts that pin different versions share the cache unharmed.
+VENV="$CACHE/venv-$(sha256sum examples/python/requirements.txt | cut -c1-12)"
 PLUGINS="$CACHE/go-plugins-$PROTOC_GEN_GO_VERSION-$PROTOC_GEN_GO_GRPC_VERSION"
 GO_MODULE=example.com/scheduler-examples
 PROTO=scheduler/v1/scheduler.proto
+PY_PACKAGE=priority_scheduler
 
 log() { echo "examples.sh: $*" >&2; }
 
@@ -52,13 +55,16 @@ setup_plugins() {
   GOBIN="$PLUGINS" quiet go install "google.golang.org/grpc/cmd/protoc-gen-go-grpc@$PROTOC_GEN_GO_GRPC_VERSION"
 }
 
-# Generates into a fresh directory and swaps it in, so a failed run never leaves half a gen/.
+# Generates into a fresh directory and swaps it in, so a failed run never leaves half a package.
+# -I<package>=proto puts the stubs in a package of that name: they import each other as
+# priority_scheduler.scheduler.v1, so the folder beside the examples is importable as it is.
 generate_python() {
-  local out=examples/python/gen
-  rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-  quiet "$VENV/bin/python" -m grpc_tools.protoc -Iproto \
-    --python_out="$out.tmp" --pyi_out="$out.tmp" --grpc_python_out="$out.tmp" "$PROTO"
-  rm -rf "$out" && mv "$out.tmp" "$out"
+  local tmp=examples/python/gen.tmp
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  quiet "$VENV/bin/python" -m grpc_tools.protoc -I"$PY_PACKAGE=proto" \
+    --python_out="$tmp" --pyi_out="$tmp" --grpc_python_out="$tmp" "$PY_PACKAGE/$PROTO"
+  rm -rf "examples/python/$PY_PACKAGE" && mv "$tmp/$PY_PACKAGE" examples/python/ && rm -rf "$tmp"
+  rm -rf examples/python/gen # the layout before the package: stubs under a top-level `scheduler`
 }
 
 generate_go() {
@@ -95,10 +101,11 @@ command -v flock >/dev/null && flock 9
 setup_venv
 setup_plugins
 inputs=(proto scripts/examples.sh examples/python/requirements.txt)
-if stale examples/python/gen/.stamp "${inputs[@]}" || stale examples/go/gen/.stamp "${inputs[@]}"; then
+py_stamp="examples/python/$PY_PACKAGE/.stamp"
+if stale "$py_stamp" "${inputs[@]}" || stale examples/go/gen/.stamp "${inputs[@]}"; then
   generate_python
   generate_go
-  touch examples/python/gen/.stamp examples/go/gen/.stamp
+  touch "$py_stamp" examples/go/gen/.stamp
 fi
 if stale examples/go/gen/bin/worker examples/go/cmd examples/go/go.mod examples/go/go.sum examples/go/gen/.stamp; then
   build_go

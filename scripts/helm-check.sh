@@ -3,16 +3,20 @@
 #   1. helm lint --strict over the default values and ci/full-values.yaml;
 #   2. helm template of both, for the oldest and newest Kubernetes versions checked;
 #   3. validation of every rendered manifest against that version's Kubernetes JSON schemas
-#      (kubernetes-validate, strict: unknown fields fail). The ServiceMonitor is a CRD the schemas
-#      do not cover: the validator skips it and the chart checks below assert its shape instead;
+#      (kubernetes-validate, strict: unknown fields fail). The ServiceMonitor and PrometheusRule are
+#      CRDs the schemas do not cover: the validator skips them and the chart checks below assert
+#      their shape instead;
 #   4. chart behaviour: Service selectors and ports match the pods, probes, security context, the
-#      ConfigMap carries the env contract, the ServiceMonitor renders only when the CRD is served,
-#      and bad values are refused;
+#      ConfigMap carries the env contract, the ServiceMonitor and PrometheusRule render only when
+#      their CRD is served, the alerts take their thresholds from values, the Grafana dashboard
+#      ConfigMap carries the sidecar label and valid JSON, and bad values are refused;
 #   5. helm/scheduler/README.md documents every value (the table is generated from values.yaml's
 #      `# --` comments: `scripts/helm-check.sh --update-readme` rewrites it).
 #
 # Tools are built or installed once into ${HELM_CACHE:-$HOME/.cache/priority-scheduler}:
-#   bin/helm-<version>   `go install helm.sh/helm/v3/cmd/helm` (Go module proxy; a few minutes cold)
+#   bin/helm-<version>   `go install helm.sh/helm/v3/cmd/helm` (Go module proxy; a few minutes cold).
+#                        Built so, helm assumes Kubernetes 1.20, below the chart's kubeVersion:
+#                        run it with --kube-version, as below.
 #   venv-kv-<version>/   Python venv with kubernetes-validate (schemas ship inside the package)
 # Later runs take a few seconds and need no network. Exit status: 0 when every check passed.
 set -euo pipefail
@@ -154,15 +158,16 @@ manifests=0
 for kube in $KUBE_VERSIONS; do
   render "default-$kube" "$kube" || continue
   render "full-$kube" "$kube" -f "$chart/ci/full-values.yaml" \
-    --api-versions monitoring.coreos.com/v1/ServiceMonitor || continue
+    --api-versions monitoring.coreos.com/v1/ServiceMonitor \
+    --api-versions monitoring.coreos.com/v1/PrometheusRule || continue
   for name in "default-$kube" "full-$kube"; do
     # Strict: unknown fields are errors. Exits 1 on an invalid resource; warns (and passes) on
-    # kinds it has no schema for, which here is only the ServiceMonitor CRD.
+    # kinds it has no schema for, which here are only the ServiceMonitor and PrometheusRule CRDs.
     if ! "$venv/bin/kubernetes-validate" --strict --quiet -k "$kube" "$work/$name.yaml" \
       >"$work/kv.log" 2>&1; then
       cat "$work/kv.log" >&2
       fail_step "Kubernetes $kube schema validation ($name)"
-    elif grep -v 'ServiceMonitor' "$work/kv.log" | grep -q .; then
+    elif grep -Ev 'ServiceMonitor|PrometheusRule' "$work/kv.log" | grep -q .; then
       cat "$work/kv.log" >&2
       fail_step "unexpected validator warnings ($name)"
     fi
@@ -209,7 +214,8 @@ def common(docs, label):
     check('checksum/config' in pod['metadata'].get('annotations', {}), f'{label}: config checksum')
     check(ctr['livenessProbe'].get('httpGet', {}).get('path') == '/healthz', f'{label}: liveness')
     ports = {p['name']: p['containerPort'] for p in ctr['ports']}
-    cm = one(docs, 'ConfigMap')['data']
+    # The settings ConfigMap (the dashboard's, when enabled, is another).
+    cm = [d for (k, n), d in docs.items() if k == 'ConfigMap' and not n.endswith('-dashboard')][0]['data']
     check(CONTRACT <= cm.keys(), f'{label}: ConfigMap lacks {sorted(CONTRACT - cm.keys())}')
     check(ports.get('grpc') == int(cm['GRPC_PORT']), f'{label}: grpc port != GRPC_PORT')
     check(ports.get('metrics') == int(cm['METRICS_PORT']), f'{label}: metrics port != METRICS_PORT')
@@ -220,6 +226,8 @@ def common(docs, label):
     check(pod['spec']['terminationGracePeriodSeconds'] * 1000 > grace_ms + int(pre_stop[-1]) * 1000,
           f'{label}: terminationGracePeriodSeconds does not cover the drain')
     labels = pod['metadata']['labels']
+    for key in ('helm.sh/chart', 'app.kubernetes.io/version'):
+        check(key not in labels, f'{label}: pod template label {key} rolls pods on a chart bump')
     for (kind, name), svc in docs.items():
         if kind != 'Service':
             continue
@@ -238,7 +246,7 @@ if r := common(default, 'default'):
     check(ctr['readinessProbe'].get('grpc', {}).get('port') == int(cm['GRPC_PORT']), 'default: gRPC readiness')
     check(dep['spec'].get('replicas') == 2, 'default: replicas')
     check(one(default, 'PodDisruptionBudget') is not None, 'default: PDB')
-    for kind in ('HorizontalPodAutoscaler', 'ServiceMonitor', 'Secret'):
+    for kind in ('HorizontalPodAutoscaler', 'ServiceMonitor', 'Secret', 'NetworkPolicy'):
         check(one(default, kind) is None, f'default: unexpected {kind}')
 if r := common(full, 'full'):
     dep, ctr, cm, env = r
@@ -249,7 +257,24 @@ if r := common(full, 'full'):
         check(key in env, f'full: no {key}')
     check('REDIS_URL' not in cm, 'full: REDIS_URL in the ConfigMap although a Secret holds it')
     secret_refs = {e['name'] for e in ctr.get('env', []) if 'secretKeyRef' in e.get('valueFrom', {})}
-    check({'REDIS_URL', 'MONGODB_URI'} <= secret_refs, 'full: URLs not from Secrets')
+    check({'REDIS_URL', 'MONGODB_URI', 'REDIS_PASSWORD'} <= secret_refs,
+          'full: Redis URL and password, MongoDB URI not from Secrets')
+    mounts = {m['mountPath']: m['name'] for m in ctr['volumeMounts']}
+    volumes = {v['name']: v for v in dep['spec']['template']['spec']['volumes']}
+    ca_dir, _, ca_file = cm.get('REDIS_TLS_CA_FILE', '').rpartition('/')
+    ca_volume = volumes.get(mounts.get(ca_dir, ''), {}).get('secret', {})
+    check(ca_file in {i['path'] for i in ca_volume.get('items', [])},
+          'full: REDIS_TLS_CA_FILE is not a file of the mounted Redis CA Secret')
+    np = one(full, 'NetworkPolicy')
+    if np is None:
+        errors.append('full: no NetworkPolicy although networkPolicy.enabled')
+    else:
+        pod_labels = dep['spec']['template']['metadata']['labels']
+        check(all(pod_labels.get(k) == v for k, v in np['spec']['podSelector']['matchLabels'].items()),
+              'full: NetworkPolicy selects no pod')
+        ports = {p['port'] for rule in np['spec']['ingress'] for p in rule['ports']}
+        check(ports == {p['name'] for p in ctr['ports']}, f'full: NetworkPolicy ports {ports}')
+        check(np['spec']['policyTypes'] == ['Ingress', 'Egress'], 'full: NetworkPolicy policyTypes')
     check(one(full, 'HorizontalPodAutoscaler') is not None, 'full: HPA')
     check(one(full, 'Secret') is None, 'full: the chart must not create Secrets')
     sm = one(full, 'ServiceMonitor')
@@ -263,16 +288,66 @@ if r := common(full, 'full'):
               for p in full[('Service', picked[0])]['spec']['ports']),
               f'full: ServiceMonitor must select exactly the metrics Service, got {picked}')
 check(one(no_crd, 'ServiceMonitor') is None, 'ServiceMonitor rendered although the CRD is not served')
+check(one(no_crd, 'PrometheusRule') is None, 'PrometheusRule rendered although the CRD is not served')
+check(one(default, 'PrometheusRule') is None, 'default: unexpected PrometheusRule')
+check(not any(k == 'ConfigMap' and n.endswith('-dashboard') for k, n in default), 'default: dashboard')
+rule = one(full, 'PrometheusRule')
+if rule is None:
+    errors.append('full: PrometheusRule not rendered although the CRD is advertised')
+else:
+    alerts = {r['alert']: r for g in rule['spec']['groups'] for r in g['rules']}
+    check(set(alerts) == {'SchedulerOldestReadyJobStale', 'SchedulerDeadLettersGrowing',
+                          'SchedulerMongoBreakerOpen', 'SchedulerRedisUnavailable',
+                          'SchedulerLeaseExpiriesRising', 'SchedulerQueueHasNoWorkers'},
+          f'full: alerts {sorted(alerts)}')
+    stale = alerts.get('SchedulerOldestReadyJobStale', {})
+    check(stale.get('expr', '').endswith('> 120') and stale.get('for') == '5m'
+          and stale.get('labels') == {'severity': 'critical', 'team': 'platform'},
+          'full: thresholds, for and labels of the alerts come from values')
+    check(all('namespace="jobs", job="sched-scheduler"' in r['expr'] for r in alerts.values()),
+          'full: every alert selects the release namespace and Service')
+    check(rule['metadata']['labels'].get('release') == 'prometheus', 'full: rule labels')
+dash = [d for (k, n), d in full.items() if k == 'ConfigMap' and n.endswith('-dashboard')]
+if len(dash) != 1:
+    errors.append('full: expected one dashboard ConfigMap')
+else:
+    check(dash[0]['metadata']['labels'].get('grafana_dashboard') == '1', 'full: sidecar label')
+    check(dash[0]['metadata'].get('annotations', {}).get('grafana_folder') == 'Scheduler',
+          'full: dashboard annotations')
+    import json
+    try:
+        panels = json.loads(dash[0]['data']['priority-scheduler.json'])['panels']
+        check(len(panels) > 0, 'full: dashboard without panels')
+    except (ValueError, KeyError) as e:
+        errors.append(f'full: dashboard JSON: {e}')
 if errors:
     print('\n'.join(f'  - {e}' for e in errors), file=sys.stderr)
     sys.exit(1)
 PY
 fi
 
+# A chart version bump alone must leave the pod template as it is (no rollout).
+bumped="$work/bumped"
+cp -R "$chart" "$bumped"
+sed -i 's/^version: .*/version: 99.0.0/' "$bumped/Chart.yaml"
+if "$helm" template sched "$bumped" --namespace jobs --kube-version "$newest" >"$work/bumped.yaml" 2>&1 \
+  && [[ -f $work/default-$newest.yaml ]]; then
+  "$py" - "$work/default-$newest.yaml" "$work/bumped.yaml" <<'PY' || fail_step "a chart bump changes the pod template"
+import sys, yaml
+def template(path):
+    docs = [d for d in yaml.safe_load_all(open(path)) if d]
+    return [d['spec']['template'] for d in docs if d['kind'] == 'Deployment']
+sys.exit(0 if template(sys.argv[1]) == template(sys.argv[2]) else 1)
+PY
+else
+  fail_step "helm template of the bumped chart"
+fi
+
 # Values the chart must refuse: the schema (types, enums, unknown keys) and the render-time rules.
 for bad in replicaCount=two unknownKey=1 config.logLevel=loud redis.url=http://redis:6379 \
   terminationGracePeriodSeconds=20 podDisruptionBudget.minAvailable=1 \
-  tls.existingSecret=grpc-tls,probes.readiness.type=grpc autoscaling.enabled=true,autoscaling.minReplicas=5,autoscaling.maxReplicas=3; do
+  tls.existingSecret=grpc-tls,probes.readiness.type=grpc autoscaling.enabled=true,autoscaling.minReplicas=5,autoscaling.maxReplicas=3 \
+  prometheusRule.oldestReadyAge.for=soon prometheusRule.deadLetters.increase=-1; do
   if "$helm" template sched "$chart" --kube-version "$oldest" --set "$bad" >/dev/null 2>&1; then
     fail_step "accepted bad values: --set $bad"
   fi
@@ -284,4 +359,4 @@ if ((${#failures[@]})); then
   echo "helm-check: FAILED (${#failures[@]}): $(IFS=';'; echo "${failures[*]}") [${elapsed}s]"
   exit 1
 fi
-echo "helm-check: OK: lint x2, $manifests manifests valid for Kubernetes ${KUBE_VERSIONS// /, } (ServiceMonitor CRD checked by the chart tests, not the schema validator), bad values refused, README in sync, helm $HELM_VERSION [${elapsed}s]"
+echo "helm-check: OK: lint x2, $manifests manifests valid for Kubernetes ${KUBE_VERSIONS// /, } (ServiceMonitor and PrometheusRule CRDs checked by the chart tests, not the schema validator), bad values refused, README in sync, helm $HELM_VERSION [${elapsed}s]"

@@ -70,6 +70,7 @@ cp -R "$build/dist" "$build/proto" "$app/"
 fail() { log "FAILED: $*"; exit 1; }
 [[ -f $app/dist/server/main.js ]] || fail "no dist/server/main.js in $app"
 [[ -d $app/proto/scheduler/v1 ]] || fail "no proto/scheduler/v1 in $app"
+[[ -s $app/dist/generated/descriptors.binpb ]] || fail "no reflection descriptor set in $app/dist"
 (cd "$app" && node - "$root/package-lock.json" <<'JS'
   const fs = require("node:fs");
   const deps = Object.keys(require("./package.json").dependencies ?? {});

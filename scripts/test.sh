@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up and runs every check and test: installs what is missing (npm dependencies, Redis from
-# Debian's packages, FerretDB built from the Go module proxy), starts throwaway servers on free
-# ports, then lint, build and the test suites. `npm test` runs this.
+# Debian's packages, FerretDB and grpcurl built from the Go module proxy), starts throwaway servers
+# on free ports, then lint, build and the test suites. `npm test` runs this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -23,6 +23,7 @@ npx eslint .
 npx prettier --check . --log-level warn
 npx tsc --noEmit -p tsconfig.json
 npx tsc -p tsconfig.ui.json # the dashboard's browser modules (checkJs)
+npx tsc --noEmit -p bench/tsconfig.json
 (cd proto && npx --yes @bufbuild/buf@1.75.0 lint)
 if git rev-parse --verify -q main >/dev/null && git cat-file -e main:proto/buf.yaml 2>/dev/null; then
   npx --yes @bufbuild/buf@1.75.0 breaking proto --against ".git#branch=main,subdir=proto"
@@ -44,6 +45,8 @@ bash scripts/ferretdb.sh build >/dev/null # built once from the Go module proxy,
 ferret_env=$(bash scripts/ferretdb.sh start "$tmp/ferretdb") # apart from eval: set -e sees a failure
 eval "$ferret_env"
 log "Redis at $REDIS_URL, FerretDB at $MONGODB_URI"
+GRPCURL="$(bash scripts/grpcurl.sh)" # the reflection tests' third-party client, built once, cached
+export GRPCURL
 
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 node --import tsx --test --test-concurrency=1 --test-reporter=spec "${files[@]}"

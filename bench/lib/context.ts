@@ -7,6 +7,7 @@ import type { ChildServer } from './child';
 import { CpuMeter, type CpuShare } from './cpu';
 import type { Client } from './grpc';
 import type { Sample } from './model';
+import type { BenchNats } from './nats';
 import type { BenchOptions, Sizes } from './options';
 import { readRedis, since, type BenchRedis, type RedisReading } from './redis';
 
@@ -20,6 +21,8 @@ export interface Ctx {
   /** A separate connection for Lease workers. */
   workers: Client;
   cpu: CpuMeter;
+  /** The NATS JetStream peer; undefined when nats-server could not be built or started. */
+  nats: BenchNats | undefined;
   log(message: string): void;
 }
 
@@ -33,12 +36,20 @@ export interface Measured<T> {
   redis: RedisReading;
 }
 
-/** Runs `run` between two CPU and Redis readings. */
-export async function measured<T>(ctx: Ctx, run: () => Promise<T>): Promise<Measured<T>> {
+/**
+ * Runs `run` between two CPU and Redis readings. `serverPid` names the process read as the
+ * server (nats-server for the NATS peer; our scheduler by default).
+ */
+export async function measured<T>(
+  ctx: Ctx,
+  run: () => Promise<T>,
+  serverPid?: number,
+): Promise<Measured<T>> {
+  const meter = serverPid === undefined ? ctx.cpu : new CpuMeter(() => serverPid, ctx.redis.pid);
   const redisBefore = await readRedis(ctx.redis.admin);
-  const cpuBefore = ctx.cpu.read();
+  const cpuBefore = meter.read();
   const result = await run();
-  const cpu = ctx.cpu.share(cpuBefore);
+  const cpu = meter.share(cpuBefore);
   const redis = since(await readRedis(ctx.redis.admin), redisBefore);
   return { result, cpu, redis };
 }
@@ -77,18 +88,28 @@ export function medianSample(samples: Sample[]): Sample {
   return sorted[Math.ceil(sorted.length / 2) - 1]!;
 }
 
-/** Runs `rounds` alternating rounds and keeps the median of each side. */
+/**
+ * Runs `rounds` alternating rounds and keeps the median of each side; NATS, when given and up,
+ * runs after the other two in each round.
+ */
 export async function rounds(
   ctx: Ctx,
   ours: () => Promise<Sample>,
   bull: () => Promise<Sample>,
-): Promise<{ ours: Sample; bull: Sample }> {
+  nats?: (nats: BenchNats) => Promise<Sample>,
+): Promise<{ ours: Sample; bull: Sample; nats?: Sample }> {
   const o: Sample[] = [];
   const b: Sample[] = [];
+  const n: Sample[] = [];
   for (let round = 0; round < ctx.sizes.rounds; round++) {
     const pair = await alternate(round, ours, bull);
     o.push(pair.ours);
     b.push(pair.bull);
+    if (nats && ctx.nats) n.push(await nats(ctx.nats));
   }
-  return { ours: medianSample(o), bull: medianSample(b) };
+  return {
+    ours: medianSample(o),
+    bull: medianSample(b),
+    ...(n.length > 0 && { nats: medianSample(n) }),
+  };
 }

@@ -25,6 +25,8 @@ export interface Row {
   better: 'higher' | 'lower' | 'none';
   ours?: Sample;
   bull?: Sample;
+  /** NATS JetStream, the networked peer, where the scenario runs it. */
+  nats?: Sample;
   note?: string;
 }
 
@@ -39,12 +41,13 @@ export interface Section {
   error?: string;
 }
 
-/** us / BullMQ; undefined when either side is missing or zero. */
-export function ratio(row: Row): number | undefined {
+/** us / BullMQ (or us / NATS); undefined when either side is missing or zero. */
+export function ratio(row: Row, peer: 'bull' | 'nats' = 'bull'): number | undefined {
   const ours = row.ours?.value;
-  const bull = row.bull?.value;
-  if (ours === undefined || bull === undefined || bull === 0 || !Number.isFinite(bull)) return;
-  return ours / bull;
+  const theirs = row[peer]?.value;
+  if (ours === undefined || theirs === undefined || theirs === 0 || !Number.isFinite(theirs))
+    return;
+  return ours / theirs;
 }
 
 /** True when our figure is the worse one (a row where we lose). */

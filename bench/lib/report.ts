@@ -7,7 +7,7 @@ import type { Machine } from './machine';
 import { ratio, type Row, type Sample, type Section } from './model';
 import { FULL_ROUNDS } from './options';
 import { readingLines } from './reading';
-import type { TargetResult } from './targets';
+import { formatMeasured, type TargetResult } from './targets';
 
 export interface RunInfo {
   mode: 'quick' | 'full';
@@ -24,8 +24,8 @@ function cell(sample: Sample | undefined, unit: string): string {
   return `${formatValue(sample.value, unit)}${sample.partial ? ' (partial)' : ''}`;
 }
 
-function ratioCell(row: Row): string {
-  const r = ratio(row);
+function ratioCell(row: Row, peer: 'bull' | 'nats' = 'bull'): string {
+  const r = ratio(row, peer);
   if (r === undefined) return '—';
   const good = row.better === 'higher' ? r >= 1 : row.better === 'lower' ? r <= 1 : undefined;
   return `${r.toFixed(2)}x${good === undefined ? '' : good ? '' : ' ▼'}`;
@@ -43,14 +43,21 @@ function referenceTable(section: Section): string[] {
 function figuresTable(section: Section): string[] {
   if (section.rows.every((row) => row.better === 'none' && !row.bull))
     return referenceTable(section);
-  const lines = [
-    '| measurement | unit | ours | BullMQ | us/BullMQ | note |',
-    '| --- | --- | ---: | ---: | ---: | --- |',
-  ];
+  const withNats = section.rows.some((row) => row.nats);
+  const lines = withNats
+    ? [
+        '| measurement | unit | ours | BullMQ | us/BullMQ | NATS JetStream | us/NATS | note |',
+        '| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+      ]
+    : [
+        '| measurement | unit | ours | BullMQ | us/BullMQ | note |',
+        '| --- | --- | ---: | ---: | ---: | --- |',
+      ];
   for (const row of section.rows) {
+    const nats = withNats ? `${cell(row.nats, row.unit)} | ${ratioCell(row, 'nats')} | ` : '';
     lines.push(
       `| ${row.label} | ${row.unit} | ${cell(row.ours, row.unit)} | ${cell(row.bull, row.unit)} ` +
-        `| ${ratioCell(row)} | ${row.note ?? ''} |`,
+        `| ${ratioCell(row)} | ${nats}${row.note ?? ''} |`,
     );
   }
   return lines;
@@ -69,12 +76,15 @@ function costLine(label: string, system: string, s: Sample): string {
 }
 
 function costTable(section: Section): string[] {
-  const rows = section.rows.filter((r) => r.unit === 'jobs/s' && (r.ours?.cpu || r.bull?.cpu));
+  const rows = section.rows.filter(
+    (r) => r.unit === 'jobs/s' && (r.ours?.cpu || r.bull?.cpu || r.nats?.cpu),
+  );
   if (rows.length === 0) return [];
   const lines = [
     '',
     'Where the CPU went: share of one core for the bench process (load generator, and BullMQ ' +
-      'itself), the server, Redis, and every other process on the machine (not ours: a high ' +
+      'itself), the server (for NATS, nats-server), Redis, and every other process on the ' +
+      'machine (not ours: a high ' +
       'figure means the run was disturbed); µs of CPU per job (bench / server / Redis); µs per ' +
       'job inside Lua scripts (Redis INFO commandstats).',
     '',
@@ -84,6 +94,7 @@ function costTable(section: Section): string[] {
   for (const row of rows) {
     if (row.ours?.cpu) lines.push(costLine(row.label, 'ours', row.ours));
     if (row.bull?.cpu) lines.push(costLine(row.label, 'BullMQ', row.bull));
+    if (row.nats?.cpu) lines.push(costLine(row.label, 'NATS', row.nats));
   }
   return lines;
 }
@@ -121,7 +132,7 @@ function targetLines(targets: TargetResult[]): string[] {
     '',
     '| target | goal | measured | |',
     '| --- | --- | ---: | --- |',
-    ...targets.map((t) => `| ${t.name} | ${t.goal} | ${t.measured} | ${mark(t.met)} |`),
+    ...targets.map((t) => `| ${t.name} | ${t.goal} | ${formatMeasured(t)} | ${mark(t.met)} |`),
     '',
   ];
 }

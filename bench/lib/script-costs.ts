@@ -4,10 +4,10 @@
  * connection set up like the server's (no auto-pipelining), and Redis's own accounting (INFO
  * commandstats) of the time spent in EVALSHA.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { parseLeaseId } from '../../src/scheduler/ids';
+import { queueKeys, queuePrefix } from '../../src/scheduler/redis/keys';
+import { assembleScript, includeReader } from '../../src/scheduler/redis/script-loader';
 import { RedisJobStore } from '../../src/scheduler/redis/store';
 import type { NewJob } from '../../src/scheduler/store';
 import { queueName } from './context';
@@ -59,23 +59,35 @@ async function cost(
 }
 
 /**
- * The cost of a script that does nothing, and of lib.lua, the prelude every script of ours runs
- * before its own body: the difference is what each of our calls pays before doing any work.
+ * The cost of a script that does nothing, and of the includes lease.lua (the most) and
+ * extend.lua (the fewest) declare, run before any work: what each of our calls pays before doing
+ * anything.
  */
 async function fixedCosts(redis: BenchRedis, client: Redis, calls: number): Promise<ScriptCost[]> {
-  const lua = join(__dirname, '..', '..', 'src', 'scheduler', 'redis', 'lua');
-  const lib = readFileSync(join(lua, 'lib.lua'), 'utf8');
-  client.defineCommand('bench_empty', { numberOfKeys: 1, lua: 'return 1' });
-  client.defineCommand('bench_prelude', { numberOfKeys: 1, lua: `${lib}\nreturn 1` });
+  const prelude = (includes: string[]): string =>
+    assembleScript(
+      'bench',
+      [...includes.map((name) => `--- @include "${name}"`), 'return 1'].join('\n'),
+      includeReader(),
+    );
+  const keys = queueKeys('p');
+  const define = (name: string, lua: string): void =>
+    client.defineCommand(name, { numberOfKeys: keys.length, lua });
+  define('bench_empty', 'return 1');
+  define('bench_lease_includes', prelude(['clock', 'tiers', 'fairness', 'ready', 'retry']));
+  define('bench_extend_includes', prelude(['clock', 'settle']));
   const commands = client as unknown as Record<string, (...a: string[]) => Promise<unknown>>;
   const weights = [...WEIGHTS].map(([t, w]) => `${t}=${w}`).join(',');
-  const args = ['sched:{p}:meta', 'p', '', weights];
+  const args = [...keys, queuePrefix('p'), '', weights];
   return [
     await cost(redis, 'empty', 'an empty script (per call)', calls, 1, () =>
       commands.bench_empty!.apply(client, args),
     ),
-    await cost(redis, 'prelude', 'lib.lua prelude alone (per call)', calls, 1, () =>
-      commands.bench_prelude!.apply(client, args),
+    await cost(redis, 'prelude', "lease.lua's includes alone (per call)", calls, 1, () =>
+      commands.bench_lease_includes!.apply(client, args),
+    ),
+    await cost(redis, 'prelude.extend', "extend.lua's includes alone (per call)", calls, 1, () =>
+      commands.bench_extend_includes!.apply(client, args),
     ),
   ];
 }

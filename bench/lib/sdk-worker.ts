@@ -13,6 +13,7 @@ export async function sdkDrain(
   concurrency: number,
   jobs: number,
   capMs: number,
+  prefetch?: number,
 ): Promise<{ jobs: number; seconds: number; complete: boolean }> {
   const client = new SchedulerClient({ address });
   const start = now();
@@ -22,6 +23,7 @@ export async function sdkDrain(
   const worker = new Worker(client, {
     queue,
     concurrency,
+    ...(prefetch !== undefined && { prefetch }),
     handler: () => {
       if (++handled === jobs) allHandled();
       return Promise.resolve();

@@ -7,7 +7,8 @@ import { bullData, bullDrain, bullFill, bullQueue } from '../lib/bull';
 import { measured, queueName, rateSample, rounds, type Ctx } from '../lib/context';
 import { drain } from '../lib/lease-worker';
 import type { Row, Sample, Section } from '../lib/model';
-import { fill, freeTenant } from '../lib/ours';
+import { natsDrain, natsFill, type BenchNats } from '../lib/nats';
+import { fill, freeTenant, payload } from '../lib/ours';
 import { sdkDrain } from '../lib/sdk-worker';
 
 const TENANTS = 100;
@@ -45,6 +46,19 @@ async function bull(ctx: Ctx, concurrency: number, jobs: number): Promise<Sample
   );
 }
 
+/** The same drain from a NATS JetStream work-queue stream (file storage, pull consumer). */
+async function nats(ctx: Ctx, n: BenchNats, concurrency: number, jobs: number): Promise<Sample> {
+  await ctx.redis.reset();
+  const stream = await n.stream(queueName('e2e'));
+  try {
+    await natsFill(stream, jobs, payload(ctx.sizes.payloadBytes));
+    const run = () => natsDrain(stream, concurrency, jobs, ctx.sizes.drainCapMs, n);
+    return rateSample(await measured(ctx, run, n.pid));
+  } finally {
+    await stream.remove();
+  }
+}
+
 export async function e2eScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
   const rows: Row[] = [];
   for (const { concurrency, jobs } of ctx.sizes.drain) {
@@ -53,6 +67,7 @@ export async function e2eScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
       ctx,
       () => ours(ctx, concurrency, jobs),
       () => bull(ctx, concurrency, jobs),
+      (n) => nats(ctx, n, concurrency, jobs),
     );
     rows.push({
       id: `e2e.c${concurrency}`,
@@ -84,7 +99,9 @@ export async function e2eScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
       'go back inline in one message that grants the credits again. The SDK rows drain the ' +
       "same way through the TypeScript SDK's Worker (src/clients), as users run it. " +
       'BullMQ: one Worker with ' +
-      '`concurrency`, jobs added with a priority (1..10). A drain that hits its time cap is ' +
+      '`concurrency`, jobs added with a priority (1..10). NATS JetStream: a work-queue stream ' +
+      'with file storage, a durable pull consumer with explicit acks, `max_messages` = ' +
+      'concurrency (no priorities: NATS has none). A drain that hits its time cap is ' +
       'reported as a partial rate.',
     rows,
     notes: [],

@@ -4,31 +4,74 @@
  * the same few calls in flight on both sides. Each measurement starts on an empty Redis.
  */
 import { bullData, bullPriority, bullQueue } from '../lib/bull';
-import { measured, queueName, rateSample, rounds, type Ctx } from '../lib/context';
+import { measured, medianSample, queueName, rateSample, rounds, type Ctx } from '../lib/context';
 import { enqueue, enqueueBatch } from '../lib/grpc';
 import type { Section, Sample } from '../lib/model';
 import { BATCH_LANES, freeTenant, payload } from '../lib/ours';
+import type { BenchNats } from '../lib/nats';
 import { loadLoop } from '../lib/timing';
+import { SchedulerClient } from '../../src/clients';
 
 const TENANTS = 100;
 
-async function oursUnary(ctx: Ctx): Promise<Sample> {
+/** `inFlight` one-job enqueues at a time through `send`, for the loop's length. */
+async function oneByOne(
+  ctx: Ctx,
+  prefix: string,
+  send: (job: {
+    queue: string;
+    tenantId: string;
+    priority: number;
+    payload: Buffer;
+  }) => Promise<unknown>,
+): Promise<Sample> {
   await ctx.redis.reset();
-  const queue = queueName('enq');
+  const queue = queueName(prefix);
   const body = payload(ctx.sizes.payloadBytes);
   const { inFlight, loopMs } = ctx.sizes;
   const m = await measured(ctx, () =>
     loadLoop(inFlight, loopMs, 10_000_000, async (i) => {
-      await enqueue(ctx.producer, {
-        queue,
-        tenantId: freeTenant(i, TENANTS),
-        priority: i % 10,
-        payload: body,
-      });
+      await send({ queue, tenantId: freeTenant(i, TENANTS), priority: i % 10, payload: body });
       return 1;
     }),
   );
   return rateSample(m);
+}
+
+const oursUnary = (ctx: Ctx): Promise<Sample> =>
+  oneByOne(ctx, 'enq', (req) => enqueue(ctx.producer, req));
+
+/** The SDK's `enqueue()` with as many calls in flight: one event-loop turn's calls share a batch. */
+async function oursSdk(ctx: Ctx): Promise<Sample> {
+  const client = new SchedulerClient({ address: ctx.scheduler.address });
+  try {
+    await client.getQueueStats('warm'); // connected before the clock starts
+    return await oneByOne(ctx, 'enqs', (job) => client.enqueue(job));
+  } finally {
+    client.close();
+  }
+}
+
+/** NATS JetStream publishes (each acked by the stream) with as many in flight. */
+async function natsPublish(ctx: Ctx, n: BenchNats): Promise<Sample> {
+  await ctx.redis.reset();
+  const stream = await n.stream(queueName('enq'));
+  const body = payload(ctx.sizes.payloadBytes);
+  const { inFlight, loopMs } = ctx.sizes;
+  try {
+    const m = await measured(
+      ctx,
+      () =>
+        loadLoop(inFlight, loopMs, 10_000_000, async () => {
+          await stream.publish(body);
+          return 1;
+        }),
+      n.pid,
+    );
+    return rateSample(m);
+  } finally {
+    await stream.remove();
+  }
 }
 
 async function bullAdd(ctx: Ctx): Promise<Sample> {
@@ -99,7 +142,11 @@ export async function enqueueScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'
     ctx,
     () => oursUnary(ctx),
     () => bullAdd(ctx),
+    (n) => natsPublish(ctx, n),
   );
+  ctx.log(`enqueue: the SDK's enqueue(), ${inFlight} in flight`);
+  const sdkRounds: Sample[] = [];
+  for (let r = 0; r < ctx.sizes.rounds; r++) sdkRounds.push(await oursSdk(ctx));
   ctx.log(`enqueue: batches of ${batchSize}`);
   const batch = await rounds(
     ctx,
@@ -112,7 +159,9 @@ export async function enqueueScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'
     method:
       `Unary \`Enqueue\` with ${inFlight} calls in flight vs BullMQ \`queue.add\` with ${inFlight} ` +
       `promises in flight; \`EnqueueBatch\` of ${batchSize} vs \`addBulk\` of ${batchSize}, ` +
-      `${BATCH_LANES} calls in flight on both sides. ${payloadBytes}-byte payloads, priorities ` +
+      `${BATCH_LANES} calls in flight on both sides. NATS JetStream: \`js.publish\` to a ` +
+      `work-queue stream with file storage, ${inFlight} in flight (no priorities, no tenants). ` +
+      `${payloadBytes}-byte payloads, priorities ` +
       `0..9 (BullMQ 1..10), ${TENANTS} tenants, ${loopMs / 1000} s per measurement, empty Redis.`,
     rows: [
       {
@@ -121,6 +170,16 @@ export async function enqueueScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'
         unit: 'jobs/s',
         better: 'higher',
         ...unary,
+      },
+      {
+        id: 'enqueue.sdk',
+        label: `the SDK's enqueue(), ${inFlight} in flight`,
+        unit: 'jobs/s',
+        better: 'higher',
+        ours: medianSample(sdkRounds),
+        bull: { value: unary.bull.value },
+        ...(unary.nats && { nats: { value: unary.nats.value } }),
+        note: 'batched per event-loop turn; BullMQ and NATS as in the row above',
       },
       {
         id: 'enqueue.batch',

@@ -7,6 +7,7 @@ import { queueName, type Ctx } from '../lib/context';
 import { enqueue } from '../lib/grpc';
 import { LeaseWorker } from '../lib/lease-worker';
 import type { Section } from '../lib/model';
+import type { BenchNats } from '../lib/nats';
 import { payload } from '../lib/ours';
 import { now, sampleGap, sleep, spread, within, type Spread } from '../lib/timing';
 
@@ -18,18 +19,29 @@ async function sampleLoop(
   samples: number,
   send: () => Promise<unknown>,
   next: () => Promise<number>,
-): Promise<{ delivery: Spread; call: Spread }> {
+): Promise<Latency> {
   const delivery: number[] = [];
   const call: number[] = [];
+  const after: number[] = [];
   for (let i = 0; i < samples; i++) {
     const arrival = next();
     const t = now();
     await send();
-    call.push(now() - t);
-    delivery.push((await within(DELIVERY_TIMEOUT_MS, arrival, 'delivery')) - t);
+    const returned = now();
+    call.push(returned - t);
+    const at = await within(DELIVERY_TIMEOUT_MS, arrival, 'delivery');
+    delivery.push(at - t);
+    after.push(Math.max(0, at - returned));
     await sampleGap();
   }
-  return { delivery: spread(delivery), call: spread(call) };
+  return { delivery: spread(delivery), call: spread(call), after: spread(after) };
+}
+
+/** Enqueue call -> handler, the call alone, and the call's return -> handler. */
+interface Latency {
+  delivery: Spread;
+  call: Spread;
+  after: Spread;
 }
 
 /** A one-slot mailbox: `next()` resolves with the arrival time of the next job. */
@@ -41,7 +53,7 @@ function mailbox(): { next: () => Promise<number>; put: (at: number) => void } {
   };
 }
 
-async function ours(ctx: Ctx): Promise<{ delivery: Spread; call: Spread }> {
+async function ours(ctx: Ctx): Promise<Latency> {
   await ctx.redis.reset();
   const queue = queueName('lat');
   const box = mailbox();
@@ -68,7 +80,7 @@ async function ours(ctx: Ctx): Promise<{ delivery: Spread; call: Spread }> {
   }
 }
 
-async function bull(ctx: Ctx): Promise<{ delivery: Spread; call: Spread }> {
+async function bull(ctx: Ctx): Promise<Latency> {
   await ctx.redis.reset();
   const name = queueName('lat');
   const queue = bullQueue(ctx.redis, name);
@@ -94,17 +106,35 @@ async function bull(ctx: Ctx): Promise<{ delivery: Spread; call: Spread }> {
   }
 }
 
+/** An idle pull consumer on a NATS JetStream work-queue stream; publishes one at a time. */
+async function nats(ctx: Ctx, n: BenchNats): Promise<Latency> {
+  await ctx.redis.reset();
+  const stream = await n.stream(queueName('lat'));
+  const box = mailbox();
+  const consumer = await stream.consume(WORKER_CONCURRENCY, (at) => box.put(at));
+  try {
+    const body = payload(ctx.sizes.payloadBytes);
+    await sleep(200);
+    return await sampleLoop(ctx.sizes.latencySamples, () => stream.publish(body), box.next);
+  } finally {
+    consumer.stop();
+    await stream.remove();
+  }
+}
+
 export async function latencyScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
   ctx.log(`latency: ${ctx.sizes.latencySamples} samples each`);
   const o = await ours(ctx);
   const b = await bull(ctx);
-  const row = (id: string, label: string, key: keyof Spread, of: 'delivery' | 'call') => ({
+  const n = ctx.nats && (await nats(ctx, ctx.nats));
+  const row = (id: string, label: string, key: keyof Spread, of: keyof Latency) => ({
     id,
     label,
     unit: 'ms',
     better: 'lower' as const,
     ours: { value: o[of][key] },
     bull: { value: b[of][key] },
+    ...(n && { nats: { value: n[of][key] } }),
   });
   return {
     id: 'latency',
@@ -114,12 +144,17 @@ export async function latencyScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'
       'enqueued one at a time, each after the previous one arrived plus a random 1-4 ms gap. ' +
       'Latency is from just before the enqueue call to the handler seeing the job, on one clock ' +
       '(producer and worker live in the bench process, on separate connections). Ours: unary ' +
-      'Enqueue, delivery on the Lease stream. BullMQ: `queue.add` with a priority, Worker.',
+      'Enqueue, delivery on the Lease stream. BullMQ: `queue.add` with a priority, Worker. ' +
+      'NATS JetStream: `js.publish` (acked by the stream), an idle pull consumer with ' +
+      '`max_messages` = the concurrency.',
     rows: [
       row('latency.p50', 'enqueue -> handler, p50', 'p50', 'delivery'),
       row('latency.p99', 'enqueue -> handler, p99', 'p99', 'delivery'),
       row('latency.max', 'enqueue -> handler, max', 'max', 'delivery'),
       row('latency.call.p50', 'the enqueue call alone, p50', 'p50', 'call'),
+      row('latency.call.p99', 'the enqueue call alone, p99', 'p99', 'call'),
+      row('latency.after.p50', 'the call returned -> handler, p50', 'p50', 'after'),
+      row('latency.after.p99', 'the call returned -> handler, p99', 'p99', 'after'),
     ],
     notes: [],
   };

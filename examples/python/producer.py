@@ -2,13 +2,16 @@
 
     python producer.py [--addr host:port] [--queue name] TENANT:COUNT[:PRIORITY]...
 
-SCHEDULER_ADDR and QUEUE set the defaults of --addr and --queue.
+SCHEDULER_ADDR and QUEUE set the defaults of --addr and --queue. A refused enqueue ends it with
+exit code 1 and `error: CODE: message (field f)` on stderr.
 """
 
 import argparse
 import json
 
-from _common import ADDR, QUEUE, connect, scheduler_pb2
+import grpc
+
+from _common import ADDR, QUEUE, connect, fail, scheduler_pb2
 
 
 def parse_spec(arg: str) -> tuple[str, int, int]:
@@ -28,15 +31,16 @@ def main() -> None:
     stub = connect(args.addr)
     for tenant, count, priority in args.specs:
         for i in range(count):
-            res = stub.Enqueue(
-                scheduler_pb2.EnqueueRequest(
-                    queue=args.queue,
-                    tenant_id=tenant,
-                    priority=priority,
-                    payload=f"job {i} for {tenant}".encode(),
-                ),
-                timeout=10,
+            request = scheduler_pb2.EnqueueRequest(
+                queue=args.queue,
+                tenant_id=tenant,
+                priority=priority,
+                payload=f"job {i} for {tenant}".encode(),
             )
+            try:
+                res = stub.Enqueue(request, timeout=10)
+            except grpc.RpcError as err:
+                fail(err)  # exits 1, naming the code and the field at fault
             print(json.dumps({"id": res.job_id, "tenant": tenant, "tier": res.tier}), flush=True)
 
 

@@ -21,14 +21,6 @@ export function duration(ms: number): string {
   return `${Math.floor(ms / 3_600_000)}h${Math.round((ms % 3_600_000) / 60_000)}m`;
 }
 
-/** Parses `250ms`, `5s`, `2m`, `1h` or a bare number of milliseconds. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new Error(`not a duration: ${text} (use e.g. 500ms, 5s, 2m, 1h)`);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 'ms'] ?? 1;
-  return Number(match[1]) * unit;
-}
-
 export function statsTable(stats: QueueStats): string {
   const rows = stats.tiers.map((t) => [
     t.tier,
@@ -76,7 +68,7 @@ export function statsTable(stats: QueueStats): string {
     stats.tenantsAtCap > 0 ? `tenants at their cap: ${stats.tenantsAtCap}` : '',
   ].filter((n) => n !== '');
   const title = [`queue ${stats.queue}`, ...notes].join(' | ');
-  return `${title}\n${table(header, rows)}`;
+  return `${title}\n${table(header, rows)}\n${signals(stats)}`;
 }
 
 export function queuesTable(queues: QueueSummary[]): string {
@@ -92,6 +84,15 @@ export function queuesTable(queues: QueueSummary[]): string {
     q.paused ? 'yes' : '',
   ]);
   return table(header, rows);
+}
+
+/** The autoscaling signals: backlog, and the rates once a read has an earlier sample. */
+function signals(stats: QueueStats): string {
+  const rates =
+    stats.rateWindowMs > 0
+      ? `add ${stats.addRate.toFixed(2)}/s, dispatch ${stats.dispatchRate.toFixed(2)}/s over ${duration(stats.rateWindowMs)}`
+      : 'rates from the next read on';
+  return `backlog ${stats.backlog}; ${rates}`;
 }
 
 export function jobsTable(jobs: Job[]): string {

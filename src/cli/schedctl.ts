@@ -4,54 +4,104 @@
  * apply), prints tables for people and JSON with --json for scripts.
  */
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
-import { SchedulerClient, isSchedulerClientError, type QueueSummary } from '../clients';
+import { Command, CommanderError, Option } from 'commander';
+import {
+  SchedulerClient,
+  isSchedulerClientError,
+  type QueueSummary,
+  type TlsOptions,
+} from '../clients';
+import { jobDetails, jobsTable, queuesTable, statsTable, table, toJson } from './format';
+import { duration, integer } from './options';
+import { addScheduleCommands } from './schedule-commands';
 
 type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
-import {
-  jobDetails,
-  jobsTable,
-  parseDuration,
-  queuesTable,
-  statsTable,
-  table,
-  toJson,
-} from './format';
 
 interface Globals {
   addr: string;
   token?: string;
   tls: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  connectTimeout: number;
   json: boolean;
 }
 
 const program = new Command('schedctl')
-  .description('Operate a priority scheduler: queues, stats, jobs, pausing, dead letters')
+  .description(
+    'Operate a priority scheduler: queues, stats, jobs, pausing, dead letters, schedules',
+  )
   .addOption(
     new Option('--addr <host:port>', 'scheduler address')
       .env('SCHEDULER_ADDR')
       .default('127.0.0.1:50051'),
   )
   .addOption(new Option('--token <token>', 'bearer token').env('SCHEDULER_TOKEN'))
-  .option('--tls', 'use TLS (system roots)', false)
-  .option('--json', 'print JSON instead of tables', false);
+  .option('--tls', 'use TLS (system roots, unless --cacert)', false)
+  .addOption(
+    new Option(
+      '--cacert <file>',
+      'PEM CA certificates to verify the server with (implies --tls)',
+    ).env('SCHEDULER_CACERT'),
+  )
+  .addOption(
+    new Option('--cert <file>', 'PEM client certificate for mutual TLS (with --key)').env(
+      'SCHEDULER_CERT',
+    ),
+  )
+  .addOption(new Option('--key <file>', 'PEM private key of --cert').env('SCHEDULER_KEY'))
+  .addOption(
+    new Option('--connect-timeout <duration>', 'give up connecting after this long')
+      .argParser(duration)
+      .default(5000, '5s'),
+  )
+  .option('--json', 'print JSON instead of tables, errors as JSON on stderr', false)
+  // Subcommands inherit these: errors come back to report() below, JSON under --json.
+  .exitOverride()
+  .configureOutput({ outputError: (text, write) => (wantsJson() ? undefined : write(text)) });
+
+function readPem(option: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return program.error(`error: ${option}: cannot read ${path} (${why})`);
+  }
+}
+
+function tlsOptions(g: Globals): TlsOptions | boolean {
+  if (Boolean(g.cert) !== Boolean(g.key)) program.error('error: --cert and --key go together');
+  if (!g.cacert && !g.cert) return g.tls;
+  return {
+    ...(g.cacert ? { rootCerts: readPem('--cacert', g.cacert) } : {}),
+    ...(g.cert && g.key
+      ? { certChain: readPem('--cert', g.cert), privateKey: readPem('--key', g.key) }
+      : {}),
+  };
+}
 
 function client(): SchedulerClient {
   const g = program.opts<Globals>();
   return new SchedulerClient({
     address: g.addr,
-    tls: g.tls,
+    tls: tlsOptions(g),
     ...(g.token ? { token: g.token } : {}),
   });
 }
 
-/** Runs an action with a client, prints its result as JSON or as the given text. */
+/**
+ * Runs an action with a client, prints its result as JSON or as the given text. It first waits
+ * for a connection, so a scheduler that is not there fails in --connect-timeout with a clear
+ * message rather than after the call's deadline.
+ */
 function run<A extends unknown[]>(
   action: (c: SchedulerClient, ...args: A) => Promise<{ data: unknown; text: string }>,
 ) {
   return async (...args: A): Promise<void> => {
     const c = client();
     try {
+      await c.waitForReady(program.opts<Globals>().connectTimeout);
       const { data, text } = await action(c, ...args);
       process.stdout.write(`${program.opts<Globals>().json ? toJson(data) : text}\n`);
     } finally {
@@ -81,14 +131,10 @@ program
       .default('pending'),
   )
   .option('--tier <tier>', 'pending jobs of one tier only')
-  .option('--limit <n>', 'how many', '20')
+  .option('--limit <n>', 'how many', integer(1), 20)
   .action(
-    run(async (c, queue: string, o: { state: ListableState; tier?: string; limit: string }) => {
-      const page = await c.listJobs(queue, {
-        state: o.state,
-        tier: o.tier,
-        pageSize: Number(o.limit),
-      });
+    run(async (c, queue: string, o: { state: ListableState; tier?: string; limit: number }) => {
+      const page = await c.listJobs(queue, { state: o.state, tier: o.tier, pageSize: o.limit });
       return { data: page, text: jobsTable(page.jobs) };
     }),
   );
@@ -171,14 +217,14 @@ program
   )
   .option('--all', 'target is a queue: cancel its waiting jobs (leased ones are left alone)')
   .option('--tenant <tenant>', 'with --all: only this tenant')
-  .option('--max <n>', 'with --all: stop after this many', '1000000')
+  .option('--max <n>', 'with --all: stop after this many', integer(1), 1_000_000)
   .action(
-    run(async (c, target: string, o: { all?: boolean; tenant?: string; max: string }) => {
+    run(async (c, target: string, o: { all?: boolean; tenant?: string; max: number }) => {
       if (!o.all) {
         const cancelled = await c.cancelJob(target);
         return { data: cancelled, text: `${cancelled.id} ${cancelled.state}` };
       }
-      const count = await bulk(Number(o.max), async (limit, pageToken) => {
+      const count = await bulk(o.max, async (limit, pageToken) => {
         const res = await c.cancelJobs(target, { tenantId: o.tenant, limit, pageToken });
         return { done: res.cancelled, pageToken: res.nextPageToken };
       });
@@ -189,14 +235,11 @@ program
 const dead = program.command('dead').description('the dead-letter set of a queue');
 dead
   .command('list <queue>')
-  .option('--limit <n>', 'how many', '50')
+  .option('--limit <n>', 'how many', integer(1), 50)
   .option('--page-token <token>', 'from a previous --json output')
   .action(
-    run(async (c, queue: string, o: { limit: string; pageToken?: string }) => {
-      const page = await c.listDeadJobs(queue, {
-        pageSize: Number(o.limit),
-        pageToken: o.pageToken,
-      });
+    run(async (c, queue: string, o: { limit: number; pageToken?: string }) => {
+      const page = await c.listDeadJobs(queue, { pageSize: o.limit, pageToken: o.pageToken });
       const more = page.nextPageToken ? `\nmore: --page-token ${page.nextPageToken}` : '';
       return { data: page, text: jobsTable(page.jobs) + more };
     }),
@@ -206,10 +249,10 @@ dead
   .description(
     'bring dead jobs back with fresh attempts: the given ones, or the oldest up to --limit',
   )
-  .option('--limit <n>', 'with no ids: how many at most', '1000')
+  .option('--limit <n>', 'with no ids: how many at most', integer(1), 1000)
   .action(
-    run(async (c, queue: string, ids: string[], o: { limit: string }) => {
-      const count = await c.redriveDeadJobs(queue, { jobIds: ids, limit: Number(o.limit) });
+    run(async (c, queue: string, ids: string[], o: { limit: number }) => {
+      const count = await c.redriveDeadJobs(queue, { jobIds: ids, limit: o.limit });
       return { data: { redriven: count }, text: `redriven ${count}` };
     }),
   );
@@ -217,10 +260,10 @@ dead
 dead
   .command('purge <queue>')
   .description('delete dead jobs, oldest first')
-  .option('--max <n>', 'stop after this many', '1000000')
+  .option('--max <n>', 'stop after this many', integer(1), 1_000_000)
   .action(
-    run(async (c, queue: string, o: { max: string }) => {
-      const count = await bulk(Number(o.max), async (limit) => {
+    run(async (c, queue: string, o: { max: number }) => {
+      const count = await bulk(o.max, async (limit) => {
         const purged = await c.purgeDeadJobs(queue, limit);
         return { done: purged, pageToken: purged > 0 ? '' : undefined };
       });
@@ -239,7 +282,6 @@ async function bulk(
     pageToken: string | undefined,
   ) => Promise<{ done: number; pageToken: string | undefined }>,
 ): Promise<number> {
-  if (!Number.isInteger(max) || max < 1) throw new Error('--max: must be a positive integer');
   let total = 0;
   let pageToken: string | undefined;
   for (let calls = 0; calls < 100_000 && total < max; calls++) {
@@ -251,28 +293,38 @@ async function bulk(
   return total;
 }
 
+interface EnqueueFlags {
+  tenant: string;
+  priority: number;
+  payload?: string;
+  payloadFile?: string;
+  delay?: number;
+  idempotencyKey?: string;
+  maxAttempts?: number;
+}
+
 program
   .command('enqueue <queue>')
   .description('enqueue one job')
   .requiredOption('--tenant <tenant>', 'tenant id')
-  .option('--priority <n>', '0..9', '0')
-  .option('--payload <text>', 'payload text')
+  .option('--priority <n>', '0..9, higher first', integer(0, 9), 0)
+  .addOption(new Option('--payload <text>', 'payload text').conflicts('payloadFile'))
   .option('--payload-file <path>', 'payload from a file (- for stdin)')
-  .option('--delay <duration>', 'e.g. 30s')
+  .option('--delay <duration>', 'run no sooner than this from now: 500ms, 30s, 5m, 1h', duration)
   .option('--idempotency-key <key>')
-  .option('--max-attempts <n>')
+  .option('--max-attempts <n>', 'attempts before the job goes dead (1 or more)', integer(1))
   .action(
-    run(async (c, queue: string, o: Record<string, string | undefined>) => {
+    run(async (c, queue: string, o: EnqueueFlags) => {
       const file = o.payloadFile;
       const payload = file ? readFileSync(file === '-' ? 0 : file) : (o.payload ?? '');
       const result = await c.enqueue({
         queue,
-        tenantId: o.tenant!,
+        tenantId: o.tenant,
         payload,
-        priority: Number(o.priority),
-        ...(o.delay ? { delayMs: parseDuration(o.delay) } : {}),
+        priority: o.priority,
+        ...(o.delay !== undefined ? { delayMs: o.delay } : {}),
         ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
-        ...(o.maxAttempts ? { maxAttempts: Number(o.maxAttempts) } : {}),
+        ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
       });
       const text = table(
         ['JOB', 'TIER', 'DUPLICATE'],
@@ -282,12 +334,29 @@ program
     }),
   );
 
+/** --json was given (read from argv too: a usage error can come before options are stored). */
+function wantsJson(): boolean {
+  return program.opts<Globals>().json || process.argv.slice(2).includes('--json');
+}
+
+/** Errors as `schedctl: <message>` for people, or one JSON object for scripts, on stderr. */
+function report(err: unknown): number {
+  if (err instanceof CommanderError && err.exitCode === 0) return 0; // --help, --version
+  const usage = err instanceof CommanderError;
+  const message = (err instanceof Error ? err.message : String(err)).replace(/^error: /, '');
+  if (wantsJson()) {
+    const error = isSchedulerClientError(err)
+      ? { code: err.codeName, message: err.details, ...(err.field ? { field: err.field } : {}) }
+      : { code: usage ? 'USAGE' : 'ERROR', message };
+    process.stderr.write(`${JSON.stringify({ error })}\n`);
+  } else if (!usage) {
+    process.stderr.write(`schedctl: ${message}\n`); // commander has printed its own
+  }
+  return usage ? err.exitCode : 1;
+}
+
+addScheduleCommands(program, run);
+
 program.parseAsync().catch((err: unknown) => {
-  const message = isSchedulerClientError(err)
-    ? `${err.message}`
-    : err instanceof Error
-      ? err.message
-      : String(err);
-  process.stderr.write(`schedctl: ${message}\n`);
-  process.exit(1);
+  process.exitCode = report(err);
 });

@@ -5,6 +5,7 @@
 import type { AckResponse__Output } from '../generated/scheduler/v1/AckResponse';
 import type { CancelJobResponse__Output } from '../generated/scheduler/v1/CancelJobResponse';
 import type { EnqueueBatchResponse__Output } from '../generated/scheduler/v1/EnqueueBatchResponse';
+import type { EnqueueRequest } from '../generated/scheduler/v1/EnqueueRequest';
 import type { EnqueueResponse__Output } from '../generated/scheduler/v1/EnqueueResponse';
 import type { ExtendLeaseResponse__Output } from '../generated/scheduler/v1/ExtendLeaseResponse';
 import type { GetJobResponse__Output } from '../generated/scheduler/v1/GetJobResponse';
@@ -15,12 +16,22 @@ import type { ListJobsResponse__Output } from '../generated/scheduler/v1/ListJob
 import type { NackResponse__Output } from '../generated/scheduler/v1/NackResponse';
 import type { RedriveDeadJobsResponse__Output } from '../generated/scheduler/v1/RedriveDeadJobsResponse';
 import type { CancelJobsResponse__Output } from '../generated/scheduler/v1/CancelJobsResponse';
+import type { DeleteScheduleResponse__Output } from '../generated/scheduler/v1/DeleteScheduleResponse';
+import type { GetScheduleResponse__Output } from '../generated/scheduler/v1/GetScheduleResponse';
 import type { ListQueuesResponse__Output } from '../generated/scheduler/v1/ListQueuesResponse';
+import type { ListSchedulesResponse__Output } from '../generated/scheduler/v1/ListSchedulesResponse';
 import type { PauseQueueResponse__Output } from '../generated/scheduler/v1/PauseQueueResponse';
 import type { PromoteJobResponse__Output } from '../generated/scheduler/v1/PromoteJobResponse';
 import type { PurgeDeadJobsResponse__Output } from '../generated/scheduler/v1/PurgeDeadJobsResponse';
 import type { UpdateJobResponse__Output } from '../generated/scheduler/v1/UpdateJobResponse';
+import type { UpsertScheduleResponse__Output } from '../generated/scheduler/v1/UpsertScheduleResponse';
 import { Connection, type ConnectionOptions } from './connection';
+import {
+  DEFAULT_BATCHING,
+  EnqueueBatcher,
+  type BatchItemOutcome,
+  type BatchingOptions,
+} from './enqueue-batcher';
 import {
   fromDuration,
   toCounts,
@@ -31,7 +42,9 @@ import {
   toJobState,
   toQueueStats,
 } from './convert';
-import { fromItemError } from './errors';
+import { fromItemError, SchedulerClientError, Status } from './errors';
+import { toSchedule, toWireSchedule } from './schedule-convert';
+import type { Schedule, ScheduleOptions, SchedulesPage } from './schedule-types';
 import type {
   CallOptions,
   CancelJobsResult,
@@ -53,6 +66,11 @@ export interface SchedulerClientOptions extends ConnectionOptions {
   deadlineMs?: number;
   /** Retries of idempotent calls on UNAVAILABLE (default 5 attempts, 100 ms doubling to 2 s). */
   retry?: Partial<RetryOptions>;
+  /**
+   * `enqueue()` calls made together go to the server as one EnqueueBatch (default: up to 100
+   * jobs or 1 MiB, sent at the end of the event-loop turn); `false` sends each on its own.
+   */
+  batching?: Partial<BatchingOptions> | false;
 }
 
 const clientInternals = new WeakMap<
@@ -73,8 +91,9 @@ export function internalsOf(client: SchedulerClient): {
 /**
  * A client of the scheduler's gRPC API. Calls are promises that reject with a
  * SchedulerClientError. Only idempotent calls are retried: the reads, ListQueues, PauseQueue,
- * ResumeQueue, UpdateJob, PromoteJob, and Enqueue or EnqueueBatch when every job has an
- * idempotency key (CancelJobs and PurgeDeadJobs are not: a retry would go past their limit).
+ * ResumeQueue, UpdateJob, PromoteJob, the schedule calls but DeleteSchedule, and Enqueue or
+ * EnqueueBatch when every job has an idempotency key (CancelJobs and PurgeDeadJobs are not: a
+ * retry would go past their limit).
  *
  * @example
  * const client = new SchedulerClient({ address: 'dns:///scheduler:50051' });
@@ -83,6 +102,7 @@ export function internalsOf(client: SchedulerClient): {
 export class SchedulerClient {
   private readonly caller: UnaryCaller;
   private readonly connection: Connection;
+  private readonly batcher: EnqueueBatcher | undefined;
 
   constructor(options: SchedulerClientOptions = {}) {
     this.connection = new Connection(options);
@@ -93,17 +113,61 @@ export class SchedulerClient {
       retry,
     );
     clientInternals.set(this, { connection: this.connection, caller: this.caller });
+    if (options.batching !== false) {
+      this.batcher = new EnqueueBatcher(
+        {
+          one: (req, idempotent) => this.enqueueOne(req, idempotent),
+          many: (reqs, idempotent) => this.enqueueMany(reqs, idempotent),
+        },
+        { ...DEFAULT_BATCHING, ...options.batching },
+      );
+    }
   }
 
-  /** Enqueues one job. A repeated idempotency key returns the first job with `duplicate: true`. */
+  /**
+   * Enqueues one job. A repeated idempotency key returns the first job with `duplicate: true`.
+   * Calls made in the same event-loop turn share one EnqueueBatch (see `batching`), unless they
+   * pass their own `options`; each still resolves or rejects on its own.
+   */
   async enqueue(job: EnqueueOptions, options?: CallOptions): Promise<EnqueueResult> {
+    const req = toEnqueueRequest(job);
+    const idempotent = job.idempotencyKey !== undefined && job.idempotencyKey !== '';
+    const own = options?.deadlineMs !== undefined || options?.signal !== undefined;
+    if (this.batcher && !own) return this.batcher.add(req);
+    return this.enqueueOne(req, idempotent, options);
+  }
+
+  private async enqueueOne(
+    req: EnqueueRequest,
+    idempotent: boolean,
+    options?: CallOptions,
+  ): Promise<EnqueueResult> {
     const res = await this.caller.call<EnqueueResponse__Output>(
       'Enqueue',
-      (c, md, o, cb) => c.enqueue(toEnqueueRequest(job), md, o, cb),
-      job.idempotencyKey !== undefined && job.idempotencyKey !== '',
+      (c, md, o, cb) => c.enqueue(req, md, o, cb),
+      idempotent,
       options,
     );
     return { jobId: res.jobId, tier: res.tier, duplicate: res.duplicate };
+  }
+
+  /** One EnqueueBatch call: a result or an item error per request, in order. */
+  private async enqueueMany(
+    requests: EnqueueRequest[],
+    idempotent: boolean,
+    options?: CallOptions,
+  ): Promise<BatchItemOutcome[]> {
+    const res = await this.caller.call<EnqueueBatchResponse__Output>(
+      'EnqueueBatch',
+      (c, md, o, cb) => c.enqueueBatch({ requests }, md, o, cb),
+      idempotent,
+      options,
+    );
+    return res.results.map((r) =>
+      r.job
+        ? { result: { jobId: r.job.jobId, tier: r.job.tier, duplicate: r.job.duplicate } }
+        : { error: r.error ?? { code: 13, message: 'no result for this item', field: '' } },
+    );
   }
 
   /**
@@ -111,19 +175,13 @@ export class SchedulerClient {
    * alone (`ok: false` with the error and its field) and does not fail the others.
    */
   async enqueueBatch(jobs: EnqueueOptions[], options?: CallOptions): Promise<EnqueueBatchItem[]> {
-    const requests = jobs.map(toEnqueueRequest);
-    const res = await this.caller.call<EnqueueBatchResponse__Output>(
-      'EnqueueBatch',
-      (c, md, o, cb) => c.enqueueBatch({ requests }, md, o, cb),
-      jobs.length > 0 && jobs.every((j) => j.idempotencyKey),
-      options,
+    const idempotent = jobs.length > 0 && jobs.every((j) => j.idempotencyKey);
+    const items = await this.enqueueMany(jobs.map(toEnqueueRequest), idempotent, options);
+    return items.map((item): EnqueueBatchItem =>
+      'error' in item
+        ? { ok: false, error: fromItemError(item.error, 'EnqueueBatch') }
+        : { ok: true, ...item.result },
     );
-    return res.results.map((r): EnqueueBatchItem => {
-      if (r.job)
-        return { ok: true, jobId: r.job.jobId, tier: r.job.tier, duplicate: r.job.duplicate };
-      const error = r.error ?? { code: 13, message: 'no result for this item', field: '' };
-      return { ok: false, error: fromItemError(error, 'EnqueueBatch') };
-    });
   }
 
   /** A job by id, whatever its state. Rejects with NOT_FOUND for an unknown or expired id. */
@@ -134,7 +192,7 @@ export class SchedulerClient {
       true,
       options,
     );
-    return toJob(requireJob(res.job, 'GetJob'));
+    return toJob(required(res.job, 'GetJob'));
   }
 
   /** Cancels a pending, scheduled or dead job; a leased job fails with FAILED_PRECONDITION. */
@@ -145,7 +203,7 @@ export class SchedulerClient {
       false,
       options,
     );
-    return toJob(requireJob(res.job, 'CancelJob'));
+    return toJob(required(res.job, 'CancelJob'));
   }
 
   /** Counts per state and per tier, and the age of the oldest ready job. */
@@ -292,7 +350,7 @@ export class SchedulerClient {
       true,
       options,
     );
-    return toJob(requireJob(res.job, 'UpdateJob'));
+    return toJob(required(res.job, 'UpdateJob'));
   }
 
   /**
@@ -306,7 +364,7 @@ export class SchedulerClient {
       true,
       options,
     );
-    return toJob(requireJob(res.job, 'PromoteJob'));
+    return toJob(required(res.job, 'PromoteJob'));
   }
 
   /**
@@ -391,13 +449,106 @@ export class SchedulerClient {
     return toDate(res.leaseExpireTime);
   }
 
+  /**
+   * Resolves once a channel to the scheduler is connected. Calls wait for one on their own, until
+   * their deadline; this lets a tool fail fast, or a service check its configuration at start.
+   *
+   * @param timeoutMs how long to wait for a connection in progress (default 5 s)
+   * @throws SchedulerClientError UNAVAILABLE `cannot connect to <address>` as soon as every
+   *   target's connection attempt has failed (refused, unresolvable, TLS rejected), or at the
+   *   timeout
+   */
+  async waitForReady(timeoutMs = 5_000): Promise<void> {
+    try {
+      await this.connection.untilReady(Date.now() + timeoutMs);
+    } catch (err) {
+      const details = err instanceof Error ? err.message : String(err);
+      throw new SchedulerClientError({
+        code: Status.UNAVAILABLE,
+        details,
+        method: 'WaitForReady',
+        cause: err,
+      });
+    }
+  }
+
+  /**
+   * Creates or replaces the schedule (queue, scheduleId); resolves to it with its next run time.
+   * A changed schedule's next run is the first one after now (a change never fires a run by
+   * itself); repeating the same upsert keeps the stored next run, so it is safe to retry and to
+   * run at every deploy. Each run enqueues exactly one job whatever the number of scheduler
+   * replicas. Needs the `schedule` scope and the queue and template tenant grants.
+   *
+   * @example
+   * await client.upsertSchedule({
+   *   queue: 'reports', scheduleId: 'daily-digest', cron: '0 9 * * 1-5', timeZone: 'Europe/Berlin',
+   *   template: { tenantId: 'acme', payload: '{"kind":"digest"}' },
+   * });
+   */
+  async upsertSchedule(
+    schedule: ScheduleOptions,
+    options?: CallOptions,
+  ): Promise<{ schedule: Schedule; created: boolean }> {
+    const res = await this.caller.call<UpsertScheduleResponse__Output>(
+      'UpsertSchedule',
+      (c, md, o, cb) => c.upsertSchedule({ schedule: toWireSchedule(schedule) }, md, o, cb),
+      true,
+      options,
+    );
+    return {
+      schedule: toSchedule(required(res.schedule, 'UpsertSchedule')),
+      created: res.created,
+    };
+  }
+
+  /** A schedule with its next and last run. Rejects with NOT_FOUND for an unknown one. */
+  async getSchedule(queue: string, scheduleId: string, options?: CallOptions): Promise<Schedule> {
+    const res = await this.caller.call<GetScheduleResponse__Output>(
+      'GetSchedule',
+      (c, md, o, cb) => c.getSchedule({ queue, scheduleId }, md, o, cb),
+      true,
+      options,
+    );
+    return toSchedule(required(res.schedule, 'GetSchedule'));
+  }
+
+  /** Deletes a schedule: it fires no more runs. Rejects with NOT_FOUND for an unknown one. */
+  async deleteSchedule(queue: string, scheduleId: string, options?: CallOptions): Promise<void> {
+    await this.caller.call<DeleteScheduleResponse__Output>(
+      'DeleteSchedule',
+      (c, md, o, cb) => c.deleteSchedule({ queue, scheduleId }, md, o, cb),
+      false,
+      options,
+    );
+  }
+
+  /** One page of a queue's schedules by id (page size default 100, at most 1000). */
+  async listSchedules(
+    queue: string,
+    page: { pageSize?: number; pageToken?: string } = {},
+    options?: CallOptions,
+  ): Promise<SchedulesPage> {
+    const req = { queue, pageSize: page.pageSize ?? 0, pageToken: page.pageToken ?? '' };
+    const res = await this.caller.call<ListSchedulesResponse__Output>(
+      'ListSchedules',
+      (c, md, o, cb) => c.listSchedules(req, md, o, cb),
+      true,
+      options,
+    );
+    return {
+      schedules: res.schedules.map(toSchedule),
+      nextPageToken: res.nextPageToken || undefined,
+    };
+  }
+
   /** Closes the channels. Close the Workers built on this client first. */
   close(): void {
+    this.batcher?.flush();
     this.connection.close();
   }
 }
 
-function requireJob<T>(job: T | null, method: string): T {
-  if (!job) throw new Error(`${method}: the server sent no job`);
+function required<T>(job: T | null, method: string): T {
+  if (!job) throw new Error(`${method}: the server sent no result`);
   return job;
 }

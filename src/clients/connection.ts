@@ -74,12 +74,14 @@ function channelCredentials(options: ConnectionOptions): grpc.ChannelCredentials
 /** The channels of one SchedulerClient, shared with the Workers built on it. */
 export class Connection {
   private readonly clients: RawClient[];
+  private readonly targets: string[];
   private next = 0;
 
   constructor(private readonly options: ConnectionOptions) {
     const raw = options.address ?? DEFAULT_ADDRESS;
     const addresses = typeof raw === 'string' ? [raw] : [...raw];
     if (addresses.length === 0) throw new Error('address: give at least one target');
+    this.targets = addresses;
     const Client = rawClientConstructor();
     const credentials = channelCredentials(options);
     const channelOptions = { ...DEFAULT_CHANNEL_OPTIONS, ...options.channelOptions };
@@ -132,7 +134,37 @@ export class Connection {
     return metadata;
   }
 
+  /**
+   * Resolves once any target's channel is connected. Rejects, naming the targets, when every
+   * target's connection attempt has failed (refused, unresolvable, bad TLS) or at `deadline`
+   * (a Date or epoch milliseconds), whichever comes first.
+   */
+  async untilReady(deadline: Date | number): Promise<void> {
+    await Promise.any(this.clients.map((c) => connected(c.getChannel(), deadline))).catch(() => {
+      throw new Error(`cannot connect to ${this.targets.join(', ')}`);
+    });
+  }
+
   close(): void {
     for (const client of this.clients) client.close();
   }
+}
+
+/** Follows a channel's state from idle: READY resolves; a failed attempt or the deadline rejects. */
+function connected(
+  channel: ReturnType<RawClient['getChannel']>,
+  deadline: Date | number,
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const follow = (): void => {
+      // true: an idle channel starts connecting.
+      const state = channel.getConnectivityState(true);
+      if (state === grpc.connectivityState.READY) return resolve();
+      if (STATE_RANK[state] >= STATE_RANK[grpc.connectivityState.TRANSIENT_FAILURE]) {
+        return reject(new Error(grpc.connectivityState[state]));
+      }
+      channel.watchConnectivityState(state, deadline, (err) => (err ? reject(err) : follow()));
+    };
+    follow();
+  });
 }

@@ -15,6 +15,7 @@ import type {
   QueueStats,
   StateCounts,
 } from './types';
+import { withTraceContext } from './tracing';
 
 export function toDuration(ms: number): Duration {
   const seconds = Math.floor(ms / 1000);
@@ -88,7 +89,7 @@ export function toEnqueueRequest(options: EnqueueOptions): EnqueueRequest {
     idempotencyKey: options.idempotencyKey ?? '',
     delay: options.delayMs === undefined ? null : toDuration(options.delayMs),
     maxAttempts: options.maxAttempts ?? 0,
-    headers: options.headers ?? {},
+    headers: withTraceContext(options.headers) ?? {},
   };
 }
 
@@ -119,6 +120,11 @@ export function toQueueStats(res: GetQueueStatsResponse__Output): QueueStats {
       nackedTotal: Number(t.nackedTotal),
       deadTotal: Number(t.deadTotal),
       expiredTotal: Number(t.expiredTotal),
+      dispatchedTotal: Number(t.dispatchedTotal),
     })),
+    backlog: Number(res.backlog),
+    addRate: res.addRate,
+    dispatchRate: res.dispatchRate,
+    rateWindowMs: fromDuration(res.rateWindow),
   };
 }

@@ -6,6 +6,7 @@ export { SchedulerClient, type SchedulerClientOptions } from './client';
 export type { ConnectionOptions, TlsOptions } from './connection';
 export type { BackoffOptions } from './backoff';
 export type { RetryOptions } from './unary';
+export type { BatchingOptions } from './enqueue-batcher';
 export {
   SchedulerClientError,
   isSchedulerClientError,
@@ -17,4 +18,6 @@ export {
 export { Worker } from './worker';
 export type { WorkerOptions, WorkerEvents, WorkerStats } from './worker-types';
 export type { JobHandler, JobContext } from './running-job';
+export type { TraceContextMode } from './tracing';
 export type * from './types';
+export type * from './schedule-types';

@@ -45,7 +45,8 @@ export class LeaseConnection {
   private readonly call: ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
   private readonly sent = new Map<string, SentSettle>();
   /** What this turn wrote, sent as one message by flush() (scheduled with setImmediate). */
-  private pending: Required<Pick<LeaseRequest, 'credits' | 'acks' | 'nacks'>> | undefined;
+  private pending:
+    Required<Pick<LeaseRequest, 'credits' | 'acks' | 'nacks' | 'releases'>> | undefined;
 
   constructor(client: RawClient, metadata: Metadata, events: LeaseConnectionEvents) {
     this.call = client.lease(metadata);
@@ -92,10 +93,7 @@ export class LeaseConnection {
    */
   write(credits: number, sent?: SentSettle): void {
     if (!this.writable) return;
-    if (!this.pending) {
-      this.pending = { credits: 0, acks: [], nacks: [] };
-      setImmediate(() => this.flush());
-    }
+    this.pending ??= this.startTurn();
     this.pending.credits += credits;
     this.outstanding += credits;
     if (!sent) return;
@@ -109,6 +107,21 @@ export class LeaseConnection {
         error: settle.error,
         noRetry: settle.noRetry,
       });
+  }
+
+  /**
+   * Hands jobs back unstarted (ready again at once, no attempt counted), with this turn's writes.
+   * Not resent if the stream dies first: those jobs come back when their lease ends.
+   */
+  release(leaseIds: string[]): void {
+    if (!this.writable || leaseIds.length === 0) return;
+    this.pending ??= this.startTurn();
+    this.pending.releases.push(...leaseIds);
+  }
+
+  private startTurn(): NonNullable<LeaseConnection['pending']> {
+    setImmediate(() => this.flush());
+    return { credits: 0, acks: [], nacks: [], releases: [] };
   }
 
   /** Stops taking jobs: the server closes its side once it has applied our settles. */

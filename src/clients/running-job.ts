@@ -64,8 +64,22 @@ export class RunningJob {
     return this.deadline;
   }
 
+  /**
+   * Starts extending the lease, from the moment the job arrived: a prefetched job waiting for a
+   * free slot holds its lease like a running one. Idempotent; run() calls it too.
+   */
+  keepLease(): void {
+    if (this.timer === undefined && !this.finished) this.schedule(this.deps.extendEveryMs);
+  }
+
   async run(): Promise<Outcome> {
-    this.schedule(this.deps.extendEveryMs);
+    this.keepLease();
+    // Lost while it waited in the prefetch buffer: another worker may have it; do not start.
+    if (this.lost) {
+      this.finished = true;
+      clearTimeout(this.timer);
+      return { kind: 'lost', error: this.lost };
+    }
     const signal = (): AbortSignal => this.signal();
     const context: JobContext = {
       get signal() {
@@ -84,6 +98,12 @@ export class RunningJob {
       this.finished = true;
       clearTimeout(this.timer);
     }
+  }
+
+  /** Stops extending the lease of a job that will not run here (handed back unstarted). */
+  drop(): void {
+    this.finished = true;
+    clearTimeout(this.timer);
   }
 
   /** Asks the handler to stop (through its signal); it is settled as it ends. */

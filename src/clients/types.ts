@@ -118,6 +118,8 @@ export interface TierStats {
   nackedTotal: number;
   deadTotal: number;
   expiredTotal: number;
+  /** Leases handed out since the queue was created (retries included). */
+  dispatchedTotal: number;
 }
 
 /** A queue's counts now, overall and per tier. */
@@ -133,6 +135,14 @@ export interface QueueStats {
   pausedTenants: string[];
   /** Tenants with as many jobs leased as their concurrency cap. */
   tenantsAtCap: number;
+  /** Jobs a worker could take now: ready, plus scheduled past their due time. */
+  backlog: number;
+  /** Jobs enqueued per second over `rateWindowMs`. */
+  addRate: number;
+  /** Jobs leased per second over `rateWindowMs`. */
+  dispatchRate: number;
+  /** The span the rates cover (about a minute); 0 on a queue's first read, rates 0 then. */
+  rateWindowMs: number;
 }
 
 /** One queue as listQueues shows it. */

@@ -2,6 +2,7 @@
 import type { BackoffOptions } from './backoff';
 import type { SchedulerClientError } from './errors';
 import type { JobHandler, Outcome } from './running-job';
+import type { TraceContextMode } from './tracing';
 import type { Job } from './types';
 
 /** What a Worker leases and how it runs jobs. */
@@ -10,14 +11,27 @@ export interface WorkerOptions {
   queue: string;
   /** Runs each job; see JobHandler for how its result settles the job. */
   handler: JobHandler;
-  /** Jobs run at once, and so credits held (default 1). */
+  /** Jobs run at once (default 1). */
   concurrency?: number;
+  /**
+   * Jobs leased beyond `concurrency` and held until a slot frees, so the next job starts without
+   * waiting a round trip (default 10; 0 turns it off). Their leases are extended while they wait,
+   * and close() hands them back unstarted. The cost is fairness: a premium job enqueued now can
+   * wait behind up to `prefetch` jobs this worker already holds.
+   */
+  prefetch?: number;
   /** How long a leased job stays invisible to others unless extended (default 30 s). */
   visibilityTimeoutMs?: number;
   /** How often a running job's lease is extended (default: half the visibility timeout). */
   extendIntervalMs?: number;
   /** Backoff between reconnects (default 100 ms doubling to 5 s, with jitter). */
   reconnect?: Partial<BackoffOptions>;
+  /**
+   * With an OpenTelemetry SDK in the process, each handler runs in a `process` span that is
+   * linked to the context that enqueued the job (`link`, the default) or a child of it
+   * (`parent`). Without an SDK there are no spans and this does nothing.
+   */
+  traceContext?: TraceContextMode;
 }
 
 /** Events a Worker emits. */
@@ -48,6 +62,8 @@ export interface WorkerStats {
   reconnects: number;
   /** Handlers running now. */
   running: number;
+  /** Prefetched jobs waiting for a slot now. */
+  buffered: number;
 }
 
 export class WorkerStatsCounter {
@@ -64,8 +80,8 @@ export class WorkerStatsCounter {
     else this.lost++;
   }
 
-  snapshot(running: number): WorkerStats {
+  snapshot(running: number, buffered: number): WorkerStats {
     const { received, succeeded, failed, lost, settleErrors, reconnects } = this;
-    return { received, succeeded, failed, lost, settleErrors, reconnects, running };
+    return { received, succeeded, failed, lost, settleErrors, reconnects, running, buffered };
   }
 }

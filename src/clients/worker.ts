@@ -1,8 +1,9 @@
 /**
  * Worker: holds a Lease stream on a queue and runs a handler per job, at most `concurrency` at a
- * time. Credits follow free slots; settles go inline on the stream, or by unary call when the
- * stream is gone; leases are extended while handlers run; a lost stream or replica is replaced
- * with backoff, rotating over the client's targets.
+ * time, with up to `prefetch` more jobs leased and waiting so a freed slot starts the next job
+ * without a round trip. Credits follow free slots; settles go inline on the stream, or by unary
+ * call when the stream is gone; leases are extended while jobs run or wait; a lost stream or
+ * replica is replaced with backoff, rotating over the client's targets.
  */
 import { EventEmitter } from 'node:events';
 import { status, type StatusObject } from '@grpc/grpc-js';
@@ -12,8 +13,9 @@ import { internalsOf, type SchedulerClient } from './client';
 import { toLeasedJob } from './convert';
 import { SchedulerClientError, fromItemError, toClientError } from './errors';
 import { LeaseConnection, type SentSettle } from './lease-connection';
-import { RunningJob, type Outcome } from './running-job';
+import { RunningJob, type JobHandler, type Outcome } from './running-job';
 import { settleUnary, type Settle } from './settle';
+import { processInSpan } from './tracing';
 import type { Job } from './types';
 import {
   WorkerStatsCounter,
@@ -30,6 +32,11 @@ const FATAL = new Set<number>([
   status.UNIMPLEMENTED,
   status.NOT_FOUND,
 ]);
+/**
+ * Jobs held beyond `concurrency` unless told otherwise. Measured with the bench's SDK drains
+ * (docs/benchmarks.md, "Prefetch").
+ */
+export const DEFAULT_PREFETCH = 10;
 /** How long close() waits for the server to end the stream after the half-close. */
 const END_TIMEOUT_MS = 10_000;
 
@@ -52,13 +59,18 @@ export class Worker extends EventEmitter<WorkerEvents> {
   private reconnectAttempt = 0;
   private closing: Promise<void> | undefined;
   private readonly running = new Map<string, RunningJob>();
+  /** Prefetched jobs waiting for a slot, oldest first; their leases are extended meanwhile. */
+  private readonly buffered: RunningJob[] = [];
   /** Handlers and unary settles in flight: close() waits for all of them. */
   private readonly tasks = new Set<Promise<void>>();
   private readonly counters = new WorkerStatsCounter();
   private readonly concurrency: number;
+  private readonly prefetch: number;
   private readonly visibilityMs: number;
   private readonly extendEveryMs: number;
   private readonly reconnectBackoff: BackoffOptions;
+  /** The user's handler, run in a `process` span (a no-op without an OpenTelemetry SDK). */
+  private readonly handler: JobHandler;
 
   constructor(
     private readonly client: SchedulerClient,
@@ -66,16 +78,21 @@ export class Worker extends EventEmitter<WorkerEvents> {
   ) {
     super();
     this.concurrency = options.concurrency ?? 1;
+    this.prefetch = options.prefetch ?? DEFAULT_PREFETCH;
     this.visibilityMs = options.visibilityTimeoutMs ?? 30_000;
     this.extendEveryMs = options.extendIntervalMs ?? Math.floor(this.visibilityMs / 2);
     this.reconnectBackoff = { initialMs: 100, maxMs: 5000, ...options.reconnect };
+    const mode = options.traceContext ?? 'link';
+    this.handler = (job, context) => processInSpan(job, mode, () => options.handler(job, context));
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
       throw new RangeError('concurrency: must be an integer of at least 1');
+    if (!Number.isInteger(this.prefetch) || this.prefetch < 0)
+      throw new RangeError('prefetch: must be an integer of at least 0');
   }
 
-  /** Counters since start, and the jobs running now. */
+  /** Counters since start, and the jobs running and waiting now. */
   get stats(): WorkerStats {
-    return this.counters.snapshot(this.running.size);
+    return this.counters.snapshot(this.running.size, this.buffered.length);
   }
 
   /** Opens the stream and starts taking jobs. Returns the worker, for chaining. */
@@ -87,8 +104,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   /**
-   * Stops taking jobs and shuts down without losing any: half-closes the stream (the server
-   * sends no more), lets running handlers finish, settles them, and resolves when all is done.
+   * Stops taking jobs and shuts down without losing any: hands prefetched jobs back at once (ready
+   * for other workers, no attempt counted), half-closes the stream (the server sends no more),
+   * lets running handlers finish, settles them, and resolves when all is done.
    * With `abortAfterMs`, handlers still running after that long see their signal abort.
    */
   close(options: { abortAfterMs?: number } = {}): Promise<void> {
@@ -100,6 +118,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.state = 'closing';
     clearTimeout(this.reconnectTimer);
     const conn = this.conn;
+    if (conn?.writable)
+      conn.release(this.buffered.splice(0).map((job) => (job.drop(), job.leased.leaseId)));
     conn?.halfClose();
     const abortTimer =
       abortAfterMs === undefined
@@ -144,9 +164,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     conn.open(this.options.queue, this.visibilityMs, this.freeCredits(conn));
   }
 
-  /** Credits to grant so that running jobs plus credits out equal the concurrency. */
+  /** Credits to grant so that jobs held (running and waiting) plus credits out fill the slots. */
   private freeCredits(conn: LeaseConnection): number {
-    return Math.max(0, this.concurrency - this.running.size - conn.outstanding);
+    const held = this.running.size + this.buffered.length + conn.outstanding;
+    return Math.max(0, this.concurrency + this.prefetch - held);
   }
 
   private runJob(decode: () => ReturnType<typeof toLeasedJob>): void {
@@ -159,17 +180,27 @@ export class Worker extends EventEmitter<WorkerEvents> {
     }
     this.counters.received++;
     const job = new RunningJob(leased, {
-      handler: this.options.handler,
+      handler: this.handler,
       visibilityMs: this.visibilityMs,
       extendEveryMs: this.extendEveryMs,
       extend: (leaseId, ms) => this.client.extendLease(leaseId, ms),
     });
-    this.running.set(leased.leaseId, job);
+    if (this.running.size < this.concurrency) this.begin(job);
+    else {
+      job.keepLease();
+      this.buffered.push(job);
+    }
+  }
+
+  private begin(job: RunningJob): void {
+    this.running.set(job.leased.leaseId, job);
     this.track(job.run().then((outcome) => this.finish(job, outcome)));
   }
 
   private finish(job: RunningJob, outcome: Outcome): void {
     this.running.delete(job.leased.leaseId);
+    const next = this.buffered.shift();
+    if (next) this.begin(next);
     this.counters.count(outcome);
     const conn = this.conn;
     const credits = this.state === 'running' && conn ? this.freeCredits(conn) : 0;

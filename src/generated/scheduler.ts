@@ -9,6 +9,8 @@ import type { CancelJobRequest as _scheduler_v1_CancelJobRequest, CancelJobReque
 import type { CancelJobResponse as _scheduler_v1_CancelJobResponse, CancelJobResponse__Output as _scheduler_v1_CancelJobResponse__Output } from './scheduler/v1/CancelJobResponse';
 import type { CancelJobsRequest as _scheduler_v1_CancelJobsRequest, CancelJobsRequest__Output as _scheduler_v1_CancelJobsRequest__Output } from './scheduler/v1/CancelJobsRequest';
 import type { CancelJobsResponse as _scheduler_v1_CancelJobsResponse, CancelJobsResponse__Output as _scheduler_v1_CancelJobsResponse__Output } from './scheduler/v1/CancelJobsResponse';
+import type { DeleteScheduleRequest as _scheduler_v1_DeleteScheduleRequest, DeleteScheduleRequest__Output as _scheduler_v1_DeleteScheduleRequest__Output } from './scheduler/v1/DeleteScheduleRequest';
+import type { DeleteScheduleResponse as _scheduler_v1_DeleteScheduleResponse, DeleteScheduleResponse__Output as _scheduler_v1_DeleteScheduleResponse__Output } from './scheduler/v1/DeleteScheduleResponse';
 import type { EnqueueBatchRequest as _scheduler_v1_EnqueueBatchRequest, EnqueueBatchRequest__Output as _scheduler_v1_EnqueueBatchRequest__Output } from './scheduler/v1/EnqueueBatchRequest';
 import type { EnqueueBatchResponse as _scheduler_v1_EnqueueBatchResponse, EnqueueBatchResponse__Output as _scheduler_v1_EnqueueBatchResponse__Output } from './scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueBatchResult as _scheduler_v1_EnqueueBatchResult, EnqueueBatchResult__Output as _scheduler_v1_EnqueueBatchResult__Output } from './scheduler/v1/EnqueueBatchResult';
@@ -20,6 +22,8 @@ import type { GetJobRequest as _scheduler_v1_GetJobRequest, GetJobRequest__Outpu
 import type { GetJobResponse as _scheduler_v1_GetJobResponse, GetJobResponse__Output as _scheduler_v1_GetJobResponse__Output } from './scheduler/v1/GetJobResponse';
 import type { GetQueueStatsRequest as _scheduler_v1_GetQueueStatsRequest, GetQueueStatsRequest__Output as _scheduler_v1_GetQueueStatsRequest__Output } from './scheduler/v1/GetQueueStatsRequest';
 import type { GetQueueStatsResponse as _scheduler_v1_GetQueueStatsResponse, GetQueueStatsResponse__Output as _scheduler_v1_GetQueueStatsResponse__Output } from './scheduler/v1/GetQueueStatsResponse';
+import type { GetScheduleRequest as _scheduler_v1_GetScheduleRequest, GetScheduleRequest__Output as _scheduler_v1_GetScheduleRequest__Output } from './scheduler/v1/GetScheduleRequest';
+import type { GetScheduleResponse as _scheduler_v1_GetScheduleResponse, GetScheduleResponse__Output as _scheduler_v1_GetScheduleResponse__Output } from './scheduler/v1/GetScheduleResponse';
 import type { ItemError as _scheduler_v1_ItemError, ItemError__Output as _scheduler_v1_ItemError__Output } from './scheduler/v1/ItemError';
 import type { Job as _scheduler_v1_Job, Job__Output as _scheduler_v1_Job__Output } from './scheduler/v1/Job';
 import type { LeaseNack as _scheduler_v1_LeaseNack, LeaseNack__Output as _scheduler_v1_LeaseNack__Output } from './scheduler/v1/LeaseNack';
@@ -32,6 +36,8 @@ import type { ListJobsRequest as _scheduler_v1_ListJobsRequest, ListJobsRequest_
 import type { ListJobsResponse as _scheduler_v1_ListJobsResponse, ListJobsResponse__Output as _scheduler_v1_ListJobsResponse__Output } from './scheduler/v1/ListJobsResponse';
 import type { ListQueuesRequest as _scheduler_v1_ListQueuesRequest, ListQueuesRequest__Output as _scheduler_v1_ListQueuesRequest__Output } from './scheduler/v1/ListQueuesRequest';
 import type { ListQueuesResponse as _scheduler_v1_ListQueuesResponse, ListQueuesResponse__Output as _scheduler_v1_ListQueuesResponse__Output } from './scheduler/v1/ListQueuesResponse';
+import type { ListSchedulesRequest as _scheduler_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _scheduler_v1_ListSchedulesRequest__Output } from './scheduler/v1/ListSchedulesRequest';
+import type { ListSchedulesResponse as _scheduler_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _scheduler_v1_ListSchedulesResponse__Output } from './scheduler/v1/ListSchedulesResponse';
 import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _scheduler_v1_NackRequest__Output } from './scheduler/v1/NackRequest';
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from './scheduler/v1/NackResponse';
 import type { PauseQueueRequest as _scheduler_v1_PauseQueueRequest, PauseQueueRequest__Output as _scheduler_v1_PauseQueueRequest__Output } from './scheduler/v1/PauseQueueRequest';
@@ -45,12 +51,15 @@ import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, Re
 import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from './scheduler/v1/RedriveDeadJobsResponse';
 import type { ResumeQueueRequest as _scheduler_v1_ResumeQueueRequest, ResumeQueueRequest__Output as _scheduler_v1_ResumeQueueRequest__Output } from './scheduler/v1/ResumeQueueRequest';
 import type { ResumeQueueResponse as _scheduler_v1_ResumeQueueResponse, ResumeQueueResponse__Output as _scheduler_v1_ResumeQueueResponse__Output } from './scheduler/v1/ResumeQueueResponse';
+import type { Schedule as _scheduler_v1_Schedule, Schedule__Output as _scheduler_v1_Schedule__Output } from './scheduler/v1/Schedule';
 import type { SchedulerServiceClient as _scheduler_v1_SchedulerServiceClient, SchedulerServiceDefinition as _scheduler_v1_SchedulerServiceDefinition } from './scheduler/v1/SchedulerService';
 import type { SettleResult as _scheduler_v1_SettleResult, SettleResult__Output as _scheduler_v1_SettleResult__Output } from './scheduler/v1/SettleResult';
 import type { StateCounts as _scheduler_v1_StateCounts, StateCounts__Output as _scheduler_v1_StateCounts__Output } from './scheduler/v1/StateCounts';
 import type { TierStats as _scheduler_v1_TierStats, TierStats__Output as _scheduler_v1_TierStats__Output } from './scheduler/v1/TierStats';
 import type { UpdateJobRequest as _scheduler_v1_UpdateJobRequest, UpdateJobRequest__Output as _scheduler_v1_UpdateJobRequest__Output } from './scheduler/v1/UpdateJobRequest';
 import type { UpdateJobResponse as _scheduler_v1_UpdateJobResponse, UpdateJobResponse__Output as _scheduler_v1_UpdateJobResponse__Output } from './scheduler/v1/UpdateJobResponse';
+import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from './scheduler/v1/UpsertScheduleRequest';
+import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from './scheduler/v1/UpsertScheduleResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -71,6 +80,8 @@ export interface ProtoGrpcType {
       CancelJobResponse: MessageTypeDefinition<_scheduler_v1_CancelJobResponse, _scheduler_v1_CancelJobResponse__Output>
       CancelJobsRequest: MessageTypeDefinition<_scheduler_v1_CancelJobsRequest, _scheduler_v1_CancelJobsRequest__Output>
       CancelJobsResponse: MessageTypeDefinition<_scheduler_v1_CancelJobsResponse, _scheduler_v1_CancelJobsResponse__Output>
+      DeleteScheduleRequest: MessageTypeDefinition<_scheduler_v1_DeleteScheduleRequest, _scheduler_v1_DeleteScheduleRequest__Output>
+      DeleteScheduleResponse: MessageTypeDefinition<_scheduler_v1_DeleteScheduleResponse, _scheduler_v1_DeleteScheduleResponse__Output>
       EnqueueBatchRequest: MessageTypeDefinition<_scheduler_v1_EnqueueBatchRequest, _scheduler_v1_EnqueueBatchRequest__Output>
       EnqueueBatchResponse: MessageTypeDefinition<_scheduler_v1_EnqueueBatchResponse, _scheduler_v1_EnqueueBatchResponse__Output>
       EnqueueBatchResult: MessageTypeDefinition<_scheduler_v1_EnqueueBatchResult, _scheduler_v1_EnqueueBatchResult__Output>
@@ -82,6 +93,8 @@ export interface ProtoGrpcType {
       GetJobResponse: MessageTypeDefinition<_scheduler_v1_GetJobResponse, _scheduler_v1_GetJobResponse__Output>
       GetQueueStatsRequest: MessageTypeDefinition<_scheduler_v1_GetQueueStatsRequest, _scheduler_v1_GetQueueStatsRequest__Output>
       GetQueueStatsResponse: MessageTypeDefinition<_scheduler_v1_GetQueueStatsResponse, _scheduler_v1_GetQueueStatsResponse__Output>
+      GetScheduleRequest: MessageTypeDefinition<_scheduler_v1_GetScheduleRequest, _scheduler_v1_GetScheduleRequest__Output>
+      GetScheduleResponse: MessageTypeDefinition<_scheduler_v1_GetScheduleResponse, _scheduler_v1_GetScheduleResponse__Output>
       ItemError: MessageTypeDefinition<_scheduler_v1_ItemError, _scheduler_v1_ItemError__Output>
       Job: MessageTypeDefinition<_scheduler_v1_Job, _scheduler_v1_Job__Output>
       JobState: EnumTypeDefinition
@@ -95,6 +108,9 @@ export interface ProtoGrpcType {
       ListJobsResponse: MessageTypeDefinition<_scheduler_v1_ListJobsResponse, _scheduler_v1_ListJobsResponse__Output>
       ListQueuesRequest: MessageTypeDefinition<_scheduler_v1_ListQueuesRequest, _scheduler_v1_ListQueuesRequest__Output>
       ListQueuesResponse: MessageTypeDefinition<_scheduler_v1_ListQueuesResponse, _scheduler_v1_ListQueuesResponse__Output>
+      ListSchedulesRequest: MessageTypeDefinition<_scheduler_v1_ListSchedulesRequest, _scheduler_v1_ListSchedulesRequest__Output>
+      ListSchedulesResponse: MessageTypeDefinition<_scheduler_v1_ListSchedulesResponse, _scheduler_v1_ListSchedulesResponse__Output>
+      MissedRunPolicy: EnumTypeDefinition
       NackRequest: MessageTypeDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackRequest__Output>
       NackResponse: MessageTypeDefinition<_scheduler_v1_NackResponse, _scheduler_v1_NackResponse__Output>
       PauseQueueRequest: MessageTypeDefinition<_scheduler_v1_PauseQueueRequest, _scheduler_v1_PauseQueueRequest__Output>
@@ -108,12 +124,15 @@ export interface ProtoGrpcType {
       RedriveDeadJobsResponse: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsResponse__Output>
       ResumeQueueRequest: MessageTypeDefinition<_scheduler_v1_ResumeQueueRequest, _scheduler_v1_ResumeQueueRequest__Output>
       ResumeQueueResponse: MessageTypeDefinition<_scheduler_v1_ResumeQueueResponse, _scheduler_v1_ResumeQueueResponse__Output>
+      Schedule: MessageTypeDefinition<_scheduler_v1_Schedule, _scheduler_v1_Schedule__Output>
       SchedulerService: SubtypeConstructor<typeof grpc.Client, _scheduler_v1_SchedulerServiceClient> & { service: _scheduler_v1_SchedulerServiceDefinition }
       SettleResult: MessageTypeDefinition<_scheduler_v1_SettleResult, _scheduler_v1_SettleResult__Output>
       StateCounts: MessageTypeDefinition<_scheduler_v1_StateCounts, _scheduler_v1_StateCounts__Output>
       TierStats: MessageTypeDefinition<_scheduler_v1_TierStats, _scheduler_v1_TierStats__Output>
       UpdateJobRequest: MessageTypeDefinition<_scheduler_v1_UpdateJobRequest, _scheduler_v1_UpdateJobRequest__Output>
       UpdateJobResponse: MessageTypeDefinition<_scheduler_v1_UpdateJobResponse, _scheduler_v1_UpdateJobResponse__Output>
+      UpsertScheduleRequest: MessageTypeDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleRequest__Output>
+      UpsertScheduleResponse: MessageTypeDefinition<_scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleResponse__Output>
     }
   }
 }

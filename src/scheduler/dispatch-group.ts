@@ -1,41 +1,62 @@
 /**
- * The consumers of one (queue, visibility timeout) and the loop that feeds them: one lease call
- * for the sum of what they want, dealt round-robin; then again at once if the batch came back
- * full, or asleep until a kick (wake signal, credit grant) or a timer if it did not.
+ * The consumers of one queue and the loop that feeds them. One lease call asks for what they
+ * want together, each job with its consumer's visibility timeout, planned round-robin before the
+ * call; then again at once if the batch came back full, or asleep until a kick (wake signal,
+ * credit grant) or a timer if it did not. However many timeouts the consumers use, one wake costs
+ * one lease call per full batch.
+ *
+ * This module imports nothing from dispatcher.ts: the Dispatcher owns groups, not the reverse.
  */
-import type {
-  Consumer,
-  DispatcherLog,
-  DispatcherOptions,
-  LeaseSource,
-  Subscription,
-} from './dispatcher';
 import type { LeaseBatch, LeasedJob } from './job';
 
-/** What a group needs of its dispatcher. */
-export interface GroupOwner {
-  isStopped(): boolean;
-  readonly options: DispatcherOptions;
-  readonly source: LeaseSource;
-  readonly log: DispatcherLog;
-  /** Keeps a running loop so stop() can wait for it. */
-  track(run: Promise<void>): void;
-  /** The group's last consumer left. */
-  drop(group: Group): void;
-  /** Jobs nobody wants any more. */
-  giveBack(jobs: LeasedJob[]): void;
+/** What the dispatcher needs of the domain: the Scheduler fits. */
+export interface LeaseSource {
+  /** `visibilityMs[i]` is the i-th leased job's timeout. */
+  lease(queue: string, count: number, visibilityMs: readonly number[]): Promise<LeaseBatch>;
+  release(leaseId: string): Promise<void>;
 }
 
-export class Waiter implements Subscription {
+export interface DispatcherLog {
+  warn(fields: object, message: string): void;
+}
+
+export interface DispatcherOptions {
+  /** Most jobs one lease call asks for: bounds the size of a reply (payloads up to 1 MiB). */
+  maxBatch: number;
+  /** Longest idle sleep: a safety net for a lost pub/sub message. */
+  maxIdleMs: number;
+  /** Shortest sleep before a timed look, so a store answering "due now" cannot spin us. */
+  minIdleMs: number;
+  /** Backoff after a failed lease call: base * 2^n, capped. */
+  retryBaseMs: number;
+  retryCapMs: number;
+}
+
+/** What every group of a dispatcher shares. */
+export interface GroupContext {
+  readonly source: LeaseSource;
+  readonly options: DispatcherOptions;
+  readonly log: DispatcherLog;
+}
+
+/** Receives jobs; called synchronously, never with more jobs than its consumer still wants. */
+export type Deliver = (jobs: LeasedJob[]) => void;
+
+/** One waiting receiver of jobs (a Lease stream): what it wants, and how it asks. */
+export class Consumer {
+  /** Jobs granted and not yet delivered. */
   wanted = 0;
+  /** Asks for nothing while its transport is backed up; resume() undoes. */
   paused = false;
   closed = false;
 
   constructor(
-    readonly consumer: Consumer,
-    private readonly group: Group,
+    readonly visibilityMs: number,
+    readonly deliver: Deliver,
+    private readonly group: QueueGroup,
   ) {}
 
+  /** Wants `n` more jobs (a worker's credits). */
   grant(n: number): void {
     if (this.closed || n <= 0) return;
     this.wanted += n;
@@ -57,11 +78,18 @@ export class Waiter implements Subscription {
     this.closed = true;
     this.group.remove(this);
   }
+
+  /** May take jobs now: open, not backed up, and wanting more. */
+  get taking(): boolean {
+    return !this.closed && !this.paused && this.wanted > 0;
+  }
 }
 
-export class Group {
-  readonly waiters = new Set<Waiter>();
-  private running = false;
+export class QueueGroup {
+  readonly consumers = new Set<Consumer>();
+  private stopped = false;
+  /** The loop's promise while it runs. */
+  private running: Promise<void> | undefined;
   /** Set when something happened during a lease call that may mean more jobs: look again. */
   private again = false;
   private timer: NodeJS.Timeout | undefined;
@@ -71,20 +99,28 @@ export class Group {
 
   constructor(
     readonly queue: string,
-    readonly visibilityMs: number,
-    private readonly owner: GroupOwner,
+    private readonly ctx: GroupContext,
+    /** Called when the last consumer left. */
+    private readonly onEmpty: (group: QueueGroup) => void,
   ) {}
 
+  add(visibilityMs: number, deliver: Deliver): Consumer {
+    const consumer = new Consumer(visibilityMs, deliver, this);
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
   kick(): void {
-    if (this.owner.isStopped()) return;
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
     }
     if (this.backingOff) return;
     this.clearTimer();
-    this.running = true;
-    this.owner.track(this.run().finally(() => this.settle()));
+    this.running = this.run()
+      .catch((err: unknown) => this.ctx.log.warn({ err, queue: this.queue }, 'dispatch failed'))
+      .finally(() => this.loopEnded());
   }
 
   /**
@@ -100,61 +136,86 @@ export class Group {
     this.kick();
   }
 
-  remove(waiter: Waiter): void {
-    this.waiters.delete(waiter);
-    if (this.waiters.size === 0) {
+  remove(consumer: Consumer): void {
+    this.consumers.delete(consumer);
+    if (this.consumers.size === 0) {
       this.clearTimer();
-      this.owner.drop(this);
+      this.onEmpty(this);
     }
   }
 
-  clearTimer(): void {
+  /** Leases no more; resolves when the lease call in flight (if any) was dealt. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.clearTimer();
+    await this.running;
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
-  private settle(): void {
-    this.running = false;
+  private loopEnded(): void {
+    this.running = undefined;
     if (this.again) this.kick();
   }
 
   private async run(): Promise<void> {
     for (;;) {
       this.again = false;
-      const want = Math.min(this.owner.options.maxBatch, this.demand());
-      if (want === 0 || this.owner.isStopped()) return;
-      const batch = await this.lease(want);
+      const plan = this.plan();
+      if (plan.length === 0 || this.stopped) return;
+      const visibilities = plan.map((c) => c.visibilityMs);
+      const batch = await this.lease(plan.length, visibilities);
       if (!batch) return;
-      this.deal(batch.jobs);
-      if (batch.jobs.length < want && !this.again) {
-        this.sleep(batch.nextWakeInMs ?? this.owner.options.maxIdleMs);
+      this.deal(plan, batch.jobs);
+      if (batch.jobs.length < plan.length && !this.again) {
+        this.sleep(batch.nextWakeInMs ?? this.ctx.options.maxIdleMs);
         return;
       }
     }
   }
 
-  private demand(): number {
-    let total = 0;
-    for (const w of this.waiters) if (!w.paused) total += w.wanted;
-    return total;
+  /**
+   * Who gets the i-th job of the next call: the consumers taking jobs, round-robin, each as often
+   * as it wants, up to maxBatch; starting one further each time so no one is always served first.
+   */
+  private plan(): Consumer[] {
+    const takers = [...this.consumers].filter((c) => c.taking);
+    if (takers.length === 0) return [];
+    const start = this.turn++ % takers.length;
+    const order = [...takers.slice(start), ...takers.slice(0, start)];
+    const left = order.map((c) => c.wanted);
+    const plan: Consumer[] = [];
+    for (let round = true; round && plan.length < this.ctx.options.maxBatch;) {
+      round = false;
+      for (let k = 0; k < order.length && plan.length < this.ctx.options.maxBatch; k++) {
+        if (left[k]! === 0) continue;
+        left[k]! -= 1;
+        plan.push(order[k]!);
+        round = true;
+      }
+    }
+    return plan;
   }
 
-  private async lease(want: number): Promise<LeaseBatch | undefined> {
+  private async lease(count: number, visibilities: number[]): Promise<LeaseBatch | undefined> {
     try {
-      const batch = await this.owner.source.lease(this.queue, want, this.visibilityMs);
+      const batch = await this.ctx.source.lease(this.queue, count, visibilities);
       this.failures = 0;
       return batch;
     } catch (err) {
       this.failures += 1;
       if (this.failures === 1)
-        this.owner.log.warn({ err, queue: this.queue }, 'lease failed; retrying');
+        this.ctx.log.warn({ err, queue: this.queue }, 'lease failed; retrying');
       this.backOff();
       return undefined;
     }
   }
 
   private backOff(): void {
-    const { retryBaseMs, retryCapMs } = this.owner.options;
+    const { retryBaseMs, retryCapMs } = this.ctx.options;
     const delay = Math.min(retryCapMs, retryBaseMs * 2 ** Math.min(this.failures - 1, 20));
     this.backingOff = true;
     this.clearTimer();
@@ -169,56 +230,51 @@ export class Group {
   }
 
   private sleep(ms: number): void {
-    const { minIdleMs, maxIdleMs } = this.owner.options;
+    const { minIdleMs, maxIdleMs } = this.ctx.options;
     this.clearTimer();
     const delay = Math.max(minIdleMs, Math.min(ms, maxIdleMs));
     this.timer = setTimeout(() => this.kick(), delay).unref();
   }
 
-  /** Round-robin, starting one further each time so no consumer is always served first. */
-  private deal(jobs: LeasedJob[]): void {
-    const takers = [...this.waiters].filter((w) => !w.closed && w.wanted > 0);
-    const start = this.turn++ % Math.max(1, takers.length);
-    const order = [...takers.slice(start), ...takers.slice(0, start)];
-    const parcels: Parcel[] = order.map((waiter) => ({ waiter, jobs: [] }));
+  /**
+   * The i-th job goes to the consumer planned for it. One that left, paused or wants no more
+   * during the call is replaced by another taking consumer with the same visibility timeout (the
+   * job's deadline was set for it); with none, the job goes back, ready at once and with no
+   * attempt counted: it was never sent.
+   */
+  private deal(plan: Consumer[], jobs: LeasedJob[]): void {
+    const parcels = new Map<Consumer, LeasedJob[]>();
+    const room = (c: Consumer): boolean => c.taking && c.wanted > (parcels.get(c)?.length ?? 0);
     const left: LeasedJob[] = [];
-    let at = 0;
-    for (const job of jobs) {
-      const k = nextWithRoom(parcels, at);
-      if (k === undefined) {
-        left.push(job);
-      } else {
-        parcels[k]!.jobs.push(job);
-        at = k + 1;
-      }
-    }
-    for (const { waiter, jobs: parcel } of parcels) this.hand(waiter, parcel);
-    if (left.length > 0) this.owner.giveBack(left);
+    jobs.forEach((job, i) => {
+      const planned = plan[i]!;
+      const taker = room(planned)
+        ? planned
+        : [...this.consumers].find((c) => c.visibilityMs === planned.visibilityMs && room(c));
+      if (!taker) return void left.push(job);
+      const parcel = parcels.get(taker);
+      if (parcel) parcel.push(job);
+      else parcels.set(taker, [job]);
+    });
+    for (const [consumer, parcel] of parcels) this.hand(consumer, parcel);
+    if (left.length > 0) this.giveBack(left);
   }
 
-  private hand(waiter: Waiter, jobs: LeasedJob[]): void {
-    if (jobs.length === 0) return;
-    waiter.wanted -= jobs.length;
+  private hand(consumer: Consumer, jobs: LeasedJob[]): void {
+    consumer.wanted -= jobs.length;
     try {
-      waiter.consumer.deliver(jobs);
+      consumer.deliver(jobs);
     } catch (err) {
       // The consumer owns these leases now; they come back after the visibility timeout.
-      this.owner.log.warn({ err, queue: this.queue }, 'consumer failed to take jobs');
+      this.ctx.log.warn({ err, queue: this.queue }, 'consumer failed to take jobs');
     }
   }
-}
 
-interface Parcel {
-  waiter: Waiter;
-  jobs: LeasedJob[];
-}
-
-/** The index of the first parcel from `from` on (circularly) whose consumer wants more. */
-function nextWithRoom(parcels: Parcel[], from: number): number | undefined {
-  for (let k = 0; k < parcels.length; k++) {
-    const i = (from + k) % parcels.length;
-    const { waiter, jobs } = parcels[i]!;
-    if (jobs.length < waiter.wanted) return i;
+  private giveBack(jobs: LeasedJob[]): void {
+    for (const { leaseId, job } of jobs) {
+      Promise.resolve()
+        .then(() => this.ctx.source.release(leaseId))
+        .catch((err: unknown) => this.ctx.log.warn({ err, jobId: job.id }, 'give-back failed'));
+    }
   }
-  return undefined;
 }

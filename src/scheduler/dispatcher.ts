@@ -1,35 +1,22 @@
 /**
- * Serves many waiting consumers (Lease streams) with few lease calls. Consumers of one queue and
- * visibility timeout form a group; one `lease(queue, sum of wants)` call serves the whole group,
- * and its jobs are dealt round-robin. A group that got fewer jobs than it asked for sleeps until a
- * wake signal (an enqueue here or on another replica), a credit grant, or a timer at the store's
- * next due time: no polling loop. Redis errors back off and retry; nothing here throws.
+ * Serves many waiting consumers (Lease streams) with few lease calls. The consumers of one queue
+ * form a group (dispatch-group.ts), whatever their visibility timeouts: one lease call serves the
+ * whole group. A group that got fewer jobs than it asked for sleeps until a wake signal (an
+ * enqueue here or on another replica), a credit grant, or a timer at the store's next due time:
+ * no polling loop. Redis errors back off and retry; nothing here throws.
  */
-import { Group, Waiter, type GroupOwner } from './dispatch-group';
-import type { LeaseBatch, LeasedJob } from './job';
+import {
+  QueueGroup,
+  type Consumer,
+  type Deliver,
+  type DispatcherLog,
+  type DispatcherOptions,
+  type GroupContext,
+  type LeaseSource,
+} from './dispatch-group';
 import type { WakeSignal } from './store';
 
-/** What the dispatcher needs of the domain: the Scheduler fits. */
-export interface LeaseSource {
-  lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch>;
-  release(leaseId: string): Promise<void>;
-}
-
-export interface DispatcherLog {
-  warn(fields: object, message: string): void;
-}
-
-export interface DispatcherOptions {
-  /** Most jobs one lease call asks for: bounds the size of a reply (payloads up to 1 MiB). */
-  maxBatch: number;
-  /** Longest idle sleep: a safety net for a lost pub/sub message. */
-  maxIdleMs: number;
-  /** Shortest sleep before a timed look, so a store answering "due now" cannot spin us. */
-  minIdleMs: number;
-  /** Backoff after a failed lease call: base * 2^n, capped. */
-  retryBaseMs: number;
-  retryCapMs: number;
-}
+export type { Consumer, Deliver, DispatcherLog, DispatcherOptions, LeaseSource };
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   maxBatch: 100,
@@ -39,47 +26,21 @@ export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   retryCapMs: 5000,
 };
 
-/** Receives jobs; called synchronously, never with more jobs than the consumer still wants. */
-export interface Consumer {
-  deliver(jobs: LeasedJob[]): void;
-}
-
-/** A consumer's registration: how it asks for more and says it is gone. */
-export interface Subscription {
-  /** Wants `n` more jobs (a worker's credits). */
-  grant(n: number): void;
-  /** Stop asking for jobs for now (the consumer's transport is backed up); resume() undoes. */
-  pause(): void;
-  resume(): void;
-  close(): void;
-  /** Jobs granted and not yet delivered. */
-  readonly wanted: number;
-}
-
 export class Dispatcher {
   private stopped = true;
-  private readonly options: DispatcherOptions;
-  private readonly groups = new Map<string, Map<number, Group>>();
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly ctx: GroupContext;
+  private readonly groups = new Map<string, QueueGroup>();
+  /** Groups stopped while their last lease call was in flight: stop() waits for them too. */
+  private readonly stopping = new Set<Promise<void>>();
   private unsubscribe: Array<() => void> = [];
-  private readonly owner: GroupOwner;
 
   constructor(
-    private readonly source: LeaseSource,
+    source: LeaseSource,
     private readonly wakes: readonly WakeSignal[],
-    private readonly log: DispatcherLog,
+    log: DispatcherLog,
     options: Partial<DispatcherOptions> = {},
   ) {
-    this.options = { ...DEFAULT_DISPATCHER_OPTIONS, ...options };
-    this.owner = {
-      isStopped: () => this.stopped,
-      options: this.options,
-      source,
-      log,
-      track: (run) => this.track(run),
-      drop: (group) => this.drop(group),
-      giveBack: (jobs) => this.giveBack(jobs),
-    };
+    this.ctx = { source, log, options: { ...DEFAULT_DISPATCHER_OPTIONS, ...options } };
   }
 
   start(): void {
@@ -92,53 +53,35 @@ export class Dispatcher {
     this.stopped = true;
     for (const off of this.unsubscribe) off();
     this.unsubscribe = [];
-    for (const byVisibility of this.groups.values())
-      for (const g of byVisibility.values()) g.clearTimer();
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.all([...[...this.groups.values()].map((g) => g.stop()), ...this.stopping]);
   }
 
   /** A queue may have ready jobs: wake its consumers. */
   notify(queue: string): void {
-    for (const group of this.groups.get(queue)?.values() ?? []) group.wake();
+    this.groups.get(queue)?.wake();
   }
 
   /** Wakes every group: after a pub/sub reconnect, when wake messages may have been missed. */
   notifyAll(): void {
-    for (const queue of this.groups.keys()) this.notify(queue);
+    for (const group of this.groups.values()) group.wake();
   }
 
-  register(queue: string, visibilityMs: number, consumer: Consumer): Subscription {
-    let byVisibility = this.groups.get(queue);
-    if (!byVisibility) this.groups.set(queue, (byVisibility = new Map<number, Group>()));
-    let group = byVisibility.get(visibilityMs);
-    if (!group)
-      byVisibility.set(visibilityMs, (group = new Group(queue, visibilityMs, this.owner)));
-    const waiter = new Waiter(consumer, group);
-    group.waiters.add(waiter);
-    return waiter;
-  }
-
-  private drop(group: Group): void {
-    const byVisibility = this.groups.get(group.queue);
-    byVisibility?.delete(group.visibilityMs);
-    if (byVisibility?.size === 0) this.groups.delete(group.queue);
-  }
-
-  private track(run: Promise<void>): void {
-    const tracked = run.catch((err: unknown) => this.log.warn({ err }, 'dispatch loop failed'));
-    this.inFlight.add(tracked);
-    void tracked.finally(() => this.inFlight.delete(tracked));
-  }
-
-  /**
-   * Jobs leased for consumers that left during the call go straight back, ready now and with
-   * no attempt counted: they were never sent.
-   */
-  private giveBack(jobs: LeasedJob[]): void {
-    for (const { leaseId, job } of jobs) {
-      Promise.resolve()
-        .then(() => this.source.release(leaseId))
-        .catch((err: unknown) => this.log.warn({ err, jobId: job.id }, 'give-back failed'));
+  /** A new consumer of `queue`, whose jobs are leased with `visibilityMs`. */
+  register(queue: string, visibilityMs: number, deliver: Deliver): Consumer {
+    let group = this.groups.get(queue);
+    if (!group) {
+      group = new QueueGroup(queue, this.ctx, (empty) => this.drop(empty));
+      this.groups.set(queue, group);
+      if (this.stopped) void group.stop();
     }
+    return group.add(visibilityMs, deliver);
+  }
+
+  /** The group's last consumer left: forget it, letting a lease call in flight finish. */
+  private drop(group: QueueGroup): void {
+    if (this.groups.get(group.queue) === group) this.groups.delete(group.queue);
+    const done = group.stop();
+    this.stopping.add(done);
+    void done.finally(() => this.stopping.delete(done));
   }
 }

@@ -46,12 +46,18 @@ export function invalidArgument(field: string, message: string, op?: string): Sc
   return new SchedulerError('invalid_argument', `${field}: ${message}`, { field, op });
 }
 
-/** Codes the Lua scripts return for expected failures (see lua/lib.lua). */
+/** Codes the Lua scripts return for expected failures (see the scripts' headers). */
 export const ScriptCode = {
   NO_SUCH_JOB: -1,
   LEASE_MISMATCH: -2,
   LEASE_EXPIRED: -3,
   WRONG_STATE: -4,
+  /** schedule_upsert.lua: the queue holds its most schedules already. */
+  SCHEDULES_FULL: -5,
+  /** schedule_fire.lua: the run is not the schedule's next one anymore (not an error). */
+  RUN_STALE: -6,
+  /** schedule_fire.lua: the run is not due yet (not an error). */
+  RUN_NOT_DUE: -7,
 } as const;
 
 /**
@@ -65,10 +71,22 @@ export function wrongState(op: string, id: string, state: string, needs: string)
   });
 }
 
-export function scriptError(code: number, op: string, id: string): SchedulerError {
+/** Operations that take a lease id rather than a job id. */
+const LEASE_OPS: ReadonlySet<string> = new Set(['ack', 'nack', 'release', 'extend']);
+
+/**
+ * The typed error of a script's failure code. `id` is the lease id for lease operations and the
+ * job id otherwise; `state`, when the caller read it, names the job's state in WRONG_STATE.
+ */
+export function scriptError(code: number, op: string, id: string, state?: string): SchedulerError {
   switch (code) {
     case ScriptCode.NO_SUCH_JOB:
-      return new SchedulerError('not_found', `job ${id} not found`, { op });
+      return LEASE_OPS.has(op)
+        ? new SchedulerError('not_found', `lease ${id} not found: its job no longer exists`, {
+            op,
+            field: 'lease_id',
+          })
+        : new SchedulerError('not_found', `job ${id} not found`, { op });
     case ScriptCode.LEASE_MISMATCH:
       return new SchedulerError(
         'failed_precondition',
@@ -80,10 +98,10 @@ export function scriptError(code: number, op: string, id: string): SchedulerErro
         op,
         field: 'lease_id',
       });
-    case ScriptCode.WRONG_STATE:
-      return new SchedulerError('failed_precondition', `job ${id} is not in a state for ${op}`, {
-        op,
-      });
+    case ScriptCode.WRONG_STATE: {
+      const why = state ? `is ${state}, so ${op} does not apply` : `is not in a state for ${op}`;
+      return new SchedulerError('failed_precondition', `job ${id} ${why}`, { op });
+    }
     default:
       return new SchedulerError('unavailable', `unexpected script result ${code} for ${op}`, {
         op,

@@ -98,6 +98,8 @@ export interface TierStats {
   /** Milliseconds; 0 when nothing is ready. */
   oldestReadyAgeMs: number;
   enqueuedTotal: number;
+  /** Leases handed out (retries included). */
+  dispatchedTotal: number;
   ackedTotal: number;
   nackedTotal: number;
   deadTotal: number;
@@ -115,6 +117,14 @@ export interface QueueStats {
   pausedTenants: string[];
   /** Tenants with as many jobs leased as their concurrency cap. */
   tenantsAtCap: number;
+  /** Jobs a worker could take now: ready, plus scheduled past their due time. */
+  backlog: number;
+  /** Jobs enqueued per second over `windowMs` (see rates.ts). */
+  addRate: number;
+  /** Jobs leased per second over `windowMs`. */
+  dispatchRate: number;
+  /** The span the rates cover; 0 on a queue's first read. */
+  windowMs: number;
 }
 
 /** One queue as ListQueues shows it. */
@@ -137,8 +147,20 @@ export interface CancelJobsResult {
   nextPageToken: string;
 }
 
-export interface DeadPage {
+/** A page of jobs in one state (ListJobs, ListDeadJobs). */
+export interface JobPage {
   jobs: Job[];
   /** Empty on the last page. */
   nextPageToken: string;
+}
+
+/**
+ * An upper bound of a job's encoded size (payload, text fields, a margin for the fixed fields and
+ * framing): what packs stream messages and listing pages under a client's message limit.
+ */
+export function jobBytes(job: Job): number {
+  let text = job.id.length + job.queue.length + job.tenantId.length + job.tier.length;
+  text += Buffer.byteLength(job.lastError) + Buffer.byteLength(job.idempotencyKey ?? '');
+  for (const [k, v] of Object.entries(job.headers)) text += Buffer.byteLength(k + v) + 8;
+  return job.payload.length + text + 256;
 }

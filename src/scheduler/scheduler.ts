@@ -7,7 +7,7 @@ import { SchedulerError, invalidArgument, isSchedulerError } from './errors';
 import { parseJobId, parseLeaseId, type LeaseRef } from './ids';
 import { groupBy } from './group-by';
 import type {
-  DeadPage,
+  JobPage,
   EnqueueInput,
   EnqueueResult,
   Job,
@@ -36,6 +36,8 @@ export interface SchedulerOptions extends Limits {
   defaultMaxAttempts: number;
   maxBatchSize: number;
   maxLeaseCount: number;
+  /** Most bytes of jobs on one listing page: clients commonly refuse messages over 4 MiB. */
+  maxPageBytes: number;
 }
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
@@ -44,6 +46,7 @@ export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   defaultMaxAttempts: 5,
   maxBatchSize: 10_000,
   maxLeaseCount: 1000,
+  maxPageBytes: 3.5 * 1024 * 1024,
 };
 
 /**
@@ -111,11 +114,20 @@ export class Scheduler {
     return results;
   }
 
-  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
+  /** `visibilityMs`: one timeout for every job, or the i-th job's (`count` of them). */
+  async lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
     checkName('queue', queue);
     checkCount('credits', count, 1, this.options.maxLeaseCount);
-    checkDuration('visibility_timeout', visibilityMs, 1);
-    return this.store.lease(queue, count, visibilityMs);
+    if (typeof visibilityMs === 'number')
+      return this.store.lease(queue, count, checkDuration('visibility_timeout', visibilityMs, 1));
+    if (visibilityMs.length !== count)
+      throw invalidArgument('visibility_timeout', `needs one timeout per job (${count})`);
+    const each = visibilityMs.map((ms) => checkDuration('visibility_timeout', ms, 1));
+    return this.store.lease(queue, count, each);
   }
 
   async ack(leaseId: string): Promise<void> {
@@ -126,6 +138,13 @@ export class Scheduler {
    * Acks many leases with one script call per queue (a worker's inline acks). Each lease gets
    * its own outcome: undefined when acked, else the error (malformed, stale, expired...).
    */
+  /** The acks and nacks of one stream message: at most maxBatchSize, as for EnqueueBatch. */
+  checkSettleCount(count: number): void {
+    const max = this.options.maxBatchSize;
+    if (count > max)
+      throw invalidArgument('acks', `at most ${max} acks and nacks per message (got ${count})`);
+  }
+
   async ackMany(leaseIds: string[]): Promise<Array<SchedulerError | undefined>> {
     const results = new Array<SchedulerError | undefined>(leaseIds.length);
     const parsed: Array<{ i: number; lease: LeaseRef }> = [];
@@ -159,7 +178,10 @@ export class Scheduler {
     return this.store.nack(lease, clipError(input.error ?? ''), delay, input.noRetry ?? false);
   }
 
-  /** Gives back a job leased for a consumer that left before it was sent: no attempt counted. */
+  /**
+   * Gives back a job that was never started: leased for a consumer that left before it was sent,
+   * or prefetched by a worker that is closing. No attempt counted.
+   */
   async release(leaseId: string): Promise<void> {
     return this.store.release(parseLeaseId(leaseId));
   }
@@ -186,7 +208,7 @@ export class Scheduler {
     return this.store.stats(checkName('queue', queue));
   }
 
-  async listDead(queue: string, pageSize = 100, pageToken = ''): Promise<DeadPage> {
+  async listDead(queue: string, pageSize = 100, pageToken = ''): Promise<JobPage> {
     return this.listJobs(queue, 'dead', { pageSize, pageToken });
   }
 
@@ -195,7 +217,7 @@ export class Scheduler {
     queue: string,
     state: JobState,
     page: { tier?: string; pageSize?: number; pageToken?: string } = {},
-  ): Promise<DeadPage> {
+  ): Promise<JobPage> {
     checkName('queue', queue);
     if (!LISTABLE.includes(state as ListableState)) {
       throw invalidArgument('state', `must be one of ${LISTABLE.join(', ')}`);
@@ -214,6 +236,7 @@ export class Scheduler {
       tier: page.tier,
       pageSize,
       pageToken,
+      maxBytes: this.options.maxPageBytes,
     });
   }
 
@@ -239,13 +262,7 @@ export class Scheduler {
     indexes: number[],
     results: Array<EnqueueResult | SchedulerError>,
   ): Promise<number[]> {
-    const byTenant = new Map<string, number[]>();
-    for (const i of indexes) {
-      const tenant = inputs[i]!.tenantId;
-      const items = byTenant.get(tenant);
-      if (items) items.push(i);
-      else byTenant.set(tenant, [i]);
-    }
+    const byTenant = groupBy(indexes, (i) => inputs[i]!.tenantId);
     const admitted = await Promise.all(
       [...byTenant].map(async ([tenant, items]) => {
         const { granted, retryAfterMs } = await this.limiter.take(tenant, items.length);
@@ -256,7 +273,7 @@ export class Scheduler {
     return admitted.flat().sort((a, b) => a - b);
   }
 
-  /** Field by field: a spread of the input measured ~10 % of the server's CPU in big batches. */
+  /** Field by field: a spread of the input costs more CPU in big batches (docs/benchmarks.md). */
   private newJob(input: EnqueueInput, tier: string): NewJob {
     return {
       queue: input.queue,

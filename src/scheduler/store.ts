@@ -4,7 +4,7 @@
  */
 import type {
   CancelJobsResult,
-  DeadPage,
+  JobPage,
   EnqueueInput,
   EnqueueResult,
   Job,
@@ -27,8 +27,15 @@ export interface NewJob extends EnqueueInput {
 export interface JobStore {
   /** Enqueues jobs of one queue atomically, in order. */
   enqueue(queue: string, jobs: NewJob[]): Promise<EnqueueResult[]>;
-  /** Leases up to `count` ready jobs by the fairness policy. */
-  lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch>;
+  /**
+   * Leases up to `count` ready jobs by the fairness policy. `visibilityMs`: one timeout for all,
+   * or the i-th leased job's (one call serves consumers with different timeouts).
+   */
+  lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch>;
   ack(lease: LeaseRef): Promise<void>;
   /** Acks leases of one queue in one atomic call; an error per lease that was not acked. */
   ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>>;
@@ -46,7 +53,7 @@ export interface JobStore {
   cancel(job: JobRef): Promise<Job>;
   stats(queue: string): Promise<QueueStats>;
   /** Jobs in one state, by the order of its sorted set; pending without a tier: all tiers merged. */
-  listJobs(query: ListQuery): Promise<DeadPage>;
+  listJobs(query: ListQuery): Promise<JobPage>;
   /** Names of the queues that have had jobs, sorted. */
   queues(): Promise<string[]>;
   /** Brings dead jobs back to ready: the given ones, or the oldest up to `limit`. */
@@ -80,9 +87,27 @@ export interface ListQuery {
   state: ListableState;
   /** Pending only: one tier's jobs. */
   tier?: string;
+  /**
+   * A page holds jobs up to this many bytes (jobBytes; at least one job): the rest of the page
+   * comes with the next token.
+   */
+  maxBytes: number;
   pageSize: number;
   /** An offset, as text; '' for the first page. */
   pageToken: string;
+}
+
+/**
+ * Upkeep of queues nobody leases from: expired leases and due delayed jobs moved, dead jobs past
+ * retention pruned, found through an index of queues by their next due time (see upkeep.ts).
+ */
+export interface UpkeepStore {
+  /** Takes up to `limit` queues whose upkeep is due; other replicas skip them for `claimMs`. */
+  claimDue(limit: number, claimMs: number): Promise<string[]>;
+  /** Runs a claimed queue's upkeep and records when it next falls due. */
+  upkeep(queue: string): Promise<void>;
+  /** Marks every known queue due now: at start-up, for due work the index may not know of. */
+  markAllDue(): Promise<void>;
 }
 
 /** Tells waiting consumers that a queue may have ready jobs (across replicas). */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { NAME_PATTERN, TIER_PATTERN } from '../scheduler/validation';
+import { TRACING_ENV, toTracingConfig, type TracingConfig } from './tracing-config';
 
 const MIB = 1024 * 1024;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -35,6 +36,11 @@ export interface Config {
     maxConnectionAgeMs: number;
     /** GRPC_MAX_CONNECTION_AGE_GRACE_MS (60000): how long calls may finish on a recycled connection. */
     maxConnectionAgeGraceMs: number;
+    /**
+     * LEASE_OPEN_TIMEOUT_MS (10000, 100..600000): a Lease stream that sends no first message by
+     * then ends with INVALID_ARGUMENT, so idle streams cannot pile up.
+     */
+    leaseOpenTimeoutMs: number;
     /**
      * TLS_CERT_FILE and TLS_KEY_FILE (PEM; both or neither): unset means plaintext. TLS_CA_FILE:
      * when set, clients must present a certificate signed by it (mTLS).
@@ -81,6 +87,8 @@ export interface Config {
   rateLimit: { perSecond: number; burst: number } | undefined;
   /** AUTH_TOKENS_FILE: unset means no authentication (logged as a warning). */
   authTokensFile: string | undefined;
+  /** The standard OTEL_* variables (tracing-config.ts): undefined means tracing is off. */
+  tracing: TracingConfig | undefined;
   /** LOG_LEVEL (info). */
   logLevel: (typeof LOG_LEVELS)[number];
   /** SHUTDOWN_GRACE_MS (25000): how long in-flight calls may finish after SIGTERM. */
@@ -97,6 +105,12 @@ export interface Config {
     /** BACKOFF_BASE_MS (1000) and BACKOFF_CAP_MS (600000): retry backoff. */
     backoffBaseMs: number;
     backoffCapMs: number;
+  };
+  schedules: {
+    /** MAX_SCHEDULES_PER_QUEUE (1000): an upsert of a new schedule beyond it is refused. */
+    maxPerQueue: number;
+    /** SCHEDULE_MISSED_RUN_GRACE_MS (10000): a run fired later than this was missed. */
+    missedRunGraceMs: number;
   };
 }
 
@@ -179,6 +193,7 @@ const schema = z.object({
   GRPC_KEEPALIVE_TIMEOUT_MS: int(10_000, 1000),
   GRPC_MAX_CONNECTION_AGE_MS: int(1_800_000, 1000),
   GRPC_MAX_CONNECTION_AGE_GRACE_MS: int(60_000, 0),
+  LEASE_OPEN_TIMEOUT_MS: int(10_000, 100, 600_000),
   TLS_CERT_FILE: file,
   TLS_KEY_FILE: file,
   TLS_CA_FILE: file,
@@ -222,6 +237,9 @@ const schema = z.object({
   DEAD_RETENTION_MS: int(7 * 86_400_000, 1000),
   BACKOFF_BASE_MS: int(1000, 1),
   BACKOFF_CAP_MS: int(600_000, 1),
+  MAX_SCHEDULES_PER_QUEUE: int(1000, 1, 100_000),
+  SCHEDULE_MISSED_RUN_GRACE_MS: int(10_000, 0, 86_400_000),
+  ...TRACING_ENV,
 });
 
 type Env = z.output<typeof schema>;
@@ -299,6 +317,7 @@ function toConfig(e: Env): Config {
       keepaliveTimeoutMs: e.GRPC_KEEPALIVE_TIMEOUT_MS,
       maxConnectionAgeMs: e.GRPC_MAX_CONNECTION_AGE_MS,
       maxConnectionAgeGraceMs: e.GRPC_MAX_CONNECTION_AGE_GRACE_MS,
+      leaseOpenTimeoutMs: e.LEASE_OPEN_TIMEOUT_MS,
       tls:
         e.TLS_CERT_FILE && e.TLS_KEY_FILE
           ? { certFile: e.TLS_CERT_FILE, keyFile: e.TLS_KEY_FILE, caFile: e.TLS_CA_FILE }
@@ -319,6 +338,7 @@ function toConfig(e: Env): Config {
     },
     rateLimit: rateLimit(e),
     authTokensFile: e.AUTH_TOKENS_FILE,
+    tracing: toTracingConfig(e),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     limits: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS },
@@ -328,6 +348,10 @@ function toConfig(e: Env): Config {
       deadRetentionMs: e.DEAD_RETENTION_MS,
       backoffBaseMs: e.BACKOFF_BASE_MS,
       backoffCapMs: e.BACKOFF_CAP_MS,
+    },
+    schedules: {
+      maxPerQueue: e.MAX_SCHEDULES_PER_QUEUE,
+      missedRunGraceMs: e.SCHEDULE_MISSED_RUN_GRACE_MS,
     },
   };
 }

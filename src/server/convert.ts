@@ -8,14 +8,15 @@ import type { JobState__Output } from '../generated/scheduler/v1/JobState';
 import type { LeasedJob as ProtoLeasedJob } from '../generated/scheduler/v1/LeasedJob';
 import type { NackResponse } from '../generated/scheduler/v1/NackResponse';
 import type { StateCounts as ProtoStateCounts } from '../generated/scheduler/v1/StateCounts';
-import type {
-  EnqueueInput,
-  Job,
-  JobState,
-  LeasedJob,
-  NackResult,
-  QueueStats,
-  StateCounts,
+import {
+  jobBytes,
+  type EnqueueInput,
+  type Job,
+  type JobState,
+  type LeasedJob,
+  type NackResult,
+  type QueueStats,
+  type StateCounts,
 } from '../scheduler/job';
 
 /** Milliseconds of a Duration; undefined when the field is unset. Validation happens in the domain. */
@@ -33,7 +34,7 @@ export function toTimestamp(epochMs: number | undefined): Timestamp | null {
   if (epochMs === undefined) return null;
   const seconds = Math.floor(epochMs / 1000);
   // A number, not a string: protobufjs turns a string into a Long by parsing it digit by digit,
-  // measured ~4 % of the server's CPU in a drain (three timestamps per leased job).
+  // a measurable share of the server's CPU in a drain (docs/benchmarks.md).
   return { seconds, nanos: Math.round((epochMs - seconds * 1000) * 1e6) };
 }
 
@@ -126,13 +127,16 @@ export function toStatsResponse(stats: QueueStats): GetQueueStatsResponse {
       nackedTotal: t.nackedTotal,
       deadTotal: t.deadTotal,
       expiredTotal: t.expiredTotal,
+      dispatchedTotal: t.dispatchedTotal,
     })),
+    backlog: stats.backlog,
+    addRate: stats.addRate,
+    dispatchRate: stats.dispatchRate,
+    rateWindow: toDuration(stats.windowMs),
   };
 }
 
-/** Approximate encoded size of a leased job, to keep stream messages under clients' limits. */
+/** An upper bound of a leased job's encoded size, to keep stream messages under clients' limits. */
 export function leasedJobBytes(leased: LeasedJob): number {
-  let headers = 0;
-  for (const [k, v] of Object.entries(leased.job.headers)) headers += Buffer.byteLength(k + v) + 8;
-  return leased.job.payload.length + headers + 512;
+  return jobBytes(leased.job) + leased.leaseId.length + 32;
 }

@@ -3,16 +3,10 @@
  * reflection), binding and a bounded graceful shutdown.
  */
 import { Server, ServerCredentials, type ChannelOptions } from '@grpc/grpc-js';
-import { ReflectionService } from '@grpc/reflection';
 import type { Config } from './config';
 import type { HealthService } from './health';
-import {
-  HEALTH_SERVICE,
-  loadHealthPackage,
-  loadSchedulerPackage,
-  schedulerService,
-  SCHEDULER_SERVICE,
-} from './proto';
+import { HEALTH_SERVICE, loadSchedulerPackage, schedulerService, SCHEDULER_SERVICE } from './proto';
+import { addReflection } from './reflection';
 import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/SchedulerService';
 
 export { HEALTH_SERVICE, SCHEDULER_SERVICE };
@@ -40,10 +34,9 @@ export function createGrpcServer(
   health: HealthService,
 ): Server {
   const server = new Server(serverOptions(config));
-  const schedulerPkg = loadSchedulerPackage();
-  server.addService(schedulerService(schedulerPkg), handlers);
+  server.addService(schedulerService(loadSchedulerPackage()), handlers);
   health.addToServer(server);
-  new ReflectionService({ ...schedulerPkg, ...loadHealthPackage() }).addToServer(server);
+  addReflection(server);
   return server;
 }
 

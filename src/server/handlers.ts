@@ -12,10 +12,11 @@ import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/Schedul
 import type { QueueControl } from '../scheduler/control';
 import type { Dispatcher } from '../scheduler/dispatcher';
 import { groupBy } from '../scheduler/group-by';
-import type { SchedulerError } from '../scheduler/errors';
+import { ScriptCode, scriptError, type SchedulerError } from '../scheduler/errors';
 import { parseJobId, parseLeaseId } from '../scheduler/ids';
-import type { EnqueueResult } from '../scheduler/job';
+import type { EnqueueResult, Job } from '../scheduler/job';
 import type { Scheduler } from '../scheduler/scheduler';
+import type { Schedules } from '../scheduler/schedules/service';
 import {
   durationMs,
   toEnqueueInput,
@@ -30,14 +31,17 @@ import type { Grant } from './auth/grant';
 import { DEFAULT_VISIBILITY_MS } from './lease-stream';
 import type { Metrics } from './metrics';
 import { STATUS_OF, statusName, toWireError } from './status';
+import type { Tracing } from './tracing';
 
 export interface HandlerDeps {
   scheduler: Scheduler;
   control: QueueControl;
+  schedules: Schedules;
   dispatcher: Pick<Dispatcher, 'notify'>;
   metrics: Metrics;
   log: Logger;
   auth: Authenticator;
+  tracing: Tracing;
 }
 
 /** Every RPC but Lease (listed: the generated interface's index signature defeats Omit). */
@@ -57,7 +61,7 @@ type UnaryHandlers = Pick<
 >;
 
 export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
-  const { scheduler } = deps;
+  const { scheduler, tracing } = deps;
   const unary = <Req, Res>(
     method: string,
     run: (req: Req, grant: Grant) => Promise<Res>,
@@ -65,20 +69,35 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
   /** Lease ids carry their queue: a worker may only settle jobs of queues it was granted. */
   const leaseQueue = (grant: Grant, leaseId: string): void =>
     grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
+  /**
+   * A job of a tenant outside the caller's grant answers exactly as a missing job does, so a
+   * tenant-limited token cannot learn which ids exist (no PERMISSION_DENIED oracle).
+   */
+  const visibleJob = async (grant: Grant, jobId: string): Promise<Job> => {
+    const job = await scheduler.getJob(jobId);
+    if (grant.tenantDenied(job.tenantId)) throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', job.id);
+    return job;
+  };
   return {
     Enqueue: unary('Enqueue', async (req, grant) => {
       grant.requireQueue(req.queue);
       grant.requireTenant(req.tenantId);
-      const result = await scheduler.enqueue(toEnqueueInput(req));
+      const result = await tracing.send(
+        [req],
+        () => scheduler.enqueue(toEnqueueInput(req)),
+        (r) => [r.jobId],
+      );
       enqueued(deps, req.queue, [result]);
       return result;
     }),
     EnqueueBatch: unary('EnqueueBatch', async (req, grant) => {
-      const results = await scheduler.enqueueBatch(
-        req.requests.map(toEnqueueInput),
-        (input, i) =>
-          grant.queueDenied(input.queue, `requests[${i}].queue`) ??
-          grant.tenantDenied(input.tenantId, `requests[${i}].tenant_id`),
+      const results = await tracing.send(req.requests, () =>
+        scheduler.enqueueBatch(
+          req.requests.map(toEnqueueInput),
+          (input, i) =>
+            grant.queueDenied(input.queue, `requests[${i}].queue`) ??
+            grant.tenantDenied(input.tenantId, `requests[${i}].tenant_id`),
+        ),
       );
       const written = results.flatMap((r, i) =>
         r instanceof Error ? [] : [{ queue: req.requests[i]!.queue, result: r }],
@@ -94,19 +113,15 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     }),
     Ack: unary('Ack', async (req, grant) => {
       leaseQueue(grant, req.leaseId);
-      await scheduler.ack(req.leaseId);
+      await tracing.settle('ack', [req.leaseId], () => scheduler.ack(req.leaseId));
       deps.metrics.countSettled(deps.metrics.jobsAcked, [req.leaseId]);
       return {};
     }),
     Nack: unary('Nack', async (req, grant) => {
       leaseQueue(grant, req.leaseId);
       const retryDelayMs = durationMs(req.retryDelay);
-      const result = await scheduler.nack({
-        leaseId: req.leaseId,
-        error: req.error,
-        retryDelayMs,
-        noRetry: req.noRetry,
-      });
+      const nack = { leaseId: req.leaseId, error: req.error, retryDelayMs, noRetry: req.noRetry };
+      const result = await tracing.settle('nack', [req.leaseId], () => scheduler.nack(nack));
       deps.metrics.countSettled(deps.metrics.jobsNacked, [req.leaseId]);
       return toNackResponse(result);
     }),
@@ -119,14 +134,12 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     }),
     GetJob: unary('GetJob', async (req, grant) => {
       grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
-      const job = await scheduler.getJob(req.jobId);
-      grant.requireTenant(job.tenantId, 'job_id');
-      return { job: toProtoJob(job) };
+      return { job: toProtoJob(await visibleJob(grant, req.jobId)) };
     }),
     CancelJob: unary('CancelJob', async (req, grant) => {
       grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
       // A job's tenant never changes, so checking it before cancelling is race-free.
-      if (!grant.allTenants) grant.requireTenant((await scheduler.getJob(req.jobId)).tenantId);
+      if (!grant.allTenants) await visibleJob(grant, req.jobId);
       return { job: toProtoJob(await scheduler.cancelJob(req.jobId)) };
     }),
     GetQueueStats: unary('GetQueueStats', async (req, grant) => {

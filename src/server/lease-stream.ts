@@ -1,6 +1,6 @@
 /**
  * The Lease bidi stream. The first message names the queue (and visibility timeout); every
- * message may grant credits and carry inline acks and nacks. Jobs come from the Dispatcher, which
+ * message may grant credits and carry inline acks, nacks and releases (jobs handed back unstarted). Jobs come from the Dispatcher, which
  * never hands a stream more than its credits, so a stream never has more un-acked jobs out than
  * it was granted. A failed inline settle is reported in `settle_errors`; the stream goes on.
  */
@@ -10,7 +10,7 @@ import type { LeaseNack__Output } from '../generated/scheduler/v1/LeaseNack';
 import type { LeaseRequest__Output } from '../generated/scheduler/v1/LeaseRequest';
 import type { LeaseResponse } from '../generated/scheduler/v1/LeaseResponse';
 import type { SettleResult } from '../generated/scheduler/v1/SettleResult';
-import type { Consumer, Dispatcher, Subscription } from '../scheduler/dispatcher';
+import type { Consumer, Dispatcher } from '../scheduler/dispatcher';
 import { isSchedulerError } from '../scheduler/errors';
 import { parseLeaseId } from '../scheduler/ids';
 import type { LeasedJob } from '../scheduler/job';
@@ -21,6 +21,7 @@ import { Grant } from './auth/grant';
 import { durationMs, leasedJobBytes, toProtoLeasedJob } from './convert';
 import type { Metrics } from './metrics';
 import { statusName, toWireError, type WireError } from './status';
+import type { Tracing } from './tracing';
 
 type LeaseCall = ServerDuplexStream<LeaseRequest__Output, LeaseResponse>;
 
@@ -29,16 +30,19 @@ export const DEFAULT_VISIBILITY_MS = 30_000;
 export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
 
 export interface LeaseDeps {
-  scheduler: Pick<Scheduler, 'ackMany' | 'nack'>;
+  scheduler: Pick<Scheduler, 'ackMany' | 'nack' | 'release' | 'checkSettleCount'>;
   dispatcher: Dispatcher;
   metrics: Metrics;
   log: Logger;
   auth: Authenticator;
+  tracing: Tracing;
+  /** A stream that names no queue by then ends with INVALID_ARGUMENT (LEASE_OPEN_TIMEOUT_MS). */
+  openTimeoutMs: number;
 }
 
 /** Every open Lease stream of a server, so shutdown can end them. */
 export class LeaseStreams {
-  private readonly sessions = new Set<LeaseSession>();
+  private readonly sessions = new Set<LeaseStream>();
   private draining = false;
 
   constructor(private readonly deps: LeaseDeps) {}
@@ -55,7 +59,7 @@ export class LeaseStreams {
         'refused',
       );
     }
-    const session = new LeaseSession(call, this.deps, grant, () => this.sessions.delete(session));
+    const session = new LeaseStream(call, this.deps, grant, () => this.sessions.delete(session));
     if (refused) void session.end(refused);
     else if (this.draining) void session.end(SHUTTING_DOWN);
     else this.sessions.add(session);
@@ -73,8 +77,9 @@ const SHUTTING_DOWN: WireError = {
   details: 'server is shutting down: reconnect (to another replica)',
 };
 
-class LeaseSession implements Consumer {
-  private sub: Subscription | undefined;
+/** One Lease call: its queue, its consumer in the dispatcher, and its inline settles. */
+class LeaseStream {
+  private consumer: Consumer | undefined;
   private queue = '';
   private visibilityMs = DEFAULT_VISIBILITY_MS;
   /** No more jobs or settles are taken. */
@@ -83,6 +88,7 @@ class LeaseSession implements Consumer {
   private ended = false;
   private readonly settling = new Set<Promise<void>>();
   private readonly stopTimer: (code: string) => void;
+  private openTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly call: LeaseCall,
@@ -96,7 +102,13 @@ class LeaseSession implements Consumer {
     call.on('end', () => void this.end()); // the worker half-closed: finish with OK
     call.on('cancelled', () => this.abandon('CANCELLED'));
     call.on('error', () => this.abandon('CANCELLED'));
-    call.on('drain', () => this.sub?.resume());
+    call.on('drain', () => this.consumer?.resume());
+    this.openTimer = setTimeout(() => {
+      void this.end({
+        code: status.INVALID_ARGUMENT,
+        details: `queue: no first message within ${deps.openTimeoutMs} ms`,
+      });
+    }, deps.openTimeoutMs);
   }
 
   /** Ends the stream after pending settles: OK, or the given status. */
@@ -110,17 +122,19 @@ class LeaseSession implements Consumer {
     else this.call.end();
   }
 
-  deliver(jobs: LeasedJob[]): void {
-    for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES)) {
+  private deliver(jobs: LeasedJob[]): void {
+    for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES, leasedJobBytes)) {
       const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
-      if (!open) this.sub?.pause(); // resumed on 'drain'
+      if (!open) this.consumer?.pause(); // resumed on 'drain'
     }
     this.deps.metrics.observeLeased(this.queue, jobs, this.visibilityMs);
+    this.deps.tracing.received(this.queue, jobs);
   }
 
   private onMessage(req: LeaseRequest__Output): void {
     if (this.closed) return;
-    if (!this.sub && !this.open(req)) return;
+    clearTimeout(this.openTimer);
+    if (!this.consumer && !this.open(req)) return;
     if (req.queue !== '' && req.queue !== this.queue) {
       void this.end({
         code: status.INVALID_ARGUMENT,
@@ -128,10 +142,18 @@ class LeaseSession implements Consumer {
       });
       return;
     }
+    try {
+      this.deps.scheduler.checkSettleCount(
+        req.acks.length + req.nacks.length + req.releases.length,
+      );
+    } catch (err) {
+      void this.end(toWireError(err, { method: 'Lease', log: this.deps.log }));
+      return;
+    }
     // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
     // their way while Redis applies the acks (a tier cap freed by an ack wakes the queue again).
-    if (req.credits > 0) this.sub?.grant(req.credits);
-    this.settle(req.acks, req.nacks);
+    if (req.credits > 0) this.consumer?.grant(req.credits);
+    this.settle(req.acks, req.nacks, req.releases);
   }
 
   private open(req: LeaseRequest__Output): boolean {
@@ -141,7 +163,10 @@ class LeaseSession implements Consumer {
       const visibility = durationMs(req.visibilityTimeout) ?? DEFAULT_VISIBILITY_MS;
       const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
       this.visibilityMs = visibilityMs;
-      this.sub = this.deps.dispatcher.register(this.queue, visibilityMs, this);
+      this.consumer = this.deps.dispatcher.register(this.queue, visibilityMs, (jobs) =>
+        this.deliver(jobs),
+      );
+      this.deps.metrics.queueStreams.inc({ queue: this.deps.metrics.queue(this.queue) });
       this.deps.log.debug(
         { queue: this.queue, visibilityMs, peer: this.call.getPeer() },
         'lease stream open',
@@ -153,12 +178,18 @@ class LeaseSession implements Consumer {
     }
   }
 
-  private settle(acks: string[], nacks: LeaseNack__Output[]): void {
-    if (acks.length === 0 && nacks.length === 0) return;
-    const results = [this.ackAll(acks), ...nacks.map((n) => this.nack(n))];
+  private settle(acks: string[], nacks: LeaseNack__Output[], releases: string[]): void {
+    if (acks.length === 0 && nacks.length === 0 && releases.length === 0) return;
+    const results = [
+      this.ackAll(acks),
+      ...nacks.map((n) => this.nack(n)),
+      ...releases.map((id) => this.release(id)),
+    ];
     const done = Promise.all(results).then((outcomes) => {
-      const settleErrors = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
-      if (settleErrors.length > 0 && !this.ended) this.call.write({ settleErrors });
+      const failed = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
+      if (this.ended) return;
+      for (const settleErrors of packBySize(failed, MAX_RESPONSE_BYTES, settleResultBytes))
+        this.call.write({ settleErrors });
     });
     this.settling.add(done);
     void done.finally(() => this.settling.delete(done));
@@ -178,7 +209,8 @@ class LeaseSession implements Consumer {
       }
     }
     try {
-      const errors = await this.deps.scheduler.ackMany(allowed);
+      const { scheduler, tracing } = this.deps;
+      const errors = await tracing.settle('ack', allowed, () => scheduler.ackMany(allowed));
       const acked: string[] = [];
       allowed.forEach((id, i) => {
         const error = errors[i];
@@ -196,16 +228,23 @@ class LeaseSession implements Consumer {
     try {
       this.grant.requireQueue(parseLeaseId(n.leaseId).queue, 'lease_id');
       const retryDelayMs = durationMs(n.retryDelay);
-      await this.deps.scheduler.nack({
-        leaseId: n.leaseId,
-        error: n.error,
-        retryDelayMs,
-        noRetry: n.noRetry,
-      });
+      const nack = { leaseId: n.leaseId, error: n.error, retryDelayMs, noRetry: n.noRetry };
+      await this.deps.tracing.settle('nack', [n.leaseId], () => this.deps.scheduler.nack(nack));
       this.deps.metrics.countSettled(this.deps.metrics.jobsNacked, [n.leaseId]);
       return undefined;
     } catch (err) {
       return this.settleError(n.leaseId, err);
+    }
+  }
+
+  /** A job the worker received and hands back unstarted: ready now, no attempt counted. */
+  private async release(leaseId: string): Promise<SettleResult | undefined> {
+    try {
+      this.grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
+      await this.deps.scheduler.release(leaseId);
+      return undefined;
+    } catch (err) {
+      return this.settleError(leaseId, err);
     }
   }
 
@@ -223,7 +262,10 @@ class LeaseSession implements Consumer {
 
   private close(code: string): void {
     this.closed = true;
-    this.sub?.close();
+    clearTimeout(this.openTimer);
+    if (this.consumer)
+      this.deps.metrics.queueStreams.dec({ queue: this.deps.metrics.queue(this.queue) });
+    this.consumer?.close();
     this.onClosed();
     this.stopTimer(code);
     this.deps.metrics.leaseStreams.dec();
@@ -231,21 +273,35 @@ class LeaseSession implements Consumer {
   }
 }
 
-/** Splits jobs into runs whose encoded size stays under `limit` (one oversized job goes alone). */
-export function packBySize(jobs: LeasedJob[], limit: number): LeasedJob[][] {
-  const chunks: LeasedJob[][] = [];
-  let current: LeasedJob[] = [];
+/**
+ * Splits items into runs whose encoded size (`sizeOf`, an upper bound) stays under `limit`; one
+ * oversized item goes alone.
+ */
+export function packBySize<T>(items: T[], limit: number, sizeOf: (item: T) => number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
   let bytes = 0;
-  for (const job of jobs) {
-    const size = leasedJobBytes(job);
+  for (const item of items) {
+    const size = sizeOf(item);
     if (current.length > 0 && bytes + size > limit) {
       chunks.push(current);
       current = [];
       bytes = 0;
     }
-    current.push(job);
+    current.push(item);
     bytes += size;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
+}
+
+/** An upper bound of a settle error's encoded size. */
+function settleResultBytes(result: SettleResult): number {
+  const { leaseId = '', error } = result;
+  return (
+    Buffer.byteLength(leaseId) +
+    Buffer.byteLength(error?.message ?? '') +
+    Buffer.byteLength(error?.field ?? '') +
+    32
+  );
 }

@@ -1,16 +1,20 @@
 /**
  * The composition root: the only module that reads process.env. It builds config, logger, Redis,
- * the domain, the dispatcher and the servers, and wires signals. `startServer` is what tests use
- * to run real servers in-process on port 0.
+ * the domain, the dispatcher, the upkeep timer and the servers, and wires signals. `startServer`
+ * is what tests use to run real servers in-process on port 0.
  */
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { QueueControl } from '../scheduler/control';
 import { Dispatcher } from '../scheduler/dispatcher';
 import { RedisRateLimiter } from '../scheduler/redis/rate-limiter';
+import { RedisScheduleStore } from '../scheduler/redis/schedule-store';
 import { RedisJobStore } from '../scheduler/redis/store';
 import { RedisWakeSignal } from '../scheduler/redis/wake';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../scheduler/scheduler';
+import { ScheduleRunner } from '../scheduler/schedules/runner';
+import { Schedules } from '../scheduler/schedules/service';
+import { Upkeep } from '../scheduler/upkeep';
 import type { TierResolver } from '../scheduler/tiers/resolver';
 import { createMongoTierResolver } from '../scheduler/tiers/mongo';
 import { StaticTierResolver } from '../scheduler/tiers/static';
@@ -24,6 +28,7 @@ import {
 } from './grpc-server';
 import { controlHandlers } from './control-handlers';
 import { unaryHandlers } from './handlers';
+import { scheduleHandlers } from './schedule-handlers';
 import { HealthService } from './health';
 import { startHttpServer, type HttpServer } from './http';
 import { LeaseStreams } from './lease-stream';
@@ -33,6 +38,8 @@ import { Metrics } from './metrics';
 import { RedisMonitor } from './readiness';
 import { closeRedis, createRedis, waitForReady } from './redis';
 import { loadSecurity, type Security } from './security';
+import type { Tracing } from './tracing';
+import { startTracing } from './tracing-sdk';
 import { Dashboard } from './ui/dashboard';
 
 export interface ServerHandle {
@@ -54,11 +61,14 @@ interface App {
   health: HealthService;
   wake: RedisWakeSignal;
   dispatcher: Dispatcher;
+  runner: ScheduleRunner;
+  upkeep: Upkeep;
   streams: LeaseStreams;
   server: Server;
   monitor: RedisMonitor;
   /** The /ui/ pages and their JSON API (undefined with DASHBOARD=off). */
   dashboard: Dashboard | undefined;
+  tracing: Tracing;
   /** Shared with the health callback: once stopping, Redis coming back does not mean SERVING. */
   state: { stopping: boolean };
 }
@@ -85,11 +95,40 @@ function createTierResolver(config: Config, log: Logger, metrics: Metrics): Tier
   });
 }
 
+/** Schedules: the service behind the RPCs and the runner that fires them on this replica. */
+function createSchedules(
+  config: Config,
+  redis: App['redis'],
+  tiers: TierResolver,
+  metrics: Metrics,
+  notify: (queue: string) => void,
+  log: Logger,
+): { schedules: Schedules; runner: ScheduleRunner } {
+  const store = new RedisScheduleStore(redis, {
+    weights: config.tiers.weights,
+    tierCaps: config.tiers.concurrency,
+    maxPerQueue: config.schedules.maxPerQueue,
+    dedupWindowMs: config.store.dedupWindowMs,
+  });
+  const schedules = new Schedules(store, { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits });
+  const runner = new ScheduleRunner(
+    store,
+    tiers,
+    metrics.runObserver(notify),
+    log.child({ component: 'schedule_runner' }),
+    {
+      missedRunGraceMs: config.schedules.missedRunGraceMs,
+      defaultMaxAttempts: config.limits.defaultMaxAttempts,
+    },
+  );
+  return { schedules, runner };
+}
+
 function createScheduler(
   config: Config,
   redis: App['redis'],
   tiers: TierResolver,
-): { scheduler: Scheduler; control: QueueControl } {
+): { scheduler: Scheduler; control: QueueControl; store: RedisJobStore } {
   const store = new RedisJobStore(redis, {
     weights: config.tiers.weights,
     backoff: { baseMs: config.store.backoffBaseMs, capMs: config.store.backoffCapMs },
@@ -104,6 +143,7 @@ function createScheduler(
   return {
     scheduler: new Scheduler(store, tiers, options, limiter),
     control: new QueueControl(store),
+    store,
   };
 }
 
@@ -114,17 +154,33 @@ function buildApp(
   tiers: TierResolver,
   metrics: Metrics,
   { auth }: Security,
+  tracing: Tracing,
 ): App {
-  const { scheduler, control } = createScheduler(config, redis, tiers);
+  const { scheduler, control, store } = createScheduler(config, redis, tiers);
+  const upkeep = new Upkeep(store, log.child({ component: 'upkeep' }), {}, (outcome) =>
+    metrics.upkeepRuns.inc({ outcome }),
+  );
   metrics.watchQueues(scheduler);
+  metrics.setTierWeights(config.tiers.weights);
   redis.on('error', () => metrics.redisErrors.inc());
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
-  const streams = new LeaseStreams({ scheduler, dispatcher, metrics, log, auth });
-  const deps = { scheduler, control, dispatcher, metrics, log, auth };
+  const streams = new LeaseStreams({
+    scheduler,
+    dispatcher,
+    metrics,
+    log,
+    auth,
+    tracing,
+    openTimeoutMs: config.grpc.leaseOpenTimeoutMs,
+  });
+  const notify = (queue: string): void => dispatcher.notify(queue);
+  const { schedules, runner } = createSchedules(config, redis, tiers, metrics, notify, log);
+  const deps = { scheduler, control, schedules, dispatcher, metrics, log, auth, tracing };
   const handlers = {
     ...unaryHandlers(deps),
+    ...scheduleHandlers(deps),
     ...controlHandlers(deps),
     Lease: streams.handle,
   };
@@ -150,10 +206,13 @@ function buildApp(
     health,
     wake,
     dispatcher,
+    runner,
+    upkeep,
     streams,
     server,
     monitor,
     dashboard,
+    tracing,
     state,
   };
 }
@@ -163,7 +222,7 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
   app.state.stopping = true;
   log.info({ graceMs }, 'shutting down');
   app.health.set('NOT_SERVING');
-  await app.dispatcher.stop();
+  await Promise.all([app.dispatcher.stop(), app.runner.stop(), app.upkeep.stop()]);
   await app.streams.closeAll();
   app.health.close();
   if (!(await shutdownGrpc(app.server, graceMs)))
@@ -171,10 +230,19 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
   app.monitor.stop();
   await Promise.all([app.wake.stop(), http.close(), app.tiers.close()]);
   await closeRedis(app.redis);
+  await app.tracing.shutdown(); // last: it exports the spans of the calls drained above
   log.info('shut down');
 }
 
-export async function startServer(config: Config, log: Logger): Promise<ServerHandle> {
+/**
+ * @param tracing where spans go; by default what config.tracing (the OTEL_* variables) says.
+ *   Tests pass one on an in-memory exporter.
+ */
+export async function startServer(
+  config: Config,
+  log: Logger,
+  tracing: Tracing = startTracing(config.tracing, log),
+): Promise<ServerHandle> {
   const redisUrl = redactUrl(config.redis.url);
   log.info({ redis: redisUrl, tiers: Object.fromEntries(config.tiers.weights) }, 'starting');
   const security = loadSecurity(config, log);
@@ -188,12 +256,14 @@ export async function startServer(config: Config, log: Logger): Promise<ServerHa
   });
   const redisReady = await waitForReady(redis, STARTUP_REDIS_WAIT_MS);
   if (!redisReady) log.warn({ redis: redisUrl }, 'redis not reachable yet: starting NOT_SERVING');
-  const app = buildApp(config, log, redis, tiers, metrics, security);
+  const app = buildApp(config, log, redis, tiers, metrics, security, tracing);
   // With Redis down the subscription completes in the background once it is back.
   const subscribed = app.wake.start();
   if (redisReady) await subscribed;
   else subscribed.catch((err: unknown) => log.error({ err }, 'wake subscription failed'));
   app.dispatcher.start();
+  app.runner.start();
+  app.upkeep.start();
   await app.monitor.start();
   const port = await bind(app.server, config.grpc.port, security.credentials);
   const ready = (): boolean => !app.state.stopping && app.monitor.isUp;

@@ -5,16 +5,12 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { queueOfId } from '../scheduler/ids';
-import type { LeasedJob, QueueStats } from '../scheduler/job';
+import type { LeasedJob } from '../scheduler/job';
+import type { RunObserver } from '../scheduler/schedules/runner';
 import type { BreakerState, TierObserver } from '../scheduler/tiers/events';
+import { watchQueues, type QueueStatsSource } from './queue-metrics';
 
 const BREAKER_STATES: BreakerState[] = ['closed', 'half_open', 'open'];
-
-/** Where queue depths come from at scrape time: the Scheduler fits. */
-export interface QueueStatsSource {
-  queues(): Promise<string[]>;
-  stats(queue: string): Promise<QueueStats>;
-}
 
 /** Distinct queue label values kept before new queues are folded into OTHER. */
 export const MAX_QUEUE_LABELS = 200;
@@ -49,9 +45,31 @@ export class Metrics {
     'Leases nacked (unary and inline)',
     false,
   );
+  readonly scheduleRunsFired = this.counter(
+    'scheduler_schedule_runs_fired_total',
+    'Schedule runs that enqueued a job (by this replica)',
+    false,
+  );
+  readonly scheduleRunsSkipped = this.counter(
+    'scheduler_schedule_runs_skipped_total',
+    'Schedule runs missed and not enqueued (policy SKIP, or folded into one RUN_ONCE job)',
+    false,
+  );
   readonly leaseStreams = new Gauge({
     name: 'scheduler_lease_streams',
     help: 'Open Lease streams',
+    registers: [this.registry],
+  });
+  readonly queueStreams = new Gauge({
+    name: 'scheduler_queue_lease_streams',
+    help: 'Open Lease streams on this replica by queue (a queue with backlog and none has no worker)',
+    labelNames: ['queue'] as const,
+    registers: [this.registry],
+  });
+  readonly tierWeight = new Gauge({
+    name: 'scheduler_tier_weight',
+    help: 'Configured fair-share weight of each tier (TIER_WEIGHTS)',
+    labelNames: ['tier'] as const,
     registers: [this.registry],
   });
   readonly redisUp = new Gauge({
@@ -64,6 +82,12 @@ export class Metrics {
     help: 'Time from enqueue (or due time) to first lease, by tier',
     labelNames: ['tier'] as const,
     buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 1800, 3600],
+    registers: [this.registry],
+  });
+  readonly upkeepRuns = new Counter({
+    name: 'scheduler_upkeep_queues_total',
+    help: 'Queue upkeeps run by the upkeep timer (due work of queues with no worker), by outcome',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
   readonly redisErrors = new Counter({
@@ -122,6 +146,17 @@ export class Metrics {
     };
   }
 
+  /** Counts schedule runs; `onFired` also hears each fired run (to wake this replica's streams). */
+  runObserver(onFired: (queue: string) => void): RunObserver {
+    return {
+      fired: (queue) => {
+        this.scheduleRunsFired.inc({ queue: this.queue(queue) });
+        onFired(queue);
+      },
+      skipped: (queue, runs) => this.scheduleRunsSkipped.inc({ queue: this.queue(queue) }, runs),
+    };
+  }
+
   private setBreaker(current: BreakerState): void {
     for (const state of BREAKER_STATES) this.tierBreaker.set({ state }, state === current ? 1 : 0);
   }
@@ -146,63 +181,14 @@ export class Metrics {
     }
   }
 
-  /**
-   * Queue depth by state and tier and the age of the oldest ready job, read from Redis when
-   * Prometheus scrapes (one stats script per known queue, capped like the queue label).
-   */
+  /** The queue metrics read from Redis at scrape time (queue-metrics.ts). */
   watchQueues(source: QueueStatsSource): void {
-    // prom-client collects all metrics concurrently: both gauges share one read per scrape.
-    let reading: Promise<void> | undefined;
-    const read = async (): Promise<void> => {
-      const queues = (await source.queues()).slice(0, MAX_QUEUE_LABELS);
-      const all: QueueStats[] = await Promise.all(queues.map((q) => source.stats(q)));
-      depth.reset();
-      oldest.reset();
-      for (const g of control) g.reset();
-      for (const stats of all) {
-        const queue = { queue: stats.queue };
-        paused.set(queue, stats.paused ? 1 : 0);
-        pausedTenants.set(queue, stats.pausedTenants.length);
-        atCap.set(queue, stats.tenantsAtCap);
-        for (const tier of stats.tiers) {
-          const labels = { queue: stats.queue, tier: tier.tier };
-          for (const [state, n] of Object.entries(tier.counts) as Array<[string, number]>) {
-            depth.set({ ...labels, state }, n);
-          }
-          oldest.set(labels, tier.oldestReadyAgeMs / 1000);
-        }
-      }
-    };
-    const collect = (): Promise<void> => (reading ??= read().finally(() => (reading = undefined)));
-    const depth = new Gauge({
-      name: 'scheduler_queue_jobs',
-      help: 'Jobs in each state, by queue and tier, read at scrape time',
-      labelNames: ['queue', 'tier', 'state'] as const,
-      registers: [this.registry],
-      collect,
-    });
-    const oldest = new Gauge({
-      name: 'scheduler_queue_oldest_ready_age_seconds',
-      help: 'Age of the oldest ready job, by queue and tier, read at scrape time',
-      labelNames: ['queue', 'tier'] as const,
-      registers: [this.registry],
-      collect,
-    });
-    const queueGauge = (name: string, help: string): Gauge<'queue'> =>
-      new Gauge({ name, help, labelNames: ['queue'], registers: [this.registry], collect });
-    const paused = queueGauge(
-      'scheduler_queue_paused',
-      '1 while the whole queue is paused (PauseQueue), else 0',
-    );
-    const pausedTenants = queueGauge(
-      'scheduler_queue_paused_tenants',
-      'Tenants of the queue paused one by one',
-    );
-    const atCap = queueGauge(
-      'scheduler_queue_tenants_at_cap',
-      'Tenants at their concurrency cap, skipped by leases until a slot frees',
-    );
-    const control = [paused, pausedTenants, atCap];
+    watchQueues(this.registry, source, MAX_QUEUE_LABELS);
+  }
+
+  /** The configured tier weights, for the dashboard's share-against-weight panel. */
+  setTierWeights(weights: ReadonlyMap<string, number>): void {
+    for (const [tier, weight] of weights) this.tierWeight.set({ tier }, weight);
   }
 
   /** Counts settled leases (acks or nacks), one increment per queue. */

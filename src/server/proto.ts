@@ -29,7 +29,7 @@ export function schedulerService(pkg: protoLoader.PackageDefinition): SchedulerS
   return pkg[SCHEDULER_SERVICE] as unknown as SchedulerServiceDefinition;
 }
 
-/** grpc-health-check ships health.proto; loaded here only so reflection can describe it. */
+/** grpc-health-check ships health.proto; loaded for clients of it (the tests' health checks). */
 export function loadHealthPackage(): protoLoader.PackageDefinition {
   const root = dirname(dirname(dirname(healthProtoPath)));
   return protoLoader.loadSync('health/v1/health.proto', {

@@ -1,8 +1,7 @@
 /**
- * The one place where failures become gRPC statuses. Domain errors map by code; Redis trouble that
- * escaped the store is UNAVAILABLE (or RESOURCE_EXHAUSTED when Redis is out of memory); anything
- * else is a bug and becomes INTERNAL with a request id, its details going to the log only.
- * Never UNKNOWN.
+ * The one place where failures become gRPC statuses. Domain errors map by code (Redis trouble
+ * became one in src/scheduler/redis/redis-errors.ts); anything else is a bug and becomes INTERNAL
+ * with a request id, its details going to the log only. Never UNKNOWN.
  */
 import { randomUUID } from 'node:crypto';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
@@ -27,36 +26,6 @@ export const RETRY_AFTER_TRAILER = 'retry-after-ms';
 
 /** What a failure looks like on the wire: a grpc-js ServiceError without the stack. */
 export type WireError = Partial<ServiceError> & { code: status; details: string };
-
-/** Connection-level failures: Redis is down, unreachable, failing over or too slow. */
-const CONNECTION_MESSAGES = [
-  'Connection is closed',
-  "Stream isn't writeable",
-  'Command timed out',
-  'Reached the max retries per request limit',
-  'None of startup nodes is available',
-  'Failed to refresh slots cache',
-  'Cluster is disconnected',
-];
-const NETWORK_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-]);
-/** Redis replies that mean "not now": loading, failing over, a script running too long. */
-const TRANSIENT_REPLIES = /^(LOADING|BUSY|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|MOVED|ASK)\b/;
-
-export function isRedisUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const code = (err as NodeJS.ErrnoException).code;
-  if (code && NETWORK_CODES.has(code)) return true;
-  if (err.name === 'MaxRetriesPerRequestError' || err.name === 'ClusterAllFailedError') return true;
-  if (err.name === 'ReplyError') return TRANSIENT_REPLIES.test(err.message);
-  return CONNECTION_MESSAGES.some((m) => err.message.includes(m));
-}
 
 function fromDomain(err: SchedulerError): WireError {
   const metadata = new Metadata();
@@ -90,16 +59,6 @@ export function toWireError(err: unknown, ctx: ErrorContext): WireError {
     if (err.code === 'unavailable')
       ctx.log.warn({ method: ctx.method, err: err.cause ?? err }, 'redis unavailable');
     return fromDomain(err);
-  }
-  if (isRedisUnavailable(err)) {
-    ctx.log.warn({ method: ctx.method, err }, 'redis unavailable');
-    return { code: status.UNAVAILABLE, details: 'Redis is unavailable; retry with backoff' };
-  }
-  if (err instanceof Error && err.name === 'ReplyError' && err.message.startsWith('OOM')) {
-    return {
-      code: status.RESOURCE_EXHAUSTED,
-      details: 'Redis is out of memory: the queue is full',
-    };
   }
   const requestId = randomUUID();
   ctx.log.error({ method: ctx.method, requestId, err }, 'internal error');

@@ -99,6 +99,24 @@ describe('SchedulerClient', () => {
     assert.match(bad.error.field ?? '', /priority/);
   });
 
+  it(
+    'waitForReady resolves once connected, and fails at once naming a target nobody serves',
+    { timeout: 30_000 },
+    async () => {
+      await env.client.waitForReady();
+      const address = [`127.0.0.1:${await freePort()}`, `127.0.0.1:${await freePort()}`];
+      const absent = new SchedulerClient({ address });
+      try {
+        // A timeout far beyond the test's: only failing on the refusals passes.
+        const err = await rejection(absent.waitForReady(600_000));
+        assert.equal(err.code, Status.UNAVAILABLE);
+        assert.equal(err.details, `cannot connect to ${address.join(', ')}`);
+      } finally {
+        absent.close();
+      }
+    },
+  );
+
   it('fails with NOT_FOUND for an unknown job', async () => {
     const err = await rejection(env.client.getJob(`${uniqueName()}/999`));
     assert.equal(err.code, Status.NOT_FOUND);

@@ -7,12 +7,18 @@
  * EXAMPLES_SKIP=1 skips this file, and says so.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { SchedulerClient } from '../../src/clients';
 import { uniqueName } from '../helpers/redis';
 import { useTestServer, type TestServer } from '../helpers/server';
 import { waitFor } from './helpers';
 import {
+  ROOT,
   runExample,
   setupExamples,
   startExample,
@@ -21,6 +27,7 @@ import {
   type Language,
 } from './examples';
 
+const exec = promisify(execFile);
 const skip = process.env.EXAMPLES_SKIP === '1';
 if (skip) {
   console.log('# cross-language tests SKIPPED: EXAMPLES_SKIP=1 is set (unset it to run them)');
@@ -121,6 +128,37 @@ describe('examples across languages', { skip }, () => {
     assert.equal(new Set(handled.map((j) => j.id)).size, FREE + PREMIUM);
     assertPremiumFirst(handled);
     await assertDrained(queue);
+  });
+
+  it('a Python producer decodes a refusal with grpcio-status and names the field', async () => {
+    const run = runExample(examples, 'python', 'producer', {
+      args: ['acme:1:12'],
+      env: { SCHEDULER_ADDR: server.address, QUEUE: uniqueName() },
+    });
+    await assert.rejects(run, /exited with 1:\nerror: INVALID_ARGUMENT: .*\(field priority\)/);
+  });
+
+  it("docs/api.md's protoc command makes an importable package in an empty folder", async () => {
+    const docs = readFileSync(join(ROOT, 'docs/api.md'), 'utf8');
+    const line = /^python -m grpc_tools\.protoc .*$/m.exec(docs)?.[0];
+    assert.ok(line, 'docs/api.md has a protoc command line');
+    const dir = mkdtempSync(join(tmpdir(), 'python-stubs-'));
+    try {
+      cpSync(join(ROOT, 'proto'), join(dir, 'proto'), { recursive: true });
+      const python = examples.python;
+      await exec(python, line.replace(/^python /, '').split(' '), { cwd: dir });
+      const { stdout } = await exec(
+        python,
+        [
+          '-c',
+          'from priority_scheduler.scheduler.v1 import scheduler_pb2_grpc as g; print(g.SchedulerServiceStub.__name__)',
+        ],
+        { cwd: dir },
+      );
+      assert.equal(stdout.trim(), 'SchedulerServiceStub');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   for (const lang of ['python', 'go', 'typescript'] as const) {

@@ -140,6 +140,7 @@ describe('Worker', () => {
       queue,
       visibilityTimeoutMs: 300,
       extendIntervalMs: 1000, // the extension at 1 s finds the lease gone
+      prefetch: 0, // the expired job comes back to no one here, so exactly one is lost
       handler: async (_job, context) => {
         await sleep(2000);
         signal = context.signal; // the signal is made here, after the loss

@@ -7,6 +7,7 @@ import { after, before } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import type { ProtoGrpcType } from '../../src/generated/scheduler';
+import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { LeaseRequest } from '../../src/generated/scheduler/v1/LeaseRequest';
 import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
 import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
@@ -16,6 +17,7 @@ import { loadConfig } from '../../src/server/config';
 import { startServer, type ServerHandle } from '../../src/server/main';
 import { startRedis, type TestRedis } from './redis';
 import { loadSchedulerPackage } from '../../src/server/proto';
+import type { Tracing } from '../../src/server/tracing';
 
 export type Client = SchedulerServiceClient;
 
@@ -24,10 +26,14 @@ export interface TestServer extends ServerHandle {
   address: string;
 }
 
-/** Starts a server on `redisUrl` with extra environment (e.g. STATIC_TIERS) and a client to it. */
+/**
+ * Starts a server on `redisUrl` with extra environment (e.g. STATIC_TIERS) and a client to it;
+ * `tracing` replaces what the OTEL_* variables would give (an in-memory exporter in tests).
+ */
 export async function startTestServer(
   redisUrl: string,
   env: Record<string, string> = {},
+  tracing?: Tracing,
 ): Promise<TestServer> {
   const config = loadConfig({
     GRPC_PORT: '0',
@@ -37,7 +43,7 @@ export async function startTestServer(
     REDIS_URL: redisUrl,
   });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const handle = await startServer(config, log);
+  const handle = await startServer(config, log, tracing);
   const address = `127.0.0.1:${handle.port}`;
   const client = connect(address);
   return {
@@ -118,6 +124,23 @@ export function seconds(ms: number): { seconds: number; nanos: number } {
 }
 
 /** A Lease stream that records jobs, settle errors and the final status. */
+/** Leases one job through a stream, then leaves the stream: the lease stays out. */
+export async function leaseOneJob(
+  client: Client,
+  queue: string,
+  visibilityMs = 30_000,
+): Promise<LeasedJob__Output> {
+  const worker = new TestWorker(client, {
+    queue,
+    credits: 1,
+    visibilityTimeout: seconds(visibilityMs),
+  });
+  const [leased] = await worker.waitForJobs(1);
+  worker.end();
+  await worker.status;
+  return leased!;
+}
+
 export class TestWorker {
   readonly jobs: LeasedJob__Output[] = [];
   readonly settleErrors: SettleResult__Output[] = [];
@@ -182,3 +205,41 @@ export class TestWorker {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Leases one job of `queue` for `visibilityMs` on a stream, then cuts the stream: a dead worker. */
+export async function leaseAndVanish(
+  client: Client,
+  queue: string,
+  visibilityMs: number,
+): Promise<void> {
+  const worker = new TestWorker(client, {
+    queue,
+    credits: 1,
+    visibilityTimeout: seconds(visibilityMs),
+  });
+  await worker.waitForJobs(1);
+  worker.cancel();
+  await worker.status;
+}
+
+/**
+ * The jobs' states once none is LEASED any more (looking every 50 ms), or as they are after
+ * `timeoutMs`: for leases that must come back with no worker connected.
+ */
+export async function statesOnceUnleased(
+  client: Client,
+  jobIds: string[],
+  timeoutMs: number,
+): Promise<string[]> {
+  const started = Date.now();
+  for (;;) {
+    const states = await Promise.all(
+      jobIds.map(async (jobId) => {
+        const got = await unary<GetJobResponse__Output>((cb) => client.getJob({ jobId }, cb));
+        return String(got.job!.state);
+      }),
+    );
+    if (!states.includes('JOB_STATE_LEASED') || Date.now() - started > timeoutMs) return states;
+    await sleep(50);
+  }
+}

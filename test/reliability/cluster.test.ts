@@ -11,7 +11,13 @@ import type { GetQueueStatsResponse__Output } from '../../src/generated/schedule
 import type { ListQueuesResponse__Output } from '../../src/generated/scheduler/v1/ListQueuesResponse';
 import { startClusterPair, type ClusterPair, type TestCluster } from '../helpers/cluster';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, unary, type TestServer } from '../helpers/server';
+import {
+  TestWorker,
+  leaseAndVanish,
+  statesOnceUnleased,
+  unary,
+  type TestServer,
+} from '../helpers/server';
 import { summarize } from './checker';
 import { LoadRun, describeReport } from './run';
 import { wakeLatency } from './wake';
@@ -133,5 +139,21 @@ describe('on a Redis Cluster', () => {
     );
     // Without pub/sub the idle worker would wait for its 2 s safety timer.
     assert.ok(Math.max(...latencies) < 500, `latencies ${latencies.join(', ')} ms`);
+  });
+
+  it('brings expired leases back with no worker connected, on queues of every master', async () => {
+    const queues = await cluster.queuesOnEveryMaster('cupkeep', 1);
+    const jobIds: string[] = [];
+    for (const queue of queues) {
+      const requests = [{ queue, tenantId: 'acme', payload: Buffer.from('x') }];
+      const res = await unary<EnqueueBatchResponse__Output>((cb) =>
+        a.client.enqueueBatch({ requests }, cb),
+      );
+      jobIds.push(res.results[0]!.job!.jobId);
+      await leaseAndVanish(b.client, queue, 300);
+    }
+    // The upkeep index is in its own slot: the timer finds every queue through it.
+    const states = await statesOnceUnleased(a.client, jobIds, 5000);
+    assert.ok(!states.includes('JOB_STATE_LEASED'), `states ${states.join(', ')}`);
   });
 });

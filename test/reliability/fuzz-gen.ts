@@ -228,9 +228,58 @@ export class Gen {
         };
       case 'PurgeDeadJobs':
         return { queue: queue(), limit: this.number() };
+      case 'UpsertSchedule':
+        return { schedule: this.schedule(queue()) };
+      case 'GetSchedule':
+      case 'DeleteSchedule':
+        return { queue: queue(), scheduleId: this.pick(['s', '', this.text()]) };
+      case 'ListSchedules':
+        return {
+          queue: queue(),
+          pageSize: this.number(),
+          pageToken: this.pick(['', 's', '(', '[', this.text()]),
+        };
       default:
         return {};
     }
+  }
+
+  /** A schedule full of hostile values: cron text, zones, intervals, times, templates. */
+  private schedule(queue: string): Record<string, unknown> {
+    const time = (): unknown =>
+      this.chance(0.5)
+        ? null
+        : {
+            seconds: this.pick(['0', '-1', '1893456000', '253402300800', '9223372036854775807']),
+            nanos: this.number(),
+          };
+    return {
+      queue,
+      scheduleId: this.pick(['s', '', this.text()]),
+      cron: this.pick([
+        '',
+        '* * * * *',
+        '0 0 30 2 *',
+        '*/0 * * * *',
+        '* * * * * * *',
+        '@daily',
+        this.text(),
+      ]),
+      every: this.chance(0.5) ? null : this.duration(),
+      timeZone: this.pick([
+        '',
+        'UTC',
+        'America/New_York',
+        'Etc/GMT+14',
+        '../../etc/passwd',
+        this.text(),
+      ]),
+      template: this.chance(0.1) ? null : this.enqueue(),
+      startTime: time(),
+      endTime: time(),
+      missedRuns: this.int(4),
+      paused: this.chance(0.3),
+    };
   }
 
   /** Byte-level damage to a valid encoding: flips, truncation, splices, varint overflows. */

@@ -1,5 +1,5 @@
 /**
- * The job record's codec without Redis: the tail the server encodes and the head lua/lib.lua
+ * The job record's codec without Redis: the tail the server encodes and the head lua/includes/record.lua
  * documents (and enqueue.lua and lease.lua write) decode back to the same job.
  */
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ function text(rnd: () => number, max: number): string {
   ).join('');
 }
 
-/** A time as lua/lib.lua writes it: milliseconds in base 36, 9 digits. */
+/** A time as lua/includes/record.lua writes it: milliseconds in base 36, 9 digits. */
 function timeText(ms: number): string {
   return ms.toString(36).padStart(9, '0');
 }
@@ -46,7 +46,7 @@ describe('job record', () => {
       const attempt = pickInt(rnd, 1, 1000);
       const deadline = 1_800_000_000_000 + pickInt(rnd, 0, 1e9);
       const record = Buffer.concat([
-        Buffer.from(leasedHead(attempt, deadline, 'AbC-_9xy0z', 1_790_000_000_123)),
+        Buffer.from(leasedHead(attempt, deadline, 'AbC-_9xy0z12', 1_790_000_000_123)),
         encodeTail(job),
       ]);
       const decoded = jobFromRecord('q', '42', record);
@@ -63,7 +63,7 @@ describe('job record', () => {
       assert.equal(decoded.idempotencyKey, job.idempotencyKey);
       assert.deepEqual(decoded.headers, job.headers ?? {});
       assert.equal(decoded.lastError, '');
-      assert.equal(leaseToken(record), 'AbC-_9xy0z');
+      assert.equal(leaseToken(record), 'AbC-_9xy0z12');
       assert.deepEqual(recordHead(record), { state: 'L', time: timeText(deadline) });
     }
   });

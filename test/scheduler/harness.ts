@@ -2,7 +2,7 @@
  * A Scheduler on a real Redis with a pinned clock, plus probes that read the raw keys of a queue
  * so tests can assert every structure an operation touched.
  */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   Scheduler,
   DEFAULT_SCHEDULER_OPTIONS,
@@ -12,6 +12,7 @@ import { RedisJobStore, type RedisStoreOptions } from '../../src/scheduler/redis
 import { StaticTierResolver } from '../../src/scheduler/tiers/static';
 import { jobFromRecord, recordHead } from '../../src/scheduler/redis/codec';
 import { queuePrefix } from '../../src/scheduler/redis/keys';
+import { createRedis, waitForReady } from '../../src/server/redis';
 import { startRedis, type TestRedis } from '../helpers/redis';
 
 export const T0 = Date.UTC(2026, 0, 1);
@@ -30,12 +31,22 @@ export interface HarnessOptions {
   store?: Partial<RedisStoreOptions>;
   scheduler?: Partial<SchedulerOptions>;
   own?: boolean;
+  /** Extra redis-server arguments of an own server. */
+  redisArgs?: string[];
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
-  const server = await startRedis({ own: options.own });
-  const redis = new Redis(server.url, { enableAutoPipelining: true, maxRetriesPerRequest: 1 });
+  const server = await startRedis({ own: options.own, args: options.redisArgs });
+  // The server's own connection settings (no auto-pipelining, no offline queue, one retry).
+  const redis = createRedis({
+    url: server.url,
+    clusterNodes: undefined,
+    commandTimeoutMs: 5000,
+    password: undefined,
+    tlsCaFile: undefined,
+  }) as Redis;
   redis.on('error', () => undefined); // outage tests provoke errors on purpose
+  if (!(await waitForReady(redis, 10_000))) throw new Error(`Redis at ${server.url} not ready`);
   const clock = { now: T0 };
   const store = new RedisJobStore(redis, {
     weights: new Map([
@@ -64,6 +75,14 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
   };
 }
 
+/** Script calls Redis has run (EVALSHA and EVAL), from its own statistics. */
+export async function scriptCalls(redis: Redis): Promise<number> {
+  const info = await redis.info('commandstats');
+  let calls = 0;
+  for (const m of info.matchAll(/^cmdstat_(?:evalsha|eval):calls=(\d+)/gm)) calls += Number(m[1]);
+  return calls;
+}
+
 /** Every key of a queue with its type and content, for "changes nothing" assertions. */
 export async function snapshot(redis: Redis, queue: string): Promise<Record<string, unknown>> {
   const keys = (await redis.keys(`${queuePrefix(queue).replace(/[{}]/g, '\\$&')}:*`)).sort();
@@ -82,7 +101,8 @@ export async function snapshot(redis: Redis, queue: string): Promise<Record<stri
 /**
  * The invariant: every job id is in exactly one state, and the structure holding it agrees with
  * the state recorded in its record; a ready job sits in the band of its tier, tenant and priority,
- * and each tenant's priority index lists exactly its non-empty bands. Returns the problems found
+ * and each tenant's priority index lists exactly its non-empty bands; a tier with nothing ready has
+ * no ready log. Returns the problems found
  * (empty when it holds).
  */
 export async function checkInvariant(redis: Redis, queue: string): Promise<string[]> {
@@ -119,8 +139,10 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
     for (const seq of await redis.zrange(`${p}:${name}`, 0, -1)) note(seq, state);
   }
   const readyLog = new Set<string>();
+  const logTiers: string[] = [];
   for (const key of await redis.keys(`${esc}:rlog:*`)) {
     const tier = key.slice(key.lastIndexOf(':') + 1);
+    logTiers.push(tier);
     for (const entry of await redis.lrange(key, 0, -1)) readyLog.add(`${tier}/${entry}`);
   }
   const pending = new Map<string, number>();
@@ -146,6 +168,8 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
   }
   for (const [seq, places] of where)
     problems.push(`job ${seq}: in [${places.join()}] but has no record`);
+  for (const tier of logTiers)
+    if (!pending.has(tier)) problems.push(`tier ${tier}: a ready log but no ready job`);
   const counts = await redis.hgetall(`${p}:count`);
   for (const [field, value] of Object.entries(counts)) {
     const [name, tier] = field.split(':');

@@ -3,30 +3,35 @@
  * fence on stale leases, expiry, retries, dead letters, redrive, idempotency, cancel and stats.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { isSchedulerError } from '../../src/scheduler/errors';
-import { parseJobId } from '../../src/scheduler/ids';
-import { idempotencyKey, jobKey, readyLogKey } from '../../src/scheduler/redis/keys';
+import { parseJobId, parseLeaseId } from '../../src/scheduler/ids';
+import {
+  idempotencyKey,
+  jobKey,
+  queueKey,
+  queuePrefix,
+  readyLogKey,
+} from '../../src/scheduler/redis/keys';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { uniqueName } from '../helpers/redis';
-import { T0, checkInvariant, harness, snapshot, type Harness } from './harness';
+import { T0, checkInvariant, harness, scriptCalls, snapshot, type Harness } from './harness';
 
 let h: Harness;
 let queue: string;
 before(async () => (h = await harness({ tiers: { acme: 'premium' } })));
 after(() => h.close());
+// Each test gets a queue of its own and the clock at T0.
+beforeEach(() => {
+  queue = uniqueName();
+  h.clock.now = T0;
+});
 afterEach(async () => {
   assert.deepEqual(await checkInvariant(h.redis, queue), [], 'every job is in exactly one state');
 });
 
 function input(extra: Partial<EnqueueInput> = {}): EnqueueInput {
-  queue ??= uniqueName();
   return { queue, tenantId: 'acme', payload: Buffer.from('{"to":"a@b.c"}'), ...extra };
-}
-
-function fresh(): void {
-  queue = uniqueName();
-  h.clock.now = T0;
 }
 
 async function rejects(promise: Promise<unknown>, code: string, field?: string): Promise<void> {
@@ -40,7 +45,6 @@ async function rejects(promise: Promise<unknown>, code: string, field?: string):
 
 describe('enqueue, lease, ack', () => {
   it('stores a job as pending with its tier, then leases and acks it', async () => {
-    fresh();
     const { jobId, tier, duplicate } = await h.scheduler.enqueue(
       input({ priority: 4, headers: { trace: 'x' } }),
     );
@@ -72,8 +76,21 @@ describe('enqueue, lease, ack', () => {
     );
   });
 
+  it('acks a long list in script calls of 1,000, so no call holds Redis long', async () => {
+    await h.scheduler.enqueueBatch(Array.from({ length: 2500 }, () => input()));
+    const leases: string[] = [];
+    while (leases.length < 2500)
+      leases.push(...(await h.scheduler.lease(queue, 1000, 30_000)).jobs.map((j) => j.leaseId));
+    await h.redis.ping(); // after the lease calls' upkeep marks (not awaited by lease)
+    const before = await scriptCalls(h.redis);
+    const errors = await h.scheduler.ackMany(leases);
+    assert.equal((await scriptCalls(h.redis)) - before, 3, 'three ack.lua calls');
+    assert.ok(errors.every((e) => e === undefined));
+    const stats = await h.scheduler.stats(queue);
+    assert.deepEqual(stats.counts, { pending: 0, scheduled: 0, leased: 0, dead: 0 });
+  });
+
   it('never delivers an acked job again', async () => {
-    fresh();
     await h.scheduler.enqueue(input());
     const [leased] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
     await h.scheduler.ack(leased!.leaseId);
@@ -83,7 +100,6 @@ describe('enqueue, lease, ack', () => {
   });
 
   it('keeps binary payloads byte for byte', async () => {
-    fresh();
     const payload = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
     await h.scheduler.enqueue(input({ payload }));
     const [leased] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
@@ -93,7 +109,6 @@ describe('enqueue, lease, ack', () => {
 
 describe('the job record', () => {
   it('keeps text fields with separators, newlines and multi-byte characters exactly', async () => {
-    fresh();
     const tricky = '3:ab:ü\n0:';
     const { jobId } = await h.scheduler.enqueue(
       input({
@@ -123,7 +138,6 @@ describe('order within a tenant and priority', () => {
   }
 
   it('puts a retried job ahead of the jobs not tried yet, and a due delayed job at the back', async () => {
-    fresh();
     await h.scheduler.enqueue(input({ payload: Buffer.from('late'), delayMs: 1000 }));
     for (const name of ['a', 'b', 'c', 'd'])
       await h.scheduler.enqueue(input({ payload: Buffer.from(name) }));
@@ -136,7 +150,6 @@ describe('order within a tenant and priority', () => {
   });
 
   it('keeps the others in order when a job is cancelled from the middle', async () => {
-    fresh();
     const ids = [];
     for (const name of ['1', '2', '3', '4', '5'])
       ids.push((await h.scheduler.enqueue(input({ payload: Buffer.from(name) }))).jobId);
@@ -147,7 +160,6 @@ describe('order within a tenant and priority', () => {
 
 describe('a record deleted behind the scripts', () => {
   it('drops the job wherever it is listed and keeps serving the queue', async () => {
-    fresh();
     const drop = (id: string): Promise<number> => h.redis.del(jobKey(queue, parseJobId(id).seq));
     const ids: string[] = [];
     for (const name of ['1', '2', '3'])
@@ -174,7 +186,6 @@ describe('a record deleted behind the scripts', () => {
 
 describe('lease fencing', () => {
   it('rejects an ack whose lease went to another worker, and changes nothing', async () => {
-    fresh();
     await h.scheduler.enqueue(input());
     const first = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     h.clock.now += 1001;
@@ -192,7 +203,6 @@ describe('lease fencing', () => {
   });
 
   it('rejects an ack whose lease has expired, even before anyone leased the job again', async () => {
-    fresh();
     await h.scheduler.enqueue(input());
     const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     h.clock.now += 1001;
@@ -202,7 +212,6 @@ describe('lease fencing', () => {
   });
 
   it('accepts an ack at the deadline, and extends a lease from now', async () => {
-    fresh();
     await h.scheduler.enqueue(input());
     const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     h.clock.now += 900;
@@ -216,8 +225,23 @@ describe('lease fencing', () => {
     await h.scheduler.ack(leased.leaseId);
   });
 
+  it('gives every lease id of a call its own random part: a neighbour’s id cannot be guessed', async () => {
+    await h.scheduler.enqueueBatch(Array.from({ length: 64 }, () => input()));
+    const { jobs } = await h.scheduler.lease(queue, 64, 30_000);
+    const tokens = jobs.map((j) => parseLeaseId(j.leaseId).token);
+    assert.equal(new Set(tokens).size, 64);
+    for (const token of tokens) assert.match(token, /^[A-Za-z0-9_-]{12}$/, '72 bits, base64url');
+    // The tokens share nothing beyond chance: no common prefix of a quarter of their length.
+    const prefixes = new Set(tokens.map((t) => t.slice(0, 3)));
+    assert.ok(prefixes.size > 56, `${prefixes.size} distinct 3-char prefixes of 64`);
+    // The first id's neighbour, guessed the old way (same random part, next counter), is stale.
+    const [first, second] = jobs;
+    const guess = `${queue}/${parseLeaseId(second!.leaseId).seq}/${parseLeaseId(first!.leaseId).token}`;
+    await rejects(h.scheduler.extendLease(guess, 60_000), 'failed_precondition', 'lease_id');
+    await h.scheduler.ack(second!.leaseId);
+  });
+
   it('rejects malformed lease ids and job ids as invalid arguments', async () => {
-    fresh();
     for (const bad of [
       '',
       'x',
@@ -237,7 +261,6 @@ describe('lease fencing', () => {
 
 describe('expiry, retries and dead letters', () => {
   it('redelivers an expired lease with attempt + 1 after its backoff', async () => {
-    fresh();
     const { jobId } = await h.scheduler.enqueue(input());
     await h.scheduler.lease(queue, 1, 1000);
     h.clock.now += 1001;
@@ -261,7 +284,6 @@ describe('expiry, retries and dead letters', () => {
   });
 
   it('dead-letters a job at max attempts, and redrive brings it back with fresh attempts', async () => {
-    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 2 }));
     for (let attempt = 1; attempt <= 2; attempt++) {
       const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
@@ -292,7 +314,6 @@ describe('expiry, retries and dead letters', () => {
   });
 
   it('dead-letters an expired lease at max attempts', async () => {
-    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 1 }));
     await h.scheduler.lease(queue, 1, 1000);
     h.clock.now += 1001;
@@ -301,7 +322,6 @@ describe('expiry, retries and dead letters', () => {
   });
 
   it('retries after the delay a nack asks for, or dead-letters on no_retry', async () => {
-    fresh();
     const { jobId } = await h.scheduler.enqueue(input());
     let leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     const retry = await h.scheduler.nack({
@@ -324,7 +344,6 @@ describe('expiry, retries and dead letters', () => {
   });
 
   it('backs off exponentially, capped', async () => {
-    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ maxAttempts: 20 }));
     const delays: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -346,7 +365,6 @@ describe('expiry, retries and dead letters', () => {
 
 describe('delays, idempotency, cancel', () => {
   it('holds a delayed job until its due time', async () => {
-    fresh();
     const { jobId } = await h.scheduler.enqueue(input({ delayMs: 5000 }));
     const job = await h.scheduler.getJob(jobId);
     assert.equal(job.state, 'scheduled');
@@ -359,7 +377,6 @@ describe('delays, idempotency, cancel', () => {
   });
 
   it('returns the first job for a repeated idempotency key, and a new one after the window', async () => {
-    fresh();
     const first = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
     const again = await h.scheduler.enqueue(
       input({ idempotencyKey: 'order-1', payload: Buffer.from('other') }),
@@ -371,15 +388,29 @@ describe('delays, idempotency, cancel', () => {
     ]);
     assert.equal((batch[1] as { duplicate: boolean }).duplicate, true);
     assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
-    await h.redis.del(idempotencyKey(queue, 'order-1')); // what the window's expiry does
+    await h.redis.del(idempotencyKey(queue, 'acme', 'order-1')); // what the window's expiry does
     const later = await h.scheduler.enqueue(input({ idempotencyKey: 'order-1' }));
     assert.notEqual(later.jobId, first.jobId);
-    const ttl = await h.redis.pttl(idempotencyKey(queue, 'order-1'));
+    const ttl = await h.redis.pttl(idempotencyKey(queue, 'acme', 'order-1'));
     assert.ok(ttl > 23 * 3600 * 1000, 'the key is remembered for the dedup window');
   });
 
+  it('keeps idempotency keys apart per tenant: the same key never returns another tenant’s job', async () => {
+    const a = await h.scheduler.enqueue(input({ tenantId: 'ta', idempotencyKey: 'order-42' }));
+    const b = await h.scheduler.enqueue(input({ tenantId: 'tb', idempotencyKey: 'order-42' }));
+    assert.equal(b.duplicate, false);
+    assert.notEqual(b.jobId, a.jobId);
+    assert.equal((await h.scheduler.getJob(b.jobId)).tenantId, 'tb');
+    const [againA, againB] = await h.scheduler.enqueueBatch([
+      input({ tenantId: 'ta', idempotencyKey: 'order-42' }),
+      input({ tenantId: 'tb', idempotencyKey: 'order-42' }),
+    ]);
+    assert.deepEqual(againA, { ...a, duplicate: true });
+    assert.deepEqual(againB, { ...b, duplicate: true });
+    assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
+  });
+
   it('cancels pending, scheduled and dead jobs, but not leased or finished ones', async () => {
-    fresh();
     const pending = await h.scheduler.enqueue(input());
     const other = await h.scheduler.enqueue(input({ tenantId: 'other' }));
     const scheduled = await h.scheduler.enqueue(input({ delayMs: 1000 }));
@@ -405,7 +436,6 @@ describe('delays, idempotency, cancel', () => {
 
 describe('stats', () => {
   it('counts jobs per state and per tier, with the oldest ready age', async () => {
-    fresh();
     await h.scheduler.enqueue(input());
     h.clock.now += 2000;
     await h.scheduler.enqueue(input({ tenantId: 'someone' }));
@@ -423,8 +453,37 @@ describe('stats', () => {
     assert.equal(premium.weight, 1000);
   });
 
+  it('reports the backlog with overdue scheduled jobs, and add and dispatch rates over the last minute', async () => {
+    await h.scheduler.enqueue(input({ delayMs: 1000 }));
+    const first = await h.scheduler.stats(queue);
+    assert.deepEqual(
+      [first.backlog, first.addRate, first.dispatchRate, first.windowMs],
+      [0, 0, 0, 0],
+    );
+    h.clock.now += 10_000;
+    await h.scheduler.enqueueBatch(Array.from({ length: 19 }, () => input()));
+    // The delayed job is due but no lease has moved it to ready yet: it is backlog all the same.
+    const due = await h.scheduler.stats(queue);
+    assert.deepEqual([due.counts.pending, due.backlog], [19, 20]);
+    assert.equal((await h.scheduler.lease(queue, 5, 30_000)).jobs.length, 5);
+    const second = await h.scheduler.stats(queue);
+    assert.equal(second.backlog, 15);
+    assert.equal(second.tiers.find((t) => t.tier === 'premium')?.dispatchedTotal, 5);
+    assert.deepEqual([second.addRate, second.dispatchRate, second.windowMs], [1.9, 0.5, 10_000]);
+    // Reads every 5 s: the baseline stays the oldest sample within a minute, then moves on.
+    for (let i = 0; i < 14; i++) {
+      h.clock.now += 5000;
+      await h.scheduler.enqueue(input());
+      await h.scheduler.stats(queue);
+    }
+    const later = await h.scheduler.stats(queue);
+    assert.equal(later.windowMs, 60_000);
+    assert.equal(later.addRate, 12 / 60);
+    assert.equal(later.dispatchRate, 0);
+    assert.ok((await h.redis.llen(`${queuePrefix(queue)}:rates`)) <= 13);
+  });
+
   it('keeps the oldest ready age right while jobs leave out of order, and the ready log short', async () => {
-    fresh();
     const log = readyLogKey(queue, 'free');
     // Job 1 has the lowest priority: it stays ready, and the oldest, while 300 newer jobs of
     // higher priority come and go ahead of it.
@@ -442,17 +501,46 @@ describe('stats', () => {
     const [oldest] = (await h.scheduler.lease(queue, 1, 30_000)).jobs;
     assert.equal(oldest?.job.priority, 0);
     await h.scheduler.ack(oldest.leaseId);
-    // Everything left in the log is stale now: a lease call trims some, stats the rest.
+    // The lease that took the tier's last ready job emptied its log.
     const stats = await h.scheduler.stats(queue);
     assert.equal(stats.oldestReadyAgeMs, 0);
     assert.equal(stats.counts.pending, 0);
     assert.equal(await h.redis.llen(log), 0);
   });
+
+  it('reads stats writing only a rate sample, past stale entries at the head of a ready log', async () => {
+    await h.scheduler.enqueue(input({ tenantId: 't' }));
+    h.clock.now += 500;
+    // An entry the write path has not trimmed yet: its job is not ready (there is no such job).
+    await h.redis.lpush(readyLogKey(queue, 'free'), '999:000000000');
+    const before = await snapshot(h.redis, queue);
+    const stats = await h.scheduler.stats(queue);
+    assert.equal(stats.oldestReadyAgeMs, 500);
+    const after = await snapshot(h.redis, queue);
+    // The one write of stats.lua: the add and dispatch rates' sample.
+    const rates = queueKey(queue, 'rates');
+    assert.deepEqual(after[rates], [`${h.clock.now}:1:0`]);
+    delete after[rates];
+    assert.deepEqual(after, before);
+  });
+
+  it('keeps the head of a ready log live when a ready job is cancelled', async () => {
+    const first = await h.scheduler.enqueue(input({ tenantId: 't' }));
+    h.clock.now += 10;
+    const second = await h.scheduler.enqueue(input({ tenantId: 't' }));
+    await h.scheduler.cancelJob(first.jobId);
+    const log = await h.redis.lrange(readyLogKey(queue, 'free'), 0, -1);
+    assert.deepEqual(
+      log.map((entry) => entry.split(':')[0]),
+      [parseJobId(second.jobId).seq],
+    );
+    await h.scheduler.cancelJob(second.jobId);
+    assert.equal(await h.redis.exists(readyLogKey(queue, 'free')), 0);
+  });
 });
 
 describe('bad input', () => {
   it('names the field at fault and writes nothing', async () => {
-    fresh();
     const cases: Array<[Partial<EnqueueInput>, string]> = [
       [{ queue: '' }, 'queue'],
       [{ queue: 'x'.repeat(129) }, 'queue'],
@@ -477,7 +565,6 @@ describe('bad input', () => {
   });
 
   it('reports a bad item of a batch and enqueues the others', async () => {
-    fresh();
     const results = await h.scheduler.enqueueBatch([input(), input({ priority: 11 }), input()]);
     assert.ok(isSchedulerError(results[1]));
     assert.equal(results[1].field, 'requests[1].priority');
@@ -487,7 +574,6 @@ describe('bad input', () => {
 
 describe('release', () => {
   it('gives a leased job back ready now, without counting an attempt', async () => {
-    fresh();
     const { jobId } = await h.scheduler.enqueue(input());
     const leased = (await h.scheduler.lease(queue, 1, 1000)).jobs[0]!;
     await h.scheduler.release(leased.leaseId);
@@ -500,8 +586,7 @@ describe('release', () => {
 
 describe('wake signal', () => {
   it('publishes when a queue gets its first ready job or a new earliest delayed job', async () => {
-    fresh();
-    const sub = h.redis.duplicate();
+    const sub = h.redis.duplicate({ enableOfflineQueue: true });
     const heard: string[] = [];
     await sub.subscribe('sched:wake');
     sub.on('message', (_channel: string, q: string) => heard.push(q));
@@ -519,7 +604,6 @@ describe('wake signal', () => {
 
 describe('listing jobs', () => {
   it('lists pending jobs oldest ready first across tiers, and each other state, page by page', async () => {
-    fresh();
     const ids: string[] = [];
     for (const tenantId of ['acme', 'someone', 'acme', 'someone', 'acme']) {
       ids.push((await h.scheduler.enqueue(input({ tenantId }))).jobId);
@@ -568,11 +652,25 @@ describe('listing jobs', () => {
       'page_token',
     );
   });
+
+  it('reads a bounded head of a ready log: past 1,000 stale entries a page comes up short', async () => {
+    // Entries the write path has not reached (no such jobs), ahead of two ready jobs.
+    const stale = (from: number, n: number): string[] =>
+      Array.from({ length: n }, (_, i) => `${from + i}:000000000`);
+    await h.redis.rpush(readyLogKey(queue, 'free'), ...stale(10_000, 900));
+    const near = await h.scheduler.enqueue(input({ tenantId: 't' }));
+    await h.redis.rpush(readyLogKey(queue, 'free'), ...stale(20_000, 300));
+    await h.scheduler.enqueue(input({ tenantId: 't' }));
+    const page = await h.scheduler.listJobs(queue, 'pending', { pageSize: 10, tier: 'free' });
+    assert.deepEqual(
+      page.jobs.map((j) => j.id),
+      [near.jobId],
+    );
+  });
 });
 
 describe('ackMany', () => {
   it('acks many leases in one call and reports each one that failed', async () => {
-    fresh();
     for (let i = 0; i < 3; i++) await h.scheduler.enqueue(input());
     const leased = (await h.scheduler.lease(queue, 3, 1000)).jobs;
     const ids = leased.map((l) => l.leaseId);

@@ -14,10 +14,13 @@ import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
+import type { GetScheduleResponse__Output } from '../../src/generated/scheduler/v1/GetScheduleResponse';
+import type { Schedule } from '../../src/generated/scheduler/v1/Schedule';
+import type { UpsertScheduleResponse__Output } from '../../src/generated/scheduler/v1/UpsertScheduleResponse';
 import { ConfigError } from '../../src/server/config';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { TestWorker, rpcError, seconds, unary, type Client } from '../helpers/server';
+import { TestWorker, leaseOneJob, rpcError, unary, type Client } from '../helpers/server';
 import {
   healthStatus,
   listServices,
@@ -32,7 +35,10 @@ const TOKENS = {
   worker: 'tok-worker-0123456789',
   reader: 'tok-reader-0123456789',
   admin: 'tok-admin-0123456789',
+  producerAdmin: 'tok-acme-admin-0123456789',
   root: 'tok-root-0123456789',
+  scheduler: 'tok-scheduler-0123456789',
+  schedulerGlobex: 'tok-scheduler-globex-0123456789',
 };
 
 let redis: TestRedis;
@@ -65,6 +71,27 @@ before(async () => {
     },
     { name: 'reader', token: TOKENS.reader, scopes: ['read'], queues: ['*'], tenants: ['acme'] },
     { name: 'admin', token: TOKENS.admin, scopes: ['admin'], queues: ['*'], tenants: ['*'] },
+    {
+      name: 'scheduler',
+      token: TOKENS.scheduler,
+      scopes: ['schedule'],
+      queues: ['billing-*'],
+      tenants: ['acme'],
+    },
+    {
+      name: 'scheduler-globex',
+      token: TOKENS.schedulerGlobex,
+      scopes: ['schedule'],
+      queues: ['billing-*'],
+      tenants: ['globex'],
+    },
+    {
+      name: 'acme-admin',
+      token: TOKENS.producerAdmin,
+      scopes: ['admin'],
+      queues: ['*'],
+      tenants: ['acme'],
+    },
     {
       name: 'root',
       token: TOKENS.root,
@@ -191,15 +218,8 @@ describe('lease grants', () => {
   it('leases from a granted queue, and refuses a stream on another queue', async () => {
     const queue = uniqueName('billing');
     await enqueue(as(TOKENS.root), { queue });
-    const worker = new TestWorker(as(TOKENS.worker), {
-      queue,
-      credits: 1,
-      visibilityTimeout: seconds(30_000),
-    });
-    const [leased] = await worker.waitForJobs(1);
-    worker.end();
-    await worker.status;
-    await unary((cb) => as(TOKENS.worker).ack({ leaseId: leased!.leaseId }, cb));
+    const leased = await leaseOneJob(as(TOKENS.worker), queue);
+    await unary((cb) => as(TOKENS.worker).ack({ leaseId: leased.leaseId }, cb));
 
     const refused = new TestWorker(as(TOKENS.worker), { queue: 'emails', credits: 1 });
     const st = await refused.status;
@@ -252,8 +272,26 @@ describe('read and admin grants', () => {
     const err = await rpcError(
       unary((cb) => as(TOKENS.reader).getJob({ jobId: theirs.jobId }, cb)),
     );
-    assert.equal(err.code, status.PERMISSION_DENIED);
-    assert.match(err.details, /job_id: tenant globex is not granted/);
+    const missing = `${queue}/999999`;
+    const none = await rpcError(unary((cb) => as(TOKENS.reader).getJob({ jobId: missing }, cb)));
+    // Another tenant's job answers as a missing one does: no oracle of which ids exist.
+    assert.equal(err.code, status.NOT_FOUND);
+    assert.equal(none.code, status.NOT_FOUND);
+    assert.equal(err.details, `job ${theirs.jobId} not found`);
+    assert.equal(none.details, `job ${missing} not found`);
+  });
+
+  it('answers a tenant-limited CancelJob of another tenant’s job as NOT_FOUND, and leaves it', async () => {
+    const queue = uniqueName('billing');
+    const theirs = await enqueue(as(TOKENS.root), { queue, tenantId: 'globex' });
+    const err = await rpcError(
+      unary((cb) => as(TOKENS.producerAdmin).cancelJob({ jobId: theirs.jobId }, cb)),
+    );
+    assert.equal(err.code, status.NOT_FOUND);
+    const job = await unary<GetJobResponse__Output>((cb) =>
+      as(TOKENS.admin).getJob({ jobId: theirs.jobId }, cb),
+    );
+    assert.equal(job.job?.state, 'JOB_STATE_PENDING');
   });
 
   it('refuses queue-wide listings to a token limited to some tenants', async () => {
@@ -282,6 +320,60 @@ describe('read and admin grants', () => {
   });
 });
 
+describe('schedule grants', () => {
+  const upsert = (client: Client, schedule: Schedule): Promise<UpsertScheduleResponse__Output> =>
+    unary((cb) => client.upsertSchedule({ schedule }, cb));
+  const hourly = (queue: string, tenantId: string): Schedule => ({
+    queue,
+    scheduleId: 'hourly',
+    cron: '0 * * * *',
+    template: { tenantId, payload: Buffer.from('p') },
+  });
+
+  it('lets the schedule scope manage schedules of its queues for its tenants', async () => {
+    const queue = uniqueName('billing');
+    const res = await upsert(as(TOKENS.scheduler), hourly(queue, 'acme'));
+    assert.equal(res.created, true);
+    const got = await unary<GetScheduleResponse__Output>((cb) =>
+      as(TOKENS.reader).getSchedule({ queue, scheduleId: 'hourly' }, cb),
+    );
+    assert.equal(got.schedule?.template?.tenantId, 'acme', 'read includes GetSchedule');
+    await unary((cb) => as(TOKENS.scheduler).deleteSchedule({ queue, scheduleId: 'hourly' }, cb));
+  });
+
+  it('denies schedules outside the scope, the queues or the template tenant', async () => {
+    const queue = uniqueName('billing');
+    const scope = await rpcError(upsert(as(TOKENS.producer), hourly(queue, 'acme')));
+    assert.equal(scope.code, status.PERMISSION_DENIED);
+    assert.match(scope.details, /UpsertSchedule needs scope schedule \(token has enqueue\)/);
+    const other = await rpcError(upsert(as(TOKENS.scheduler), hourly('emails', 'acme')));
+    assert.equal(other.code, status.PERMISSION_DENIED);
+    assert.deepEqual(other.metadata.get(FIELD_TRAILER), ['queue']);
+    const tenant = await rpcError(upsert(as(TOKENS.scheduler), hourly(queue, 'globex')));
+    assert.equal(tenant.code, status.PERMISSION_DENIED);
+    assert.deepEqual(tenant.metadata.get(FIELD_TRAILER), ['template.tenant_id']);
+    const list = await rpcError(unary((cb) => as(TOKENS.scheduler).listSchedules({ queue }, cb)));
+    assert.equal(list.code, status.PERMISSION_DENIED);
+    assert.match(list.details, /ListSchedules on queue .* spans every tenant/);
+  });
+
+  it('denies taking over or deleting another tenant’s schedule', async () => {
+    const queue = uniqueName('billing');
+    await upsert(as(TOKENS.scheduler), hourly(queue, 'acme'));
+    const takeover = await rpcError(upsert(as(TOKENS.schedulerGlobex), hourly(queue, 'globex')));
+    assert.equal(takeover.code, status.PERMISSION_DENIED);
+    assert.deepEqual(takeover.metadata.get(FIELD_TRAILER), ['schedule_id']);
+    const removal = await rpcError(
+      unary((cb) => as(TOKENS.schedulerGlobex).deleteSchedule({ queue, scheduleId: 'hourly' }, cb)),
+    );
+    assert.equal(removal.code, status.PERMISSION_DENIED);
+    const kept = await unary<GetScheduleResponse__Output>((cb) =>
+      as(TOKENS.admin).getSchedule({ queue, scheduleId: 'hourly' }, cb),
+    );
+    assert.equal(kept.schedule?.template?.tenantId, 'acme');
+  });
+});
+
 describe('start-up', () => {
   it('stops on a bad tokens file, naming AUTH_TOKENS_FILE and the problem', async () => {
     const cases: Array<[string, RegExp]> = [
@@ -298,7 +390,7 @@ describe('start-up', () => {
         JSON.stringify([
           { name: 'a', sha256: 'a'.repeat(64), scopes: ['write'], queues: ['*'], tenants: ['*'] },
         ]),
-        /at 0\.scopes\.0: each scope must be one of enqueue, lease, read, admin/,
+        /at 0\.scopes\.0: each scope must be one of enqueue, lease, read, admin, schedule/,
       ],
       [
         JSON.stringify([

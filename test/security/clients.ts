@@ -4,10 +4,9 @@
  * what is (and is not) logged.
  */
 import { writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import pino from 'pino';
 import type { ProtoGrpcType } from '../../src/generated/scheduler';
 import { loadConfig } from '../../src/server/config';
@@ -75,47 +74,7 @@ export async function healthStatus(
   }
 }
 
-interface ReflectionResponse {
-  list_services_response?: { service: Array<{ name: string }> };
-}
-interface ReflectionClient extends grpc.Client {
-  ServerReflectionInfo(): grpc.ClientDuplexStream<{ list_services: string }, ReflectionResponse>;
-}
-
-/** Asks server reflection (v1) for its services, with no token. */
-export async function listServices(address: string): Promise<string[]> {
-  const protoFile =
-    require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');
-  const root = dirname(dirname(dirname(dirname(protoFile))));
-  const pkg = protoLoader.loadSync('grpc/reflection/v1/reflection.proto', {
-    keepCase: true,
-    includeDirs: [root],
-  });
-  const loaded = grpc.loadPackageDefinition(pkg) as unknown as {
-    grpc: {
-      reflection: {
-        v1: { ServerReflection: new (a: string, c: grpc.ChannelCredentials) => ReflectionClient };
-      };
-    };
-  };
-  const client = new loaded.grpc.reflection.v1.ServerReflection(
-    address,
-    grpc.credentials.createInsecure(),
-  );
-  const stream = client.ServerReflectionInfo();
-  try {
-    return await new Promise<string[]>((resolve, reject) => {
-      stream.on('data', (msg: ReflectionResponse) =>
-        resolve((msg.list_services_response?.service ?? []).map((s) => s.name).sort()),
-      );
-      stream.on('error', reject);
-      stream.write({ list_services: '*' });
-    });
-  } finally {
-    stream.end();
-    client.close();
-  }
-}
+export { listServices } from '../helpers/reflection';
 
 export interface LoggedServer extends ServerHandle {
   address: string;

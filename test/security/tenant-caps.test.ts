@@ -182,6 +182,7 @@ describe('lease.lua with a default tenant cap of 2', () => {
             state: 'pending',
             pageSize: 1000,
             pageToken: '',
+            maxBytes: Number.MAX_SAFE_INTEGER,
           });
           const eligible = ready.jobs.some(
             (j) => (held.get(j.tenantId) ?? 0) < caps.get(j.tenantId)!,

@@ -33,7 +33,7 @@ describe('lease.lua with a cap of 2 on free', () => {
     (await h.store.lease(queue, n, 30_000)).jobs.map((l) => l.job.tier);
   /** Runs `settle` while listening on the wake channel; resolves once the queue was woken. */
   const wakesQueue = async (settle: () => Promise<unknown>): Promise<void> => {
-    const sub = h.redis.duplicate();
+    const sub = h.redis.duplicate({ enableOfflineQueue: true });
     const woken: string[] = [];
     sub.on('message', (_channel: string, q: string) => woken.push(q));
     await sub.subscribe(WAKE_CHANNEL);

@@ -26,6 +26,7 @@ describe('loadConfig', () => {
     assert.equal(c.authTokensFile, undefined);
     assert.equal(c.logLevel, 'info');
     assert.equal(c.shutdownGraceMs, 25_000);
+    assert.equal(c.grpc.leaseOpenTimeoutMs, 10_000);
     assert.deepEqual(c.limits, { maxPayloadBytes: 1_048_576, defaultMaxAttempts: 5 });
     assert.deepEqual(c.store, {
       dedupWindowMs: 86_400_000,
@@ -34,6 +35,18 @@ describe('loadConfig', () => {
       backoffBaseMs: 1000,
       backoffCapMs: 600_000,
     });
+    assert.deepEqual(c.schedules, { maxPerQueue: 1000, missedRunGraceMs: 10_000 });
+  });
+
+  it('bounds the schedules per queue and the missed-run grace', () => {
+    const c = loadConfig({ MAX_SCHEDULES_PER_QUEUE: '50', SCHEDULE_MISSED_RUN_GRACE_MS: '0' });
+    assert.deepEqual(c.schedules, { maxPerQueue: 50, missedRunGraceMs: 0 });
+    const message = configError({
+      MAX_SCHEDULES_PER_QUEUE: '0',
+      SCHEDULE_MISSED_RUN_GRACE_MS: '-1',
+    });
+    assert.match(message, /MAX_SCHEDULES_PER_QUEUE: must be an integer in 1\.\.100000 \(got "0"\)/);
+    assert.match(message, /SCHEDULE_MISSED_RUN_GRACE_MS: must be an integer in 0\.\.86400000/);
   });
 
   it('reads tiers, cluster nodes and ports', () => {
@@ -63,6 +76,10 @@ describe('loadConfig', () => {
     assert.match(message, /GRPC_PORT: must be an integer in 0\.\.65535 \(got "70000"\)/);
     assert.match(message, /LOG_LEVEL: must be one of/);
     assert.match(message, /METRICS_PORT: must be an integer/);
+    assert.match(
+      configError({ LEASE_OPEN_TIMEOUT_MS: '50' }),
+      /LEASE_OPEN_TIMEOUT_MS: must be an integer in 100\.\.600000 \(got "50"\)/,
+    );
   });
 
   it('rejects weights that are not positive integers', () => {
@@ -101,6 +118,58 @@ describe('loadConfig', () => {
       GRPC_MAX_RECEIVE_BYTES: String(4 * 1024 * 1024),
     });
     assert.match(message, /GRPC_MAX_RECEIVE_BYTES: must exceed MAX_PAYLOAD_BYTES/);
+  });
+});
+
+describe('tracing (the standard OTEL_* variables)', () => {
+  it('is off unless an exporter is configured, or when disabled', () => {
+    assert.equal(loadConfig({}).tracing, undefined);
+    assert.equal(loadConfig({ OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }).tracing, undefined);
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
+    assert.equal(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: 'TRUE' }).tracing, undefined);
+    assert.equal(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing, undefined);
+  });
+
+  it('sends OTLP to the endpoint, protobuf by default, the traces endpoint and protocol first', () => {
+    assert.deepEqual(
+      loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318/' }).tracing,
+      {
+        exporter: 'otlp',
+        protocol: 'http/protobuf',
+        url: 'http://collector:4318/v1/traces',
+      },
+    );
+    const specific = loadConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://traces.example/in',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+      OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/json',
+    });
+    assert.deepEqual(specific.tracing, {
+      exporter: 'otlp',
+      protocol: 'http/json',
+      url: 'https://traces.example/in',
+    });
+    assert.deepEqual(loadConfig({ OTEL_TRACES_EXPORTER: 'otlp' }).tracing?.url, undefined);
+  });
+
+  it('names the variable of a protocol, exporter or endpoint it cannot use', () => {
+    assert.match(
+      configError({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+      /OTEL_EXPORTER_OTLP_PROTOCOL: must be http\/protobuf or http\/json \(grpc is not supported\)/,
+    );
+    assert.match(
+      configError({ OTEL_TRACES_EXPORTER: 'zipkin' }),
+      /OTEL_TRACES_EXPORTER: must be otlp, console or none/,
+    );
+    assert.match(
+      configError({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'collector:4318' }),
+      /OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/,
+    );
+    assert.match(
+      configError({ OTEL_SDK_DISABLED: 'yes' }),
+      /OTEL_SDK_DISABLED: must be true or false/,
+    );
   });
 });
 

@@ -5,14 +5,24 @@ import { status } from '@grpc/grpc-js';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, seconds, sleep, unary, useTestServer } from '../helpers/server';
+import {
+  TestWorker,
+  leaseAndVanish,
+  seconds,
+  sleep,
+  statesOnceUnleased,
+  unary,
+  useTestServer,
+} from '../helpers/server';
 
 // A short backoff so an expired lease is back quickly.
 const t = useTestServer({
   STATIC_TIERS: 'acme=premium',
   BACKOFF_BASE_MS: '20',
   BACKOFF_CAP_MS: '50',
+  LEASE_OPEN_TIMEOUT_MS: '300',
 });
 
 async function enqueueMany(
@@ -35,6 +45,13 @@ async function enqueueMany(
 const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
   unary((cb) => t.client.getJob({ jobId }, cb));
 
+async function counts(queue: string): Promise<{ pending: number; leased: number }> {
+  const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+    t.client.getQueueStats({ queue }, cb),
+  );
+  return { pending: Number(stats.counts?.pending), leased: Number(stats.counts?.leased) };
+}
+
 describe('Lease stream', () => {
   it('ends with INVALID_ARGUMENT when the first message names no valid queue', async () => {
     const noQueue = new TestWorker(t.client, { credits: 1 });
@@ -50,6 +67,22 @@ describe('Lease stream', () => {
     assert.match(s2.details, /^visibility_timeout:/);
   });
 
+  it(
+    'ends a stream that never sends its first message with INVALID_ARGUMENT after the timeout',
+    {
+      timeout: 5000,
+    },
+    async () => {
+      const stream = t.client.lease();
+      stream.on('error', () => undefined);
+      const s = await new Promise<{ code: number; details: string }>((resolve) =>
+        stream.on('status', resolve),
+      );
+      assert.equal(s.code, status.INVALID_ARGUMENT);
+      assert.equal(s.details, 'queue: no first message within 300 ms');
+    },
+  );
+
   it('refuses to switch queues on an open stream', async () => {
     const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 1 });
     worker.send({ queue: uniqueName() });
@@ -63,14 +96,16 @@ describe('Lease stream', () => {
     await enqueueMany(queue, 5);
     const worker = new TestWorker(t.client, { queue, credits: 2 });
     const first = await worker.waitForJobs(2);
-    await sleep(300);
-    assert.equal(worker.jobs.length, 2);
-    worker.send({ acks: first.map((j) => j.leaseId) });
-    await sleep(300);
-    assert.equal(worker.jobs.length, 2, 'an ack is not a credit');
+    // Absence proved by the server's counts: it leased exactly what the credits allowed.
+    assert.deepEqual(await counts(queue), { pending: 3, leased: 2 });
+    // A stale ack in the same message: its settle error comes once the acks were applied.
+    const stale = `${queue}/999/${'x'.repeat(12)}`;
+    worker.send({ acks: [...first.map((j) => j.leaseId), stale] });
+    await worker.waitForSettleErrors(1);
+    assert.deepEqual(await counts(queue), { pending: 3, leased: 0 }, 'an ack is not a credit');
     worker.send({ credits: 1 });
     await worker.waitForJobs(3);
-    await sleep(200);
+    assert.deepEqual(await counts(queue), { pending: 2, leased: 1 });
     assert.equal(worker.jobs.length, 3);
     worker.end();
     assert.equal((await worker.status).code, status.OK);
@@ -92,6 +127,39 @@ describe('Lease stream', () => {
     assert.ok(Math.abs(free - 10) <= 1, `${free} free of 110`);
     worker.end();
   });
+
+  it(
+    'ends a stream whose message carries more than 10,000 acks and nacks with INVALID_ARGUMENT',
+    { timeout: 30_000 },
+    async () => {
+      const queue = uniqueName();
+      const worker = new TestWorker(t.client, { queue, credits: 0 });
+      const acks = Array.from({ length: 10_000 }, (_, i) => `${queue}/${i + 1}/${'x'.repeat(12)}`);
+      worker.send({ acks: acks.slice(0, 9_999), nacks: [{ leaseId: acks[9_999]! }] });
+      await worker.waitForSettleErrors(10_000, 20_000); // at the cap: applied, each one stale
+      worker.send({ acks, nacks: [{ leaseId: acks[0]! }] });
+      const s = await worker.status;
+      assert.equal(s.code, status.INVALID_ARGUMENT);
+      assert.equal(s.details, 'acks: at most 10000 acks and nacks per message (got 10001)');
+    },
+  );
+
+  it(
+    'packs settle errors into messages a default client accepts (under 4 MiB each)',
+    { timeout: 30_000 },
+    async () => {
+      const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 0 });
+      // Malformed ids come back as sent: 600 of 8 KB make 4.8 MB of settle errors.
+      const acks = Array.from({ length: 600 }, (_, i) => `${i}:${'x'.repeat(8000)}`);
+      worker.send({ acks });
+      await worker.waitForSettleErrors(600, 10_000);
+      const sizes = worker.messages.map((m) => JSON.stringify(m).length);
+      assert.ok(sizes.length >= 2, `${sizes.length} message(s)`);
+      assert.ok(Math.max(...sizes) < 4 * 1024 * 1024, `messages of ${sizes.join(', ')} bytes`);
+      worker.end();
+      assert.equal((await worker.status).code, status.OK);
+    },
+  );
 
   it('settles inline: good acks succeed, bad ones come back in settle_errors and the stream goes on', async () => {
     const queue = uniqueName();
@@ -123,6 +191,28 @@ describe('Lease stream', () => {
     assert.equal(again!.job!.id, ids[2]);
     assert.equal(again!.job!.attempt, 2);
     assert.equal(again!.job!.lastError, 'try later');
+    worker.end();
+  });
+
+  it('takes released jobs back unstarted: ready again, no attempt counted; a stale release is a settle error', async () => {
+    const queue = uniqueName();
+    const [jobId] = await enqueueMany(queue, 1);
+    const worker = new TestWorker(t.client, { queue, credits: 1, visibilityTimeout: seconds(60) });
+    const [first] = await worker.waitForJobs(1);
+    worker.send({ releases: [first!.leaseId] });
+    for (let i = 0; (await getJob(jobId!)).job!.state !== 'JOB_STATE_PENDING'; i++) {
+      assert.ok(i < 250, 'the released job is back within 5 s');
+      await sleep(20);
+    }
+    assert.equal((await getJob(jobId!)).job!.attempt, 0);
+    worker.send({ releases: [first!.leaseId] }); // the lease is over: stale
+    const [stale] = await worker.waitForSettleErrors(1);
+    assert.equal(stale!.leaseId, first!.leaseId);
+    assert.equal(stale!.error!.code, status.FAILED_PRECONDITION);
+    worker.send({ credits: 1 });
+    const [, again] = await worker.waitForJobs(2);
+    assert.equal(again!.job!.id, jobId);
+    assert.equal(again!.job!.attempt, 1, 'the release counted no attempt');
     worker.end();
   });
 
@@ -161,5 +251,14 @@ describe('Lease stream', () => {
     await worker.status;
     await sleep(50);
     assert.equal((await getJob(jobId!)).job!.state, 'JOB_STATE_LEASED');
+  });
+
+  it('brings an expired lease back within about a second with no worker connected', async () => {
+    const queue = uniqueName();
+    const [jobId] = await enqueueMany(queue, 1);
+    await leaseAndVanish(t.client, queue, 300);
+    const [state] = await statesOnceUnleased(t.client, [jobId!], 4000);
+    assert.notEqual(state, 'JOB_STATE_LEASED', 'still leased 4 s after its deadline');
+    assert.equal((await counts(queue)).leased, 0, 'stats agree');
   });
 });

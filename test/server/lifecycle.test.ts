@@ -3,13 +3,12 @@
  * shutdown. Runs on a Redis of its own, since it stops and pauses it.
  */
 import assert from 'node:assert/strict';
-import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import { Redis } from 'ioredis';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import { loadHealthPackage } from '../../src/server/proto';
+import { listServices } from '../helpers/reflection';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import {
   TestWorker,
@@ -50,49 +49,6 @@ function healthClient(address: string): HealthClient {
 
 const check = (client: HealthClient, service = ''): Promise<string> =>
   unary<HealthStatus>((cb) => client.check({ service }, cb)).then((r) => r.status);
-
-interface ReflectionResponse {
-  list_services_response?: { service: Array<{ name: string }> };
-}
-interface ReflectionClient extends grpc.Client {
-  ServerReflectionInfo(): grpc.ClientDuplexStream<{ list_services: string }, ReflectionResponse>;
-}
-type ReflectionPackage = {
-  grpc: {
-    reflection: Record<
-      string,
-      { ServerReflection: new (a: string, c: grpc.ChannelCredentials) => ReflectionClient }
-    >;
-  };
-};
-
-/** Asks server reflection (v1 or v1alpha) for the list of services. */
-async function listServices(address: string, version: 'v1' | 'v1alpha'): Promise<string[]> {
-  const protoFile = require.resolve(
-    `@grpc/reflection/build/proto/grpc/reflection/${version}/reflection.proto`,
-  );
-  const root = dirname(dirname(dirname(dirname(protoFile))));
-  const pkg = protoLoader.loadSync(`grpc/reflection/${version}/reflection.proto`, {
-    keepCase: true,
-    includeDirs: [root],
-  });
-  const loaded = grpc.loadPackageDefinition(pkg) as unknown as ReflectionPackage;
-  const client = new loaded.grpc.reflection[version]!.ServerReflection(
-    address,
-    grpc.credentials.createInsecure(),
-  );
-  const stream = client.ServerReflectionInfo();
-  const names = await new Promise<string[]>((resolve, reject) => {
-    stream.on('data', (msg: ReflectionResponse) =>
-      resolve((msg.list_services_response?.service ?? []).map((s) => s.name)),
-    );
-    stream.on('error', reject);
-    stream.write({ list_services: '*' });
-  });
-  stream.end();
-  client.close();
-  return names.sort();
-}
 
 async function waitFor(
   what: string,

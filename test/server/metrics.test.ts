@@ -56,6 +56,14 @@ it('exports enqueued and leased counts, the lease wait by tier and queue depth b
     ),
   );
   assert.match(text, /scheduler_rpc_duration_seconds_count\{method="Enqueue",code="OK"\} [4-9]/);
+  // The autoscaling signals per queue: 4 enqueued, 1 leased.
+  assert.match(text, new RegExp(`scheduler_queue_backlog\\{queue="${queue}"\\} 3\n`));
+  assert.match(text, new RegExp(`scheduler_queue_add_rate\\{queue="${queue}"\\} 0\n`));
+  assert.match(text, new RegExp(`scheduler_queue_dispatch_rate\\{queue="${queue}"\\} 0\n`));
+  // That scrape left a sample of the totals: the next one measures against it.
+  await enqueue('acme');
+  const rate = new RegExp(`scheduler_queue_add_rate\\{queue="${queue}"\\} ([0-9.e+-]+)\n`);
+  assert.ok(Number(rate.exec(await scrape())?.[1]) > 0);
 });
 
 it('counts a delivery of two tiers per tier, and only the acks and nacks that were applied', async () => {
@@ -69,6 +77,9 @@ it('counts a delivery of two tiers per tier, and only the acks and nacks that we
     visibilityTimeout: seconds(30_000),
   });
   const jobs = await worker.waitForJobs(5);
+  const open = await scrape();
+  assert.match(open, new RegExp(`scheduler_queue_lease_streams\\{queue="${queue}"\\} 1\n`));
+  assert.match(open, /scheduler_tier_weight\{tier="premium"\} 1000\n/);
   const [first, second, third, ...rest] = jobs.map((j) => j.leaseId);
   // Inline: two acks that apply and one with a forged token, which is refused and not counted.
   const forged = `${first!.slice(0, first!.lastIndexOf('/'))}/0000000000`;
@@ -87,4 +98,8 @@ it('counts a delivery of two tiers per tier, and only the acks and nacks that we
   assert.equal(count('scheduler_jobs_leased_total', `queue="${queue}",tier="free"`), 3);
   assert.equal(count('scheduler_jobs_acked_total', `queue="${queue}"`), 3);
   assert.equal(count('scheduler_jobs_nacked_total', `queue="${queue}"`), 1);
+  const deadTier = jobs.find((j) => j.leaseId === rest[0])!.job!.tier;
+  const dead = `queue="${queue}",tier="${deadTier}"`;
+  assert.equal(count('scheduler_queue_dead_lettered_total', dead), 1);
+  assert.equal(count('scheduler_queue_lease_streams', `queue="${queue}"`), 0, 'stream closed');
 });

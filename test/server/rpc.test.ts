@@ -15,7 +15,14 @@ import type { RedriveDeadJobsResponse__Output } from '../../src/generated/schedu
 import { decodeFieldViolations } from '../../src/server/error-details';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, rpcError, seconds, unary, useTestServer } from '../helpers/server';
+import {
+  leaseOneJob,
+  rpcError,
+  seconds,
+  TestWorker,
+  unary,
+  useTestServer,
+} from '../helpers/server';
 
 const t = useTestServer({
   STATIC_TIERS: 'acme=premium',
@@ -28,16 +35,8 @@ const getJob = (jobId: string): Promise<GetJobResponse__Output> =>
   unary((cb) => t.client.getJob({ jobId }, cb));
 
 /** Leases one job through a stream, then leaves the stream: the lease stays out. */
-async function leaseOne(queue: string, visibilityMs = 30_000): Promise<LeasedJob__Output> {
-  const worker = new TestWorker(t.client, {
-    queue,
-    credits: 1,
-    visibilityTimeout: seconds(visibilityMs),
-  });
-  const [leased] = await worker.waitForJobs(1);
-  worker.end();
-  await worker.status;
-  return leased!;
+function leaseOne(queue: string, visibilityMs = 30_000): Promise<LeasedJob__Output> {
+  return leaseOneJob(t.client, queue, visibilityMs);
 }
 
 /** The status, and the field at fault: in the trailer, and leading the message of a bad input. */
@@ -201,6 +200,32 @@ describe('CancelJob', () => {
     );
     assert.equal(unknown.code, status.NOT_FOUND);
   });
+
+  it('refuses to cancel a cancelled job, naming the state it is in', async () => {
+    const { jobId } = await enqueue({ queue: uniqueName() });
+    await unary((cb) => t.client.cancelJob({ jobId }, cb));
+    const again = await rpcError(unary((cb) => t.client.cancelJob({ jobId }, cb)));
+    assert.equal(again.code, status.FAILED_PRECONDITION);
+    assert.match(again.details, new RegExp(`job ${jobId} is cancelled`));
+  });
+
+  it('answers an unknown lease id, unary or inline, with NOT_FOUND naming the lease and lease_id', async () => {
+    const queue = uniqueName();
+    const leaseId = `${queue}/999/abcdefghij`;
+    const unaryAck = await rpcError(unary((cb) => t.client.ack({ leaseId }, cb)));
+    assertField(unaryAck, status.NOT_FOUND, 'lease_id');
+    assert.match(unaryAck.details, new RegExp(`^lease ${leaseId} not found`));
+
+    const worker = new TestWorker(t.client, { queue, credits: 0 });
+    worker.send({ acks: [leaseId] });
+    const [settle] = await worker.waitForSettleErrors(1);
+    worker.end();
+    await worker.status;
+    assert.equal(settle!.leaseId, leaseId);
+    assert.equal(settle!.error?.code, status.NOT_FOUND);
+    assert.equal(settle!.error?.field, 'lease_id');
+    assert.match(settle!.error?.message ?? '', new RegExp(`^lease ${leaseId} not found`));
+  });
 });
 
 describe('GetQueueStats', () => {
@@ -218,11 +243,25 @@ describe('GetQueueStats', () => {
     assert.equal(tiers.premium!.weight, 1000);
     assert.equal(tiers.premium!.enqueuedTotal, '2');
     assert.equal(tiers.free!.counts!.pending, '1');
+    // The autoscaling signals: a first read has no earlier sample, so no rates yet.
+    assert.equal(stats.backlog, '2');
+    assert.deepEqual([stats.addRate, stats.dispatchRate], [0, 0]);
+    assert.equal(Number(stats.rateWindow?.seconds ?? 0), 0);
     assertField(
       await rpcError(unary((cb) => t.client.getQueueStats({ queue: '' }, cb))),
       status.INVALID_ARGUMENT,
       'queue',
     );
+  });
+
+  it('answers zeros with OK for a queue nobody has used (queues are not declared)', async () => {
+    const queue = uniqueName();
+    const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+      t.client.getQueueStats({ queue }, cb),
+    );
+    assert.equal(stats.queue, queue);
+    assert.deepEqual(stats.counts, { pending: '0', scheduled: '0', leased: '0', dead: '0' });
+    for (const tier of stats.tiers) assert.equal(tier.enqueuedTotal, '0');
   });
 });
 
@@ -274,3 +313,51 @@ describe('ListJobs', () => {
     assertField(await rpcError(bad), status.INVALID_ARGUMENT, 'state');
   });
 });
+
+describe('ListJobs and ListDeadJobs with large payloads', () => {
+  // The default payload limit (1 MiB): eight jobs make 8 MiB, twice what a client accepts.
+  const big = useTestServer({ STATIC_TIERS: 'acme=premium' });
+  const stats = (queue: string): Promise<GetQueueStatsResponse__Output> =>
+    unary((cb) => big.client.getQueueStats({ queue }, cb));
+
+  it('packs pages under 4 MiB and gives the rest with a page token', async () => {
+    const queue = uniqueName();
+    const payload = Buffer.alloc(1024 * 1024 - 100, 7); // just under MAX_PAYLOAD_BYTES
+    const requests = Array.from({ length: 8 }, () => ({ queue, tenantId: 'acme', payload }));
+    const batch = await unary<EnqueueBatchResponse__Output>((cb) =>
+      big.client.enqueueBatch({ requests }, cb),
+    );
+    const ids = batch.results.map((r) => r.job!.jobId);
+    for (const listing of ['pending', 'dead'] as const) {
+      if (listing === 'dead') {
+        const worker = new TestWorker(big.client, { queue, credits: 8 });
+        const jobs = await worker.waitForJobs(8);
+        worker.send({ nacks: jobs.map((j) => ({ leaseId: j.leaseId, noRetry: true })) });
+        await waitFor(async () => (await stats(queue)).counts?.dead === '8');
+        worker.end();
+      }
+      const seen: string[] = [];
+      let pageToken = '';
+      do {
+        // A default client: it refuses replies over 4 MiB.
+        const page = await unary<ListDeadJobsResponse__Output>((cb) =>
+          listing === 'dead'
+            ? big.client.listDeadJobs({ queue, pageToken }, cb)
+            : big.client.listJobs({ queue, state: 'JOB_STATE_PENDING', pageToken }, cb),
+        );
+        assert.ok(page.jobs.length > 0 && page.jobs.length <= 3, `${page.jobs.length} jobs`);
+        seen.push(...page.jobs.map((j) => j.id));
+        pageToken = page.nextPageToken;
+      } while (pageToken !== '');
+      assert.deepEqual(seen, ids, `every ${listing} job once, in order`);
+    }
+  });
+});
+
+/** Waits until `done` holds, looking again every 20 ms, for up to 5 s. */
+async function waitFor(done: () => Promise<boolean>): Promise<void> {
+  for (const end = Date.now() + 5000; !(await done());) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

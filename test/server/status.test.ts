@@ -5,7 +5,7 @@ import pino from 'pino';
 import { SchedulerError, invalidArgument, type ErrorCode } from '../../src/scheduler/errors';
 import { decodeFieldViolations } from '../../src/server/error-details';
 import { serializeError } from '../../src/server/logger';
-import { FIELD_TRAILER, STATUS_OF, isRedisUnavailable, toWireError } from '../../src/server/status';
+import { FIELD_TRAILER, STATUS_OF, toWireError } from '../../src/server/status';
 
 const ctx = { method: 'Test', log: pino({ level: 'silent' }) };
 
@@ -46,34 +46,12 @@ describe('toWireError', () => {
     ]);
   });
 
-  it('turns Redis connection failures into UNAVAILABLE', () => {
-    const failures: Error[] = [
-      new Error('Connection is closed.'),
-      new Error("Stream isn't writeable and enableOfflineQueue options is false"),
-      new Error('Command timed out'),
-      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
-      Object.assign(new Error('Reached the max retries per request limit (which is 1).'), {
-        name: 'MaxRetriesPerRequestError',
-      }),
-      replyError('LOADING Redis is loading the dataset in memory'),
-      replyError('BUSY Redis is busy running a script'),
-      replyError('READONLY You cannot write against a read only replica.'),
-    ];
-    for (const err of failures) {
-      assert.ok(isRedisUnavailable(err), err.message);
-      assert.equal(toWireError(err, ctx).code, status.UNAVAILABLE, err.message);
-    }
-  });
-
-  it('turns a Redis out-of-memory reply into RESOURCE_EXHAUSTED', () => {
-    const err = replyError("OOM command not allowed when used memory > 'maxmemory'.");
-    assert.equal(toWireError(err, ctx).code, status.RESOURCE_EXHAUSTED);
-  });
-
   it('hides anything unexpected behind INTERNAL with a request id, never UNKNOWN', () => {
     for (const err of [
       new TypeError('x is undefined'),
       replyError('ERR syntax error'),
+      // Redis trouble reaches the transport as a domain error (redis-errors.ts), never raw.
+      new Error('Connection is closed.'),
       'a string',
       undefined,
     ]) {

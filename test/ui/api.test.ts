@@ -3,9 +3,9 @@
  * so it answers with their validation, scopes and errors, and it refuses what a browser page
  * from elsewhere could send.
  */
-import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import { startTestServer, unary, useTestServer, type TestServer } from '../helpers/server';
 import { callApi, seedQueue, tokensFile } from './fixture';

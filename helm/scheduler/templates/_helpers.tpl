@@ -49,6 +49,17 @@ app.kubernetes.io/part-of: priority-scheduler
 {{- end }}
 {{- end }}
 
+{{/*
+Pod template labels: no chart or app version, so a chart bump alone does not roll the pods.
+*/}}
+{{- define "scheduler.podLabels" -}}
+{{ include "scheduler.selectorLabels" . }}
+app.kubernetes.io/part-of: priority-scheduler
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
 {{- define "scheduler.serviceAccountName" -}}
 {{- if .Values.serviceAccount.create }}
 {{- default (include "scheduler.fullname" .) .Values.serviceAccount.name }}

@@ -2,11 +2,10 @@
  * The per-tenant rate limit on Redis: one GCRA script (lua/rate_limit.lua) per take, on Redis's
  * clock, so every replica draws on the same budget and skewed replica clocks do not matter.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { SchedulerError } from '../errors';
 import type { RateGrant, RateLimiter } from '../rate-limit';
 import { rateLimitKey } from './keys';
+import { guardRedis } from './redis-errors';
+import { loadScript } from './script-loader';
 import type { RedisClient } from './scripts';
 
 export interface RateLimitOptions {
@@ -29,30 +28,17 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly options: RateLimitOptions,
   ) {
     this.intervalMs = 1000 / options.perSecond;
-    const lua = readFileSync(join(__dirname, 'lua', 'rate_limit.lua'), 'utf8');
-    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua });
+    redis.defineCommand(COMMAND, { numberOfKeys: 1, lua: loadScript('rate_limit') });
   }
 
   async take(tenant: string, wanted: number): Promise<RateGrant> {
     if (wanted <= 0) return { granted: 0, retryAfterMs: 0 };
     const run = (this.redis as unknown as Record<string, Take>)[COMMAND]!.bind(this.redis);
     const now = this.options.pinnedNow ? String(this.options.pinnedNow()) : '';
-    try {
-      const [granted, retryAfterMs] = await run(
-        rateLimitKey(tenant),
-        this.intervalMs,
-        this.options.burst,
-        wanted,
-        now,
-      );
-      return { granted, retryAfterMs };
-    } catch (err) {
-      // Replies (OOM, BUSY...) go to the transport's table as they are; the rest is unreachable.
-      if (err instanceof Error && err.name === 'ReplyError') throw err;
-      throw new SchedulerError('unavailable', `Redis is unavailable: ${String(err)}`, {
-        op: 'rate_limit',
-        cause: err,
-      });
-    }
+    const [granted, retryAfterMs] = await guardRedis(
+      'rate_limit',
+      run(rateLimitKey(tenant), this.intervalMs, this.options.burst, wanted, now),
+    );
+    return { granted, retryAfterMs };
   }
 }

@@ -1,12 +1,13 @@
 /**
  * Loads the Lua scripts once per connection (ioredis `defineCommand`: EVALSHA, falling back to
- * EVAL after a Redis restart) and calls them. Each script is lib.lua followed by its own file.
+ * EVAL after a Redis restart) and calls them. Each script is its own file with the include files
+ * it declares inlined (script-loader.ts). Every call passes the queue's fixed keys as KEYS and
+ * the same first three ARGV: the queue's key prefix, the clock, the tiers (lua/includes/).
  * Command names carry a version so that two deployed versions never share a name.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Cluster, Redis } from 'ioredis';
-import { metaKey } from './keys';
+import { QUEUE_KEY_NAMES, queueKeys, queuePrefix } from './keys';
+import { loadScript } from './script-loader';
 
 export type RedisClient = Redis | Cluster;
 const NAMES = [
@@ -19,6 +20,8 @@ const NAMES = [
   'cancel',
   'redrive',
   'stats',
+  'schedule_upsert',
+  'schedule_fire',
   'pause',
   'update_job',
   'promote',
@@ -35,12 +38,9 @@ function commandName(name: ScriptName): string {
   return `sched_${name}_v${SCRIPT_VERSION}`;
 }
 
-function source(name: string): string {
-  return readFileSync(join(__dirname, 'lua', `${name}.lua`), 'utf8');
-}
-
 export class Scripts {
-  private readonly weights: string;
+  /** ARGV[3] of every call: the tiers' weights and caps (encodeTiers). */
+  private readonly tiers: string;
 
   /**
    * @param weights tier -> weight, passed to every script (ARGV[3]) for the fair share.
@@ -56,10 +56,12 @@ export class Scripts {
     caps: ReadonlyMap<string, number> = new Map(),
     tenantCap?: number,
   ) {
-    this.weights = encodeTiers(weights, caps, tenantCap);
-    const lib = source('lib');
+    this.tiers = encodeTiers(weights, caps, tenantCap);
     for (const name of NAMES) {
-      client.defineCommand(commandName(name), { numberOfKeys: 1, lua: `${lib}\n${source(name)}` });
+      client.defineCommand(commandName(name), {
+        numberOfKeys: QUEUE_KEY_NAMES.length,
+        lua: loadScript(name),
+      });
     }
   }
 
@@ -70,18 +72,17 @@ export class Scripts {
    * process dies).
    */
   run(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.command(commandName(name))(metaKey(queue), queue, this.now(), this.weights, args);
+    return this.command(commandName(name))(...this.common(queue), args);
   }
 
   /** The same, with replies as Buffers: for scripts that return payloads. */
   runBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.command(`${commandName(name)}Buffer`)(
-      metaKey(queue),
-      queue,
-      this.now(),
-      this.weights,
-      args,
-    );
+    return this.command(`${commandName(name)}Buffer`)(...this.common(queue), args);
+  }
+
+  /** KEYS, then ARGV[1..3]. */
+  private common(queue: string): ScriptArg[] {
+    return [...queueKeys(queue), queuePrefix(queue), this.now(), this.tiers];
   }
 
   private now(): string {
@@ -95,7 +96,7 @@ export class Scripts {
   }
 }
 
-/** ARGV[3] of every script (see lua/lib.lua): `tier=weight[:cap],...[;tenant cap]`. */
+/** ARGV[3] of every script (lua/includes/tiers.lua): `tier=weight[:cap],...[;tenant cap]`. */
 export function encodeTiers(
   weights: ReadonlyMap<string, number>,
   caps: ReadonlyMap<string, number>,

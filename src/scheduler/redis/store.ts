@@ -4,22 +4,32 @@
  */
 import { randomFillSync } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { SchedulerError, scriptError, wrongState } from '../errors';
+import { SchedulerError, ScriptCode, scriptError, wrongState } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
-import type {
-  CancelJobsResult,
-  DeadPage,
-  EnqueueResult,
-  Job,
-  LeaseBatch,
-  LeasedJob,
-  NackResult,
-  QueueStats,
-  StateCounts,
-  TierStats,
+import {
+  jobBytes,
+  type CancelJobsResult,
+  type JobPage,
+  type EnqueueResult,
+  type Job,
+  type LeaseBatch,
+  type LeasedJob,
+  type NackResult,
+  type QueueStats,
+  type StateCounts,
+  type TierStats,
 } from '../job';
-import type { JobStore, ListQuery, NewJob } from '../store';
-import { encodeTail, HEAD_BYTES, jobFromRecord, leaseToken, recordHead, stateName } from './codec';
+import type { JobStore, ListQuery, NewJob, UpkeepStore } from '../store';
+import { parseSamples, ratesOf } from '../rates';
+import {
+  HEAD_BYTES,
+  TOKEN_CHARS,
+  encodeTail,
+  jobFromRecord,
+  leaseToken,
+  recordHead,
+  stateName,
+} from './codec';
 import {
   QUEUES_KEY,
   jobKey,
@@ -30,7 +40,9 @@ import {
   tenantCapsKey,
   tenantLeasedKey,
 } from './keys';
+import { guardRedis } from './redis-errors';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
+import { UpkeepIndex } from './upkeep-index';
 
 export interface RedisStoreOptions {
   /** Tier -> weight for the fair share, e.g. premium=1000, free=100. */
@@ -54,28 +66,42 @@ export interface RedisStoreOptions {
 }
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Most ready-log entries one pending listing looks at per tier. */
-const READY_LOG_SCAN = 20_000;
+/** Most leases one ack.lua call settles (a stream message may carry thousands). */
+const ACK_CHUNK = 1000;
+/**
+ * Stale ready-log entries a pending listing reads past per tier, beyond the jobs it wants: the
+ * write path keeps a log's head live (lua/includes/ready_log.lua), so stale entries are few
+ * there; past this many, a page comes up short rather than the read walking the whole log.
+ */
+const STALE_ALLOWANCE = 1000;
 
 /**
- * The random part of a lease call's tokens: 6 bytes as 8 base64url chars (lua/lib.lua), cut from
- * a pool refilled 512 calls at a time. randomBytes(6) costs ~6 µs a call in Node 20, the slice
- * ~0.3 µs, and a lease call is on every delivery's path.
+ * Lease tokens: 9 random bytes (72 bits) per lease, as 12 base64url chars (lua/lease.lua), so no
+ * lease id says anything about another. A call's tokens are one string cut from a pool refilled
+ * 64 KiB at a time: one randomFillSync per ~7,000 leases instead of a randomBytes per call.
  */
-const TOKEN_BYTES = 6;
-const tokenPool = Buffer.alloc(TOKEN_BYTES * 512);
+const TOKEN_BYTES = (TOKEN_CHARS / 4) * 3;
+const tokenPool = Buffer.alloc(64 * 1024 - ((64 * 1024) % TOKEN_BYTES));
 let tokenAt = tokenPool.length;
-function nextTokenPrefix(): string {
-  if (tokenAt === tokenPool.length) {
-    randomFillSync(tokenPool);
-    tokenAt = 0;
+export function leaseTokens(count: number): string {
+  const parts: string[] = [];
+  let left = count * TOKEN_BYTES;
+  while (left > 0) {
+    if (tokenAt === tokenPool.length) {
+      randomFillSync(tokenPool);
+      tokenAt = 0;
+    }
+    const take = Math.min(left, tokenPool.length - tokenAt);
+    parts.push(tokenPool.toString('base64url', tokenAt, tokenAt + take));
+    tokenAt += take;
+    left -= take;
   }
-  tokenAt += TOKEN_BYTES;
-  return tokenPool.toString('base64url', tokenAt - TOKEN_BYTES, tokenAt);
+  return parts.join('');
 }
 
-export class RedisJobStore implements JobStore {
+export class RedisJobStore implements JobStore, UpkeepStore {
   private readonly scripts: Scripts;
+  private readonly index: UpkeepIndex;
   private readonly fallbackWeight: number;
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly dedupWindowMs: number;
@@ -97,6 +123,7 @@ export class RedisJobStore implements JobStore {
       options.tierCaps,
       options.tenantCap,
     );
+    this.index = new UpkeepIndex(redis, options.pinnedNow);
     this.fallbackWeight = Math.min(...options.weights.values());
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
     this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;
@@ -115,6 +142,10 @@ export class RedisJobStore implements JobStore {
       this.call('enqueue', queue, args) as Promise<Array<string | number>>,
       this.register(queue),
     ]);
+    // After the script, so an upkeep claimed meanwhile cannot take the mark for work not there.
+    const delays = jobs.flatMap((job) => (job.delayMs ? [job.delayMs] : []));
+    if (delays.length > 0)
+      await guardRedis('enqueue', this.index.markIn(queue, Math.min(...delays)));
     return jobs.map((_, i) => ({
       jobId: formatJobId(queue, String(reply[i * 3])),
       duplicate: reply[i * 3 + 1] === 1,
@@ -122,12 +153,43 @@ export class RedisJobStore implements JobStore {
     }));
   }
 
-  async lease(queue: string, count: number, visibilityMs: number): Promise<LeaseBatch> {
-    const tokenPrefix = nextTokenPrefix();
+  async lease(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
+    const batch = await this.leaseCall(queue, count, visibilityMs);
+    // Not awaited: the jobs are leased either way. A lost mark delays the upkeep of this queue's
+    // deadlines only if no worker leases from it again (and until a restart marks every queue).
+    if (batch.nextWakeInMs !== undefined)
+      this.index.markIn(queue, batch.nextWakeInMs).catch(() => undefined);
+    return batch;
+  }
+
+  async claimDue(limit: number, claimMs: number): Promise<string[]> {
+    return guardRedis('upkeep', this.index.claim(limit, claimMs));
+  }
+
+  /** lease.lua for no job: due work moved, dead jobs past retention pruned; then the index. */
+  async upkeep(queue: string): Promise<void> {
+    const { nextWakeInMs } = await this.leaseCall(queue, 0, 1);
+    await guardRedis('upkeep', this.index.done(queue, nextWakeInMs));
+  }
+
+  async markAllDue(): Promise<void> {
+    for (const queue of await this.queues())
+      await guardRedis('upkeep', this.index.markIn(queue, 0));
+  }
+
+  private async leaseCall(
+    queue: string,
+    count: number,
+    visibilityMs: number | readonly number[],
+  ): Promise<LeaseBatch> {
     const reply = (await this.callBuffer('lease', queue, [
       count,
-      visibilityMs,
-      tokenPrefix,
+      typeof visibilityMs === 'number' ? visibilityMs : visibilityMs.join(','),
+      leaseTokens(count),
       this.maxMoves,
       this.backoff.baseMs,
       this.backoff.capMs,
@@ -147,13 +209,22 @@ export class RedisJobStore implements JobStore {
     if (error) throw error;
   }
 
-  /** Acks leases of one queue in one script call; an error per lease that was not acked. */
+  /**
+   * Acks leases of one queue; an error per lease that was not acked. A long list goes in script
+   * calls of ACK_CHUNK, one after the other, so no call holds Redis long and other clients'
+   * commands run in between.
+   */
   async ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>> {
-    const args = [this.retentionMs, ...leases.flatMap((l) => [l.seq, l.token])];
-    const codes = (await this.call('ack', queue, args)) as number[];
-    return leases.map((l, i) =>
-      codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined,
-    );
+    const errors: Array<SchedulerError | undefined> = [];
+    for (let at = 0; at < leases.length; at += ACK_CHUNK) {
+      const chunk = leases.slice(at, at + ACK_CHUNK);
+      const args = [this.retentionMs, ...chunk.flatMap((l) => [l.seq, l.token])];
+      const codes = (await this.call('ack', queue, args)) as number[];
+      chunk.forEach((l, i) =>
+        errors.push(codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined),
+      );
+    }
+    return errors;
   }
 
   async nack(
@@ -175,6 +246,9 @@ export class RedisJobStore implements JobStore {
     ])) as number | [string, number];
     if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
     const [state, at] = reply;
+    if (state === 'S') await guardRedis('nack', this.index.markAt(lease.queue, Number(at)));
+    if (state === 'X')
+      await guardRedis('nack', this.index.markIn(lease.queue, this.deadRetentionMs));
     if (state === 'X') return { state: 'dead' };
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }
@@ -196,61 +270,80 @@ export class RedisJobStore implements JobStore {
 
   async get(ref: JobRef): Promise<Job> {
     const job = await this.read(ref.queue, ref.seq, 'get');
-    if (!job) throw scriptError(-1, 'get', formatJobId(ref.queue, ref.seq));
+    if (!job) throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', formatJobId(ref.queue, ref.seq));
     return job;
   }
 
   async cancel(ref: JobRef): Promise<Job> {
     const code = (await this.call('cancel', ref.queue, [ref.seq, this.retentionMs])) as number;
-    if (code < 0) throw scriptError(code, 'cancel', formatJobId(ref.queue, ref.seq));
+    if (code < 0) {
+      // The refusal names the state the job is in (one read, on the failure path only).
+      const state =
+        code === ScriptCode.WRONG_STATE
+          ? (await this.read(ref.queue, ref.seq, 'get'))?.state
+          : undefined;
+      throw scriptError(code, 'cancel', formatJobId(ref.queue, ref.seq), state);
+    }
     return this.get(ref);
   }
 
   async stats(queue: string): Promise<QueueStats> {
     const [reply, paused, pausedTenants, tenantsAtCap] = await Promise.all([
       this.call('stats', queue, []) as Promise<unknown[]>,
-      this.guard('stats', this.redis.hget(metaKey(queue), 'paused')),
-      this.guard('stats', this.redis.smembers(pausedTenantsKey(queue))),
+      guardRedis('stats', this.redis.hget(metaKey(queue), 'paused')),
+      guardRedis('stats', this.redis.smembers(pausedTenantsKey(queue))),
       this.tenantsAtCap(queue),
     ]);
-    const [now, scheduled, leased, dead, flat] = reply as [
+    const [now, scheduled, leased, dead, flat, overdue, samples] = reply as [
       number,
       number,
       number,
+      number,
+      string[],
       number,
       string[],
     ];
     const counters = new Map<string, number>();
     for (let i = 0; i < flat.length; i += 2) counters.set(flat[i]!, Number(flat[i + 1]));
     const tiers: TierStats[] = [];
-    for (let i = 5; i < reply.length; i += 3) {
+    for (let i = 7; i < reply.length; i += 3) {
       const [tier, ready, oldest] = reply.slice(i, i + 3) as [string, number, string];
       tiers.push(this.tierStats(tier, ready, oldest ? now - Number(oldest) : 0, counters));
     }
+    const pending = sum(tiers, (t) => t.counts.pending);
     return {
       queue,
-      counts: { pending: sum(tiers, (t) => t.counts.pending), scheduled, leased, dead },
+      counts: { pending, scheduled, leased, dead },
       tiers,
       oldestReadyAgeMs: Math.max(0, ...tiers.map((t) => t.oldestReadyAgeMs)),
       paused: paused !== null,
       pausedTenants: pausedTenants.sort(),
       tenantsAtCap,
+      backlog: pending + overdue,
+      ...ratesOf(
+        {
+          timeMs: now,
+          enqueued: sum(tiers, (t) => t.enqueuedTotal),
+          dispatched: sum(tiers, (t) => t.dispatchedTotal),
+        },
+        parseSamples(samples),
+      ),
     };
   }
 
   /** Tenants with leases out (few: at most one per leased job) that are at their cap. */
   private async tenantsAtCap(queue: string): Promise<number> {
-    const leased = await this.guard('stats', this.redis.hgetall(tenantLeasedKey(queue)));
+    const leased = await guardRedis('stats', this.redis.hgetall(tenantLeasedKey(queue)));
     const tenants = Object.keys(leased);
     if (tenants.length === 0) return 0;
-    const own = await this.guard('stats', this.redis.hmget(tenantCapsKey(queue), ...tenants));
+    const own = await guardRedis('stats', this.redis.hmget(tenantCapsKey(queue), ...tenants));
     return tenants.filter((tenant, i) => {
       const cap = own[i] === null || own[i] === undefined ? this.options.tenantCap : Number(own[i]);
       return cap !== undefined && cap > 0 && Number(leased[tenant]) >= cap;
     }).length;
   }
 
-  async listJobs(query: ListQuery): Promise<DeadPage> {
+  async listJobs(query: ListQuery): Promise<JobPage> {
     const { queue, state, pageSize } = query;
     const offset = Number(query.pageToken || 0);
     // Read up to the end of the page plus one, to know whether more follow: a deep page costs
@@ -262,7 +355,7 @@ export class RedisJobStore implements JobStore {
       const heads = await Promise.all(tiers.map((tier) => this.readyHead(queue, tier, wanted)));
       entries = heads.flat();
     } else {
-      const flat = await this.guard(
+      const flat = await guardRedis(
         'list_jobs',
         this.redis.zrange(stateKey(queue, state), 0, wanted - 1, 'WITHSCORES'),
       );
@@ -273,17 +366,15 @@ export class RedisJobStore implements JobStore {
     entries.sort((a, b) => a.score - b.score);
     const page = entries.slice(offset, offset + pageSize).map((e) => e.seq);
     const read = await Promise.all(page.map((seq) => this.read(queue, seq, 'list_jobs')));
-    const jobs = read.filter((job): job is Job => job !== undefined);
-    return {
-      jobs,
-      nextPageToken: entries.length > offset + pageSize ? String(offset + pageSize) : '',
-    };
+    const { jobs, taken } = fillPage(read, query.maxBytes);
+    const more = taken < page.length || entries.length > offset + pageSize;
+    return { jobs, nextPageToken: more ? String(offset + taken) : '' };
   }
 
   /**
    * The first `wanted` jobs still ready in a tier's ready log, oldest first, scored by ready-since.
-   * Stale entries (lua/lib.lua) are skipped by a look at each job's state and ready-since time;
-   * the walk stops after READY_LOG_SCAN entries.
+   * Stale entries (lua/includes/ready_log.lua) are skipped by a look at each job's state and
+   * ready-since time; the read stops after `wanted` + STALE_ALLOWANCE entries.
    */
   private async readyHead(
     queue: string,
@@ -292,12 +383,14 @@ export class RedisJobStore implements JobStore {
   ): Promise<Array<{ seq: string; score: number }>> {
     const key = readyLogKey(queue, tier);
     const found = new Map<string, number>();
-    for (let start = 0; found.size < wanted && start < READY_LOG_SCAN; start += 500) {
-      const chunk = await this.guard('list_jobs', this.redis.lrange(key, start, start + 499));
+    const limit = wanted + STALE_ALLOWANCE;
+    for (let start = 0; found.size < wanted && start < limit; start += 500) {
+      const end = Math.min(start + 500, limit) - 1;
+      const chunk = await guardRedis('list_jobs', this.redis.lrange(key, start, end));
       const live = await Promise.all(
         chunk.map(async (entry) => {
           const [seq = '', since = ''] = entry.split(':');
-          const head = await this.guard(
+          const head = await guardRedis(
             'list_jobs',
             this.redis.getrangeBuffer(jobKey(queue, seq), 0, HEAD_BYTES - 1),
           );
@@ -307,7 +400,7 @@ export class RedisJobStore implements JobStore {
       );
       for (const e of live)
         if (e && !found.has(e.seq) && found.size < wanted) found.set(e.seq, e.score);
-      if (chunk.length < 500) break;
+      if (chunk.length < end - start + 1) break;
     }
     return [...found].map(([seq, score]) => ({ seq, score }));
   }
@@ -318,7 +411,7 @@ export class RedisJobStore implements JobStore {
 
   /** Queue names seen, for operators and metrics. */
   async queues(): Promise<string[]> {
-    return (await this.guard('queues', this.redis.smembers(QUEUES_KEY))).sort();
+    return (await guardRedis('queues', this.redis.smembers(QUEUES_KEY))).sort();
   }
 
   private tierStats(
@@ -340,6 +433,7 @@ export class RedisJobStore implements JobStore {
       counts,
       oldestReadyAgeMs: Math.max(0, oldestMs),
       enqueuedTotal: c('enqueued'),
+      dispatchedTotal: c('dispatched'),
       ackedTotal: c('acked'),
       nackedTotal: c('nacked'),
       deadTotal: c('deadlettered'),
@@ -349,7 +443,7 @@ export class RedisJobStore implements JobStore {
 
   /** A job's record; undefined when it does not exist. */
   private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
-    const record = await this.guard(op, this.redis.getBuffer(jobKey(queue, seq)));
+    const record = await guardRedis(op, this.redis.getBuffer(jobKey(queue, seq)));
     return record ? jobFromRecord(queue, seq, record) : undefined;
   }
 
@@ -410,44 +504,23 @@ export class RedisJobStore implements JobStore {
         cap < 0 ? this.redis.hdel(caps, tenantId) : this.redis.hset(caps, tenantId, cap);
       writes.push(write.then(() => this.ownCapsWritten.set(key, cap)));
     }
-    if (writes.length > 0) await this.guard('enqueue', Promise.all(writes));
+    if (writes.length > 0) await guardRedis('enqueue', Promise.all(writes));
   }
 
   /** Remembers the queue name once per process (a set outside the queue's slot). */
   async register(queue: string): Promise<void> {
     if (this.knownQueues.has(queue)) return;
-    await this.guard('enqueue', this.redis.sadd(QUEUES_KEY, queue));
+    await guardRedis('enqueue', this.redis.sadd(QUEUES_KEY, queue));
     this.knownQueues.add(queue);
   }
 
   private call(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.guard(name, this.scripts.run(name, queue, args));
+    return guardRedis(name, this.scripts.run(name, queue, args));
   }
 
   private callBuffer(name: ScriptName, queue: string, args: ScriptArg[]): Promise<unknown> {
-    return this.guard(name, this.scripts.runBuffer(name, queue, args));
+    return guardRedis(name, this.scripts.runBuffer(name, queue, args));
   }
-
-  /** Redis trouble becomes a typed error: out of memory is a full queue, anything else unreachable. */
-  private async guard<T>(op: string, pending: Promise<T>): Promise<T> {
-    try {
-      return await pending;
-    } catch (err) {
-      const reply = isReplyError(err);
-      const full = reply && err.message.startsWith('OOM');
-      if (reply && !full) throw err;
-      throw new SchedulerError(
-        full ? 'resource_exhausted' : 'unavailable',
-        full ? 'Redis is out of memory: the queue is full' : `Redis is unavailable: ${String(err)}`,
-        { op, cause: err },
-      );
-    }
-  }
-}
-
-/** ioredis types ReplyError as `any`: check by name instead. */
-function isReplyError(err: unknown): err is Error {
-  return err instanceof Error && err.name === 'ReplyError';
 }
 
 function leasedJob(queue: string, seq: Buffer, record: Buffer): LeasedJob {
@@ -466,4 +539,24 @@ function leaseName(lease: LeaseRef): string {
 
 function sum<T>(items: T[], f: (item: T) => number): number {
   return items.reduce((total, item) => total + f(item), 0);
+}
+
+/**
+ * The jobs of a page that fit in `maxBytes` (at least one), and how many entries they used
+ * (jobs gone since their entry was read take no room).
+ */
+function fillPage(read: Array<Job | undefined>, maxBytes: number): { jobs: Job[]; taken: number } {
+  const jobs: Job[] = [];
+  let bytes = 0;
+  let taken = 0;
+  for (const job of read) {
+    if (job) {
+      const size = jobBytes(job);
+      if (jobs.length > 0 && bytes + size > maxBytes) break;
+      jobs.push(job);
+      bytes += size;
+    }
+    taken += 1;
+  }
+  return { jobs, taken };
 }

@@ -17,7 +17,7 @@ export interface Authenticator {
 }
 
 /** The scope each RPC needs (see grant.ts for what each scope means). */
-export const METHOD_SCOPES: Readonly<Record<string, Scope>> = {
+export const METHOD_SCOPES: Readonly<Record<string, Scope | readonly Scope[]>> = {
   Enqueue: 'enqueue',
   EnqueueBatch: 'enqueue',
   Lease: 'lease',
@@ -37,6 +37,10 @@ export const METHOD_SCOPES: Readonly<Record<string, Scope>> = {
   PromoteJob: 'admin',
   CancelJobs: 'admin',
   PurgeDeadJobs: 'admin',
+  UpsertSchedule: 'schedule',
+  DeleteSchedule: 'schedule',
+  GetSchedule: ['schedule', 'read'],
+  ListSchedules: ['schedule', 'read'],
 };
 
 export const OPEN_ACCESS: Authenticator = {

@@ -11,8 +11,10 @@ import { SchedulerError } from '../../scheduler/errors';
  * - read:    GetJob, GetQueueStats, ListJobs, ListDeadJobs, ListQueues
  * - admin:   CancelJob, RedriveDeadJobs, PauseQueue, ResumeQueue, UpdateJob, PromoteJob,
  *            CancelJobs, PurgeDeadJobs, and everything `read` allows
+ * - schedule: UpsertSchedule, DeleteSchedule, GetSchedule, ListSchedules (a schedule enqueues
+ *            for its template's tenant, so the queue and tenant grants apply as for Enqueue)
  */
-export const SCOPES = ['enqueue', 'lease', 'read', 'admin'] as const;
+export const SCOPES = ['enqueue', 'lease', 'read', 'admin', 'schedule'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** `*` (everything), `prefix*`, or an exact name. */
@@ -57,10 +59,14 @@ export class Grant {
     return this.tenants.all;
   }
 
-  requireScope(scope: Scope, method: string): void {
-    if (this.scopes.has(scope) || (scope === 'read' && this.scopes.has('admin'))) return;
+  /** One of `scopes` is enough (GetSchedule takes `read` or `schedule`). */
+  requireScope(scopes: Scope | readonly Scope[], method: string): void {
+    const wanted: readonly Scope[] = typeof scopes === 'string' ? [scopes] : scopes;
+    for (const scope of wanted) {
+      if (this.scopes.has(scope) || (scope === 'read' && this.scopes.has('admin'))) return;
+    }
     throw this.denied(
-      `${method} needs scope ${scope} (token has ${[...this.scopes].join(', ')})`,
+      `${method} needs scope ${wanted.join(' or ')} (token has ${[...this.scopes].join(', ')})`,
       undefined,
     );
   }

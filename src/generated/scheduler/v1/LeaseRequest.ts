@@ -9,6 +9,7 @@ export interface LeaseRequest {
   'credits'?: (number);
   'acks'?: (string)[];
   'nacks'?: (_scheduler_v1_LeaseNack)[];
+  'releases'?: (string)[];
 }
 
 export interface LeaseRequest__Output {
@@ -17,4 +18,5 @@ export interface LeaseRequest__Output {
   'credits': (number);
   'acks': (string)[];
   'nacks': (_scheduler_v1_LeaseNack__Output)[];
+  'releases': (string)[];
 }

@@ -8,6 +8,8 @@ import type { CancelJobRequest as _scheduler_v1_CancelJobRequest, CancelJobReque
 import type { CancelJobResponse as _scheduler_v1_CancelJobResponse, CancelJobResponse__Output as _scheduler_v1_CancelJobResponse__Output } from '../../scheduler/v1/CancelJobResponse';
 import type { CancelJobsRequest as _scheduler_v1_CancelJobsRequest, CancelJobsRequest__Output as _scheduler_v1_CancelJobsRequest__Output } from '../../scheduler/v1/CancelJobsRequest';
 import type { CancelJobsResponse as _scheduler_v1_CancelJobsResponse, CancelJobsResponse__Output as _scheduler_v1_CancelJobsResponse__Output } from '../../scheduler/v1/CancelJobsResponse';
+import type { DeleteScheduleRequest as _scheduler_v1_DeleteScheduleRequest, DeleteScheduleRequest__Output as _scheduler_v1_DeleteScheduleRequest__Output } from '../../scheduler/v1/DeleteScheduleRequest';
+import type { DeleteScheduleResponse as _scheduler_v1_DeleteScheduleResponse, DeleteScheduleResponse__Output as _scheduler_v1_DeleteScheduleResponse__Output } from '../../scheduler/v1/DeleteScheduleResponse';
 import type { EnqueueBatchRequest as _scheduler_v1_EnqueueBatchRequest, EnqueueBatchRequest__Output as _scheduler_v1_EnqueueBatchRequest__Output } from '../../scheduler/v1/EnqueueBatchRequest';
 import type { EnqueueBatchResponse as _scheduler_v1_EnqueueBatchResponse, EnqueueBatchResponse__Output as _scheduler_v1_EnqueueBatchResponse__Output } from '../../scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueRequest as _scheduler_v1_EnqueueRequest, EnqueueRequest__Output as _scheduler_v1_EnqueueRequest__Output } from '../../scheduler/v1/EnqueueRequest';
@@ -18,6 +20,8 @@ import type { GetJobRequest as _scheduler_v1_GetJobRequest, GetJobRequest__Outpu
 import type { GetJobResponse as _scheduler_v1_GetJobResponse, GetJobResponse__Output as _scheduler_v1_GetJobResponse__Output } from '../../scheduler/v1/GetJobResponse';
 import type { GetQueueStatsRequest as _scheduler_v1_GetQueueStatsRequest, GetQueueStatsRequest__Output as _scheduler_v1_GetQueueStatsRequest__Output } from '../../scheduler/v1/GetQueueStatsRequest';
 import type { GetQueueStatsResponse as _scheduler_v1_GetQueueStatsResponse, GetQueueStatsResponse__Output as _scheduler_v1_GetQueueStatsResponse__Output } from '../../scheduler/v1/GetQueueStatsResponse';
+import type { GetScheduleRequest as _scheduler_v1_GetScheduleRequest, GetScheduleRequest__Output as _scheduler_v1_GetScheduleRequest__Output } from '../../scheduler/v1/GetScheduleRequest';
+import type { GetScheduleResponse as _scheduler_v1_GetScheduleResponse, GetScheduleResponse__Output as _scheduler_v1_GetScheduleResponse__Output } from '../../scheduler/v1/GetScheduleResponse';
 import type { LeaseRequest as _scheduler_v1_LeaseRequest, LeaseRequest__Output as _scheduler_v1_LeaseRequest__Output } from '../../scheduler/v1/LeaseRequest';
 import type { LeaseResponse as _scheduler_v1_LeaseResponse, LeaseResponse__Output as _scheduler_v1_LeaseResponse__Output } from '../../scheduler/v1/LeaseResponse';
 import type { ListDeadJobsRequest as _scheduler_v1_ListDeadJobsRequest, ListDeadJobsRequest__Output as _scheduler_v1_ListDeadJobsRequest__Output } from '../../scheduler/v1/ListDeadJobsRequest';
@@ -26,6 +30,8 @@ import type { ListJobsRequest as _scheduler_v1_ListJobsRequest, ListJobsRequest_
 import type { ListJobsResponse as _scheduler_v1_ListJobsResponse, ListJobsResponse__Output as _scheduler_v1_ListJobsResponse__Output } from '../../scheduler/v1/ListJobsResponse';
 import type { ListQueuesRequest as _scheduler_v1_ListQueuesRequest, ListQueuesRequest__Output as _scheduler_v1_ListQueuesRequest__Output } from '../../scheduler/v1/ListQueuesRequest';
 import type { ListQueuesResponse as _scheduler_v1_ListQueuesResponse, ListQueuesResponse__Output as _scheduler_v1_ListQueuesResponse__Output } from '../../scheduler/v1/ListQueuesResponse';
+import type { ListSchedulesRequest as _scheduler_v1_ListSchedulesRequest, ListSchedulesRequest__Output as _scheduler_v1_ListSchedulesRequest__Output } from '../../scheduler/v1/ListSchedulesRequest';
+import type { ListSchedulesResponse as _scheduler_v1_ListSchedulesResponse, ListSchedulesResponse__Output as _scheduler_v1_ListSchedulesResponse__Output } from '../../scheduler/v1/ListSchedulesResponse';
 import type { NackRequest as _scheduler_v1_NackRequest, NackRequest__Output as _scheduler_v1_NackRequest__Output } from '../../scheduler/v1/NackRequest';
 import type { NackResponse as _scheduler_v1_NackResponse, NackResponse__Output as _scheduler_v1_NackResponse__Output } from '../../scheduler/v1/NackResponse';
 import type { PauseQueueRequest as _scheduler_v1_PauseQueueRequest, PauseQueueRequest__Output as _scheduler_v1_PauseQueueRequest__Output } from '../../scheduler/v1/PauseQueueRequest';
@@ -40,6 +46,8 @@ import type { ResumeQueueRequest as _scheduler_v1_ResumeQueueRequest, ResumeQueu
 import type { ResumeQueueResponse as _scheduler_v1_ResumeQueueResponse, ResumeQueueResponse__Output as _scheduler_v1_ResumeQueueResponse__Output } from '../../scheduler/v1/ResumeQueueResponse';
 import type { UpdateJobRequest as _scheduler_v1_UpdateJobRequest, UpdateJobRequest__Output as _scheduler_v1_UpdateJobRequest__Output } from '../../scheduler/v1/UpdateJobRequest';
 import type { UpdateJobResponse as _scheduler_v1_UpdateJobResponse, UpdateJobResponse__Output as _scheduler_v1_UpdateJobResponse__Output } from '../../scheduler/v1/UpdateJobResponse';
+import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from '../../scheduler/v1/UpsertScheduleRequest';
+import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from '../../scheduler/v1/UpsertScheduleResponse';
 
 export interface SchedulerServiceClient extends grpc.Client {
   Ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
@@ -68,6 +76,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   cancelJobs(argument: _scheduler_v1_CancelJobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_CancelJobsResponse__Output>): grpc.ClientUnaryCall;
   cancelJobs(argument: _scheduler_v1_CancelJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_CancelJobsResponse__Output>): grpc.ClientUnaryCall;
   cancelJobs(argument: _scheduler_v1_CancelJobsRequest, callback: grpc.requestCallback<_scheduler_v1_CancelJobsResponse__Output>): grpc.ClientUnaryCall;
+  
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  DeleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
+  deleteSchedule(argument: _scheduler_v1_DeleteScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_DeleteScheduleResponse__Output>): grpc.ClientUnaryCall;
   
   Enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
   Enqueue(argument: _scheduler_v1_EnqueueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_EnqueueResponse__Output>): grpc.ClientUnaryCall;
@@ -114,6 +131,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
   getQueueStats(argument: _scheduler_v1_GetQueueStatsRequest, callback: grpc.requestCallback<_scheduler_v1_GetQueueStatsResponse__Output>): grpc.ClientUnaryCall;
   
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  GetSchedule(argument: _scheduler_v1_GetScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  getSchedule(argument: _scheduler_v1_GetScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_GetScheduleResponse__Output>): grpc.ClientUnaryCall;
+  
   Lease(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
   Lease(options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
   lease(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse__Output>;
@@ -145,6 +171,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   listQueues(argument: _scheduler_v1_ListQueuesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListQueuesResponse__Output>): grpc.ClientUnaryCall;
   listQueues(argument: _scheduler_v1_ListQueuesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListQueuesResponse__Output>): grpc.ClientUnaryCall;
   listQueues(argument: _scheduler_v1_ListQueuesRequest, callback: grpc.requestCallback<_scheduler_v1_ListQueuesResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  ListSchedules(argument: _scheduler_v1_ListSchedulesRequest, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
+  listSchedules(argument: _scheduler_v1_ListSchedulesRequest, callback: grpc.requestCallback<_scheduler_v1_ListSchedulesResponse__Output>): grpc.ClientUnaryCall;
   
   Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
   Nack(argument: _scheduler_v1_NackRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_NackResponse__Output>): grpc.ClientUnaryCall;
@@ -209,6 +244,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   updateJob(argument: _scheduler_v1_UpdateJobRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpdateJobResponse__Output>): grpc.ClientUnaryCall;
   updateJob(argument: _scheduler_v1_UpdateJobRequest, callback: grpc.requestCallback<_scheduler_v1_UpdateJobResponse__Output>): grpc.ClientUnaryCall;
   
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  UpsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementation {
@@ -217,6 +261,8 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   CancelJob: grpc.handleUnaryCall<_scheduler_v1_CancelJobRequest__Output, _scheduler_v1_CancelJobResponse>;
   
   CancelJobs: grpc.handleUnaryCall<_scheduler_v1_CancelJobsRequest__Output, _scheduler_v1_CancelJobsResponse>;
+  
+  DeleteSchedule: grpc.handleUnaryCall<_scheduler_v1_DeleteScheduleRequest__Output, _scheduler_v1_DeleteScheduleResponse>;
   
   Enqueue: grpc.handleUnaryCall<_scheduler_v1_EnqueueRequest__Output, _scheduler_v1_EnqueueResponse>;
   
@@ -228,6 +274,8 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   
   GetQueueStats: grpc.handleUnaryCall<_scheduler_v1_GetQueueStatsRequest__Output, _scheduler_v1_GetQueueStatsResponse>;
   
+  GetSchedule: grpc.handleUnaryCall<_scheduler_v1_GetScheduleRequest__Output, _scheduler_v1_GetScheduleResponse>;
+  
   Lease: grpc.handleBidiStreamingCall<_scheduler_v1_LeaseRequest__Output, _scheduler_v1_LeaseResponse>;
   
   ListDeadJobs: grpc.handleUnaryCall<_scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse>;
@@ -235,6 +283,8 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   ListJobs: grpc.handleUnaryCall<_scheduler_v1_ListJobsRequest__Output, _scheduler_v1_ListJobsResponse>;
   
   ListQueues: grpc.handleUnaryCall<_scheduler_v1_ListQueuesRequest__Output, _scheduler_v1_ListQueuesResponse>;
+  
+  ListSchedules: grpc.handleUnaryCall<_scheduler_v1_ListSchedulesRequest__Output, _scheduler_v1_ListSchedulesResponse>;
   
   Nack: grpc.handleUnaryCall<_scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse>;
   
@@ -250,21 +300,26 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   
   UpdateJob: grpc.handleUnaryCall<_scheduler_v1_UpdateJobRequest__Output, _scheduler_v1_UpdateJobResponse>;
   
+  UpsertSchedule: grpc.handleUnaryCall<_scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse>;
+  
 }
 
 export interface SchedulerServiceDefinition extends grpc.ServiceDefinition {
   Ack: MethodDefinition<_scheduler_v1_AckRequest, _scheduler_v1_AckResponse, _scheduler_v1_AckRequest__Output, _scheduler_v1_AckResponse__Output>
   CancelJob: MethodDefinition<_scheduler_v1_CancelJobRequest, _scheduler_v1_CancelJobResponse, _scheduler_v1_CancelJobRequest__Output, _scheduler_v1_CancelJobResponse__Output>
   CancelJobs: MethodDefinition<_scheduler_v1_CancelJobsRequest, _scheduler_v1_CancelJobsResponse, _scheduler_v1_CancelJobsRequest__Output, _scheduler_v1_CancelJobsResponse__Output>
+  DeleteSchedule: MethodDefinition<_scheduler_v1_DeleteScheduleRequest, _scheduler_v1_DeleteScheduleResponse, _scheduler_v1_DeleteScheduleRequest__Output, _scheduler_v1_DeleteScheduleResponse__Output>
   Enqueue: MethodDefinition<_scheduler_v1_EnqueueRequest, _scheduler_v1_EnqueueResponse, _scheduler_v1_EnqueueRequest__Output, _scheduler_v1_EnqueueResponse__Output>
   EnqueueBatch: MethodDefinition<_scheduler_v1_EnqueueBatchRequest, _scheduler_v1_EnqueueBatchResponse, _scheduler_v1_EnqueueBatchRequest__Output, _scheduler_v1_EnqueueBatchResponse__Output>
   ExtendLease: MethodDefinition<_scheduler_v1_ExtendLeaseRequest, _scheduler_v1_ExtendLeaseResponse, _scheduler_v1_ExtendLeaseRequest__Output, _scheduler_v1_ExtendLeaseResponse__Output>
   GetJob: MethodDefinition<_scheduler_v1_GetJobRequest, _scheduler_v1_GetJobResponse, _scheduler_v1_GetJobRequest__Output, _scheduler_v1_GetJobResponse__Output>
   GetQueueStats: MethodDefinition<_scheduler_v1_GetQueueStatsRequest, _scheduler_v1_GetQueueStatsResponse, _scheduler_v1_GetQueueStatsRequest__Output, _scheduler_v1_GetQueueStatsResponse__Output>
+  GetSchedule: MethodDefinition<_scheduler_v1_GetScheduleRequest, _scheduler_v1_GetScheduleResponse, _scheduler_v1_GetScheduleRequest__Output, _scheduler_v1_GetScheduleResponse__Output>
   Lease: MethodDefinition<_scheduler_v1_LeaseRequest, _scheduler_v1_LeaseResponse, _scheduler_v1_LeaseRequest__Output, _scheduler_v1_LeaseResponse__Output>
   ListDeadJobs: MethodDefinition<_scheduler_v1_ListDeadJobsRequest, _scheduler_v1_ListDeadJobsResponse, _scheduler_v1_ListDeadJobsRequest__Output, _scheduler_v1_ListDeadJobsResponse__Output>
   ListJobs: MethodDefinition<_scheduler_v1_ListJobsRequest, _scheduler_v1_ListJobsResponse, _scheduler_v1_ListJobsRequest__Output, _scheduler_v1_ListJobsResponse__Output>
   ListQueues: MethodDefinition<_scheduler_v1_ListQueuesRequest, _scheduler_v1_ListQueuesResponse, _scheduler_v1_ListQueuesRequest__Output, _scheduler_v1_ListQueuesResponse__Output>
+  ListSchedules: MethodDefinition<_scheduler_v1_ListSchedulesRequest, _scheduler_v1_ListSchedulesResponse, _scheduler_v1_ListSchedulesRequest__Output, _scheduler_v1_ListSchedulesResponse__Output>
   Nack: MethodDefinition<_scheduler_v1_NackRequest, _scheduler_v1_NackResponse, _scheduler_v1_NackRequest__Output, _scheduler_v1_NackResponse__Output>
   PauseQueue: MethodDefinition<_scheduler_v1_PauseQueueRequest, _scheduler_v1_PauseQueueResponse, _scheduler_v1_PauseQueueRequest__Output, _scheduler_v1_PauseQueueResponse__Output>
   PromoteJob: MethodDefinition<_scheduler_v1_PromoteJobRequest, _scheduler_v1_PromoteJobResponse, _scheduler_v1_PromoteJobRequest__Output, _scheduler_v1_PromoteJobResponse__Output>
@@ -272,4 +327,5 @@ export interface SchedulerServiceDefinition extends grpc.ServiceDefinition {
   RedriveDeadJobs: MethodDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse__Output>
   ResumeQueue: MethodDefinition<_scheduler_v1_ResumeQueueRequest, _scheduler_v1_ResumeQueueResponse, _scheduler_v1_ResumeQueueRequest__Output, _scheduler_v1_ResumeQueueResponse__Output>
   UpdateJob: MethodDefinition<_scheduler_v1_UpdateJobRequest, _scheduler_v1_UpdateJobResponse, _scheduler_v1_UpdateJobRequest__Output, _scheduler_v1_UpdateJobResponse__Output>
+  UpsertSchedule: MethodDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse__Output>
 }

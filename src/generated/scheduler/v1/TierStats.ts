@@ -14,6 +14,7 @@ export interface TierStats {
   'nackedTotal'?: (number | string | Long);
   'deadTotal'?: (number | string | Long);
   'expiredTotal'?: (number | string | Long);
+  'dispatchedTotal'?: (number | string | Long);
 }
 
 export interface TierStats__Output {
@@ -26,4 +27,5 @@ export interface TierStats__Output {
   'nackedTotal': (string);
   'deadTotal': (string);
   'expiredTotal': (string);
+  'dispatchedTotal': (string);
 }

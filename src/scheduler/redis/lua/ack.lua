@@ -1,5 +1,6 @@
 --[[ ack.lua: leased jobs succeeded (one, or many of one queue in one call: inline acks).
-KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
+KEYS: the queue's fixed keys   ARGV[1] key prefix   ARGV[2] pinned time or ''   ARGV[3] tiers
+(all three in includes/keys.lua, clock.lua and tiers.lua)
 ARGV[4] retention (ms)   ARGV[5..] seq, lease token, seq, lease token...
 Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease.
 
@@ -8,6 +9,13 @@ Lua than the fence needs: the record is not decoded (load_job) and the head keep
 digits as they are. Counters and the leased set are written once per call; with a tenant cap
 in force, the tenants' leased counts once per tenant (else one EXISTS per call).
 ]]
+--- @include "keys"
+--- @include "clock"
+--- @include "record"
+--- @include "counters"
+--- @include "tiers"
+--- @include "settle"
+--- @include "tenant_caps"
 local now = now_ms()
 local retention = tonumber(ARGV[4])
 local finished = time_text(now)
@@ -18,12 +26,12 @@ for i = 5, #ARGV, 2 do
   local rec = rcall('GET', key)
   local code = rec and fence(rec, ARGV[i + 1], now) or -1
   if code == 0 then
-    local names = record_fields(rec, 2)
-    local tier = names[1]
-    count_tenant_leased(tier, names[2], -1)
+    local names = record_fields(rec, TEXT.tenant)
+    local tier = names[TEXT.tier]
+    count_tenant_leased(tier, names[TEXT.tenant], -1)
     settled[#settled + 1] = seq
     per_tier[tier] = (per_tier[tier] or 0) + 1
-    close_record(key, string.sub(rec, 2, 3), 'D', finished, retention)
+    close_record(key, rec_attempt_digits(rec), 'D', finished, retention)
     code = 1
   end
   out[#out + 1] = code
@@ -34,5 +42,6 @@ for tier, n in pairs(per_tier) do
   count('acked', tier, n)
   freed_slot(tier, n)
 end
-flush()
+flush_counts()
+flush_tenant_leased()
 return out

@@ -1,13 +1,20 @@
 --[[ cancel.lua: cancels a pending, scheduled or dead job.
-KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
+KEYS: the queue's fixed keys   ARGV[1] key prefix   ARGV[2] pinned time or ''   ARGV[3] tiers
+(all three in includes/keys.lua, clock.lua and tiers.lua)
 ARGV[4] seq        ARGV[5] retention (ms)
 Returns 1, or -1 no such job, -4 the job is leased or already finished.
 ]]
+--- @include "keys"
+--- @include "clock"
+--- @include "record"
+--- @include "counters"
+--- @include "ready"
+--- @include "ready_log"
 local now = now_ms()
 local seq = ARGV[4]
 local job = load_job(seq)
 if not job then return -1 end
-local state, tier = job.s, job.tier
+local state, tier = job.state, job.tier
 if state == 'P' then
   unready(seq, job)
 elseif state == 'S' then
@@ -20,5 +27,7 @@ else
   return -4
 end
 finish(seq, job, 'C', now, tonumber(ARGV[5]))
+-- Its ready-log entry is stale now: keep the head live (ready_log.lua).
+if state == 'P' then tidy_ready_log(tier, 16) end
 flush()
 return 1

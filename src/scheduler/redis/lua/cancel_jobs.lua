@@ -1,6 +1,7 @@
 --[[ cancel_jobs.lua: cancels pending and scheduled jobs of a queue, or of one tenant, a bounded
 number per call.
-KEYS[1] meta key   ARGV[1] queue   ARGV[2] pinned time or ''   ARGV[3] tier weights
+KEYS: the queue's fixed keys   ARGV[1] key prefix   ARGV[2] pinned time or ''   ARGV[3] tiers
+(all three in includes/keys.lua, clock.lua and tiers.lua)
 ARGV[4] tenant ('' for every tenant)   ARGV[5] most jobs to cancel   ARGV[6] retention (ms)
 ARGV[7] cursor: scheduled jobs of other tenants to skip at the head of the delayed set ('' = 0)
 Returns {cancelled, next cursor}: the cursor is '' once nothing is left to cancel, else the
@@ -11,6 +12,13 @@ tenant, the delayed set is read past other tenants' jobs: SCAN_MAX entries at mo
 which is what the cursor resumes from.
 Cost: per job cancelled, three commands (take it, read its record, close it).
 ]]
+--- @include "keys"
+--- @include "clock"
+--- @include "record"
+--- @include "counters"
+--- @include "fairness"
+--- @include "ready"
+--- @include "ready_log"
 local now = now_ms()
 local tenant, left, retention = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local skip = tonumber(ARGV[7]) or 0
@@ -19,13 +27,15 @@ local cancelled = 0
 local finished = time_text(now)
 
 local function close(seq, job)
-  close_record(k_job(seq), b36(job.a, 2), 'C', finished, retention)
+  close_record(k_job(seq), b36(job.attempt, ATTEMPT_WIDTH), 'C', finished, retention)
   cancelled = cancelled + 1
   left = left - 1
 end
 
 -- One tenant's ready jobs in one tier, best priority first.
+local touched = {}
 local function cancel_ready(tier, name)
+  touched[tier] = true
   local priorities = k_priorities(tier, name)
   for _, priority in ipairs(rcall('ZRANGE', priorities, 0, -1)) do
     if left <= 0 then return end
@@ -33,13 +43,13 @@ local function cancel_ready(tier, name)
     for _, seq in ipairs(rcall('LPOP', band, left) or {}) do
       local job = load_job(seq)
       count('pending', tier, -1)
-      if job and job.s == 'P' then close(seq, job) else lost_record(seq, band) end
+      if job and job.state == 'P' then close(seq, job) else lost_record(seq, band) end
     end
     drop_if_empty(tier, name, priority)
   end
 end
 
--- Active tiers and tenants are exactly those with ready jobs (lib.lua).
+-- Active tiers and tenants are exactly those with ready jobs (ready.lua, fairness.lua).
 for _, tier in ipairs(rcall('ZRANGE', K.tiers, 0, -1)) do
   if left <= 0 then break end
   if tenant ~= '' then
@@ -55,6 +65,9 @@ for _, tier in ipairs(rcall('ZRANGE', K.tiers, 0, -1)) do
     end
   end
 end
+
+-- Their ready-log entries are stale now: keep each head live (ready_log.lua).
+for tier in pairs(touched) do tidy_ready_log(tier, 16) end
 
 local scanned = 0
 while left > 0 and scanned < SCAN_MAX do

@@ -1,41 +1,25 @@
 --[[ enqueue.lua: adds jobs to one queue, in order.
-KEYS[1] meta key          ARGV[1] queue    ARGV[2] pinned time or ''   ARGV[3] tier weights
+KEYS: the queue's fixed keys   ARGV[1] key prefix   ARGV[2] pinned time or ''   ARGV[3] tiers
+(all three in includes/keys.lua, clock.lua and tiers.lua)
 ARGV[4] dedup window (ms) ARGV[5] number of jobs
-then 3 values per job: delay (ms), idempotency key ('' for none), and the record's tail
-(priority, max attempts, text fields, payload: lib.lua, encoded by codec.ts).
-Returns, per job: seq, 1 if it was a duplicate else 0, tier (the first job's, for a duplicate).
-Per new job it writes the record (one SET); the ready structures, counters and the job counter
-are written once per batch (flush()).
+then 3 values per job: delay (ms), idempotency key ('' for none; unique per queue and tenant),
+and the record's tail (priority, max attempts, text fields, payload: includes/record.lua,
+encoded by codec.ts).
+Returns, per job: seq, 1 if it was a duplicate else 0, tier (the first job's, for a duplicate:
+always a job of the same tenant).
+Per new job it writes the record (one SET, includes/add_job.lua); the ready structures, counters
+and the job counter are written once per batch (flush_jobs()).
 ]]
+--- @include "keys"
+--- @include "clock"
+--- @include "add_job"
 local now = now_ms()
 local window = tonumber(ARGV[4])
-local next_seq = tonumber(rcall('HGET', K.meta, 'seq') or '0')
 local out = {}
 for i = 0, tonumber(ARGV[5]) - 1 do
   local at = 6 + i * 3
-  local delay, idem, tail = tonumber(ARGV[at]), ARGV[at + 1], ARGV[at + 2]
-  local names = record_fields(tail, 2, TAIL_FIELDS)
-  local job = { tier = names[1], tenant = names[2], p = tonumber(string.sub(tail, 1, 1)) }
-  local first = idem ~= '' and rcall('GET', k_idem(idem))
-  if first then
-    local seen = load_job(first)
-    out[#out + 1] = first; out[#out + 1] = 1; out[#out + 1] = seen and seen.tier or job.tier
-  else
-    next_seq = next_seq + 1
-    local seq = next_seq
-    local state, since = 'P', now
-    if delay > 0 then state, since = 'S', now + delay end
-    if idem ~= '' then rcall('SET', k_idem(idem), seq, 'PX', window) end
-    rcall('SET', k_job(seq), new_record(state, since, now, tail))
-    count('enqueued', job.tier, 1)
-    if delay > 0 then
-      schedule(seq, job, since, true)
-    else
-      make_ready(seq, job, now, true, true)
-    end
-    out[#out + 1] = seq; out[#out + 1] = 0; out[#out + 1] = job.tier
-  end
+  local seq, dup, tier = add_job(now, window, tonumber(ARGV[at]), ARGV[at + 1], ARGV[at + 2])
+  out[#out + 1] = seq; out[#out + 1] = dup; out[#out + 1] = tier
 end
-rcall('HSET', K.meta, 'seq', next_seq)
-flush()
+flush_jobs()
 return out

@@ -1,5 +1,5 @@
 --[[ rate_limit.lua: GCRA (the generic cell rate algorithm, a token bucket kept as one timestamp)
-for one tenant's enqueue budget. Standalone: not prefixed with lib.lua, and not on a queue's slot.
+for one tenant's enqueue budget. Standalone: no includes, and not on a queue's slot.
 KEYS[1] sched:rl:{<tenant>}  string: the theoretical arrival time (TAT) in ms, with a fraction
 ARGV[1] emission interval: ms per token (1000 / rate per second; may be fractional)
 ARGV[2] burst: most tokens that can be taken at once (>= 1)

@@ -1,0 +1,28 @@
+/**
+ * Parsers for schedctl's option values. Each throws commander's InvalidArgumentError, which
+ * commander reports as `option '--priority <n>' argument 'abc' is invalid. <why>`: the message
+ * names the option, and nothing is sent to the server.
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** A whole number in [min, max]. */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (text: string) => number {
+  const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `${min}..${max}`;
+  return (text) => {
+    const value = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`give a whole number, ${range}.`);
+    }
+    return value;
+  };
+}
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `250ms`, `5s`, `1.5m`, `1h` in milliseconds; the unit is required, so `5` is no guess. */
+export function duration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text.trim());
+  if (!match)
+    throw new InvalidArgumentError('give a number with a unit: ms, s, m or h (e.g. 30s).');
+  return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
+}

@@ -1,0 +1,199 @@
+/**
+ * Traces through jobs, on in-memory exporters: the SDK producer puts the active context in the
+ * job's headers, the server's send / receive / settle spans tie to it, and the Worker runs the
+ * handler in a process span linked to it (or parented on it, by option).
+ */
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, it } from 'node:test';
+import { SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { SchedulerClient, Worker, permanent, type TraceContextMode } from '../../src/clients';
+import { OtelTracing } from '../../src/server/tracing';
+import { TRACER_NAME } from '../../src/telemetry/messaging';
+import { waitFor } from '../clients/helpers';
+import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
+import { startTestServer, type TestServer } from '../helpers/server';
+
+const PAYLOAD = 'card=4111-1111-1111-1111';
+const serverSpans = new InMemorySpanExporter();
+const clientSpans = new InMemorySpanExporter();
+const serverProvider = new BasicTracerProvider({
+  spanProcessors: [new SimpleSpanProcessor(serverSpans)],
+});
+// The application's SDK, registered globally as an application would: the scheduler SDK sees it
+// through @opentelemetry/api only.
+const appProvider = new NodeTracerProvider({
+  spanProcessors: [new SimpleSpanProcessor(clientSpans)],
+});
+const appTracer = trace.getTracer('app');
+
+let redis: TestRedis;
+let server: TestServer;
+let client: SchedulerClient;
+
+before(async () => {
+  appProvider.register();
+  redis = await startRedis();
+  const tracing = new OtelTracing(serverProvider.getTracer(TRACER_NAME));
+  server = await startTestServer(redis.url, { STATIC_TIERS: 'acme=premium' }, tracing);
+  client = new SchedulerClient({ address: server.address });
+});
+
+after(async () => {
+  client.close();
+  await server.stop();
+  await redis.stop();
+  await appProvider.shutdown();
+  trace.disable();
+});
+
+beforeEach(() => {
+  serverSpans.reset();
+  clientSpans.reset();
+});
+
+/** Enqueues one job inside an application span; returns the job id and that span's context. */
+async function enqueueInSpan(queue: string): Promise<{ jobId: string; origin: SpanContext }> {
+  return appTracer.startActiveSpan('checkout', async (span) => {
+    const { jobId } = await client.enqueue({ queue, tenantId: 'acme', payload: PAYLOAD });
+    span.end();
+    return { jobId, origin: span.spanContext() };
+  });
+}
+
+/** Runs a worker on `queue` until `done` says so, then closes it. */
+async function work(
+  queue: string,
+  traceContext: TraceContextMode | undefined,
+  handler: () => void,
+  done: (w: Worker) => boolean,
+): Promise<void> {
+  const worker = new Worker(client, { queue, traceContext, handler });
+  worker.on('error', () => undefined);
+  worker.start();
+  await waitFor('the worker to finish', () => done(worker));
+  await worker.close();
+}
+
+function find(spans: ReadableSpan[], name: string): ReadableSpan {
+  const span = spans.find((s) => s.name === name);
+  assert.ok(span, `a span named ${name} among ${spans.map((s) => s.name).join(', ')}`);
+  return span;
+}
+
+function linkedTo(span: ReadableSpan, origin: SpanContext): boolean {
+  return span.links.some(
+    (l) => l.context.traceId === origin.traceId && l.context.spanId === origin.spanId,
+  );
+}
+
+/** No attribute of any span carries the payload (or any header). */
+function assertNoPayload(spans: ReadableSpan[]): void {
+  for (const span of spans) {
+    for (const value of Object.values(span.attributes))
+      assert.ok(!String(value).includes('4111'), `${span.name} leaks the payload`);
+  }
+}
+
+describe('tracing through a job', () => {
+  it('carries the producer context in headers to send, receive, settle and process spans', async () => {
+    const queue = uniqueName();
+    const { jobId, origin } = await enqueueInSpan(queue);
+    assert.match((await client.getJob(jobId)).headers.traceparent ?? '', new RegExp(origin.spanId));
+    await work(
+      queue,
+      undefined,
+      () => undefined,
+      (w) => w.stats.succeeded === 1,
+    );
+    await waitFor('the settle span', () =>
+      serverSpans.getFinishedSpans().some((s) => s.name === `settle ${queue}`),
+    );
+
+    const spans = serverSpans.getFinishedSpans();
+    const send = find(spans, `send ${queue}`);
+    assert.equal(send.kind, SpanKind.PRODUCER);
+    assert.equal(send.spanContext().traceId, origin.traceId, 'send joins the producer trace');
+    assert.equal(send.parentSpanContext?.spanId, origin.spanId);
+    assert.deepEqual(send.attributes, {
+      'messaging.system': 'priority_scheduler',
+      'messaging.operation.type': 'send',
+      'messaging.operation.name': 'enqueue',
+      'messaging.destination.name': queue,
+      'messaging.message.id': jobId,
+    });
+    const receive = find(spans, `receive ${queue}`);
+    assert.equal(receive.attributes['messaging.operation.type'], 'receive');
+    assert.equal(receive.attributes['messaging.message.id'], jobId);
+    assert.ok(linkedTo(receive, origin), 'receive links to the creation context');
+    const settle = find(spans, `settle ${queue}`);
+    assert.equal(settle.attributes['messaging.operation.name'], 'ack');
+    assert.equal(settle.attributes['messaging.message.id'], jobId);
+
+    const process = find(clientSpans.getFinishedSpans(), `process ${queue}`);
+    assert.equal(process.kind, SpanKind.CONSUMER);
+    assert.equal(process.attributes['messaging.message.id'], jobId);
+    assert.ok(linkedTo(process, origin), 'process links to the creation context');
+    assert.notEqual(process.spanContext().traceId, origin.traceId, 'linked, not parented');
+    assertNoPayload([...spans, ...clientSpans.getFinishedSpans()]);
+  });
+
+  it('parents the process span on the producer context when the worker asks, and marks a failed handler', async () => {
+    const queue = uniqueName();
+    const { origin } = await enqueueInSpan(queue);
+    const fail = (): void => {
+      // A span the handler makes is a child of the process span.
+      appTracer.startActiveSpan('charge', (span) => span.end());
+      throw permanent(new Error('card declined'));
+    };
+    await work(queue, 'parent', fail, (w) => w.stats.failed === 1);
+    await waitFor('the nack span', () =>
+      serverSpans
+        .getFinishedSpans()
+        .some((s) => s.attributes['messaging.operation.name'] === 'nack'),
+    );
+
+    const process = find(clientSpans.getFinishedSpans(), `process ${queue}`);
+    assert.equal(process.spanContext().traceId, origin.traceId);
+    assert.equal(process.parentSpanContext?.spanId, origin.spanId);
+    assert.equal(process.status.code, SpanStatusCode.ERROR);
+    const charge = find(clientSpans.getFinishedSpans(), 'charge');
+    assert.equal(charge.parentSpanContext?.spanId, process.spanContext().spanId);
+  });
+
+  it('links a batch send to each distinct creation context and counts its messages', async () => {
+    const queue = uniqueName();
+    const a = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const b = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await client.enqueueBatch(
+      [a, a, b].map((traceparent) => ({ queue, tenantId: 'acme', headers: { traceparent } })),
+    );
+    const send = find(serverSpans.getFinishedSpans(), `send ${queue}`);
+    assert.equal(send.attributes['messaging.batch.message_count'], 3);
+    assert.deepEqual(
+      send.links.map((l) => l.context.spanId),
+      ['b7ad6b7169203331', '00f067aa0ba902b7'],
+    );
+    assert.equal(send.parentSpanContext, undefined, 'no parent among several contexts');
+  });
+
+  it('marks a refused enqueue with the error code, and keeps a caller-set traceparent', async () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await appTracer.startActiveSpan('request', async (span) => {
+      await assert.rejects(
+        client.enqueue({ queue: 'bad queue', tenantId: 'acme', headers: { traceparent } }),
+      );
+      span.end();
+    });
+    const send = find(serverSpans.getFinishedSpans(), 'send bad queue');
+    assert.equal(send.status.code, SpanStatusCode.ERROR);
+    assert.equal(send.attributes['error.type'], 'invalid_argument');
+    assert.equal(send.parentSpanContext?.spanId, 'b7ad6b7169203331', 'the header set by hand wins');
+  });
+});
