@@ -8,8 +8,8 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { QueueControl } from '../../src/scheduler/control';
 import { isSchedulerError } from '../../src/scheduler/errors';
 import { parseJobId, parseLeaseId } from '../../src/scheduler/ids';
-import { WAKE_CHANNEL, jobKey, metaKey, queuePrefix } from '../../src/scheduler/redis/keys';
-import { uniqueName } from '../helpers/redis';
+import { jobKey, metaKey, queuePrefix } from '../../src/scheduler/redis/keys';
+import { queuesWokenBy, uniqueName } from '../helpers/redis';
 import { T0, checkInvariant, harness, type Harness } from './harness';
 import { job } from './workload';
 
@@ -46,25 +46,6 @@ async function failsPrecondition(pending: Promise<unknown>, state: string): Prom
     assert.match(err.message, new RegExp(`is ${state}`));
     return true;
   });
-}
-
-/** Runs `act` while listening on the wake channel; the queues woken meanwhile. */
-async function wokenBy(act: () => Promise<unknown>): Promise<string[]> {
-  const sub = h.redis.duplicate();
-  const woken: string[] = [];
-  sub.on('message', (_channel: string, q: string) => woken.push(q));
-  await sub.subscribe(WAKE_CHANNEL);
-  try {
-    await act();
-    // A PING answered after the PUBLISH proves the message had its turn on the connection.
-    await h.redis.publish(WAKE_CHANNEL, '-end-');
-    const deadline = Date.now() + 2000;
-    while (!woken.includes('-end-') && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 5));
-  } finally {
-    sub.disconnect();
-  }
-  return woken.filter((q) => q !== '-end-');
 }
 
 describe('pausing a queue', () => {
@@ -115,9 +96,13 @@ describe('pausing a queue', () => {
   it('wakes waiting consumers when resumed, and only then', async () => {
     fresh();
     await enqueue('a', 'free', 1);
-    assert.deepEqual(await wokenBy(() => control.pause(queue)), []);
-    assert.deepEqual(await wokenBy(() => control.resume(queue)), [queue]);
-    assert.deepEqual(await wokenBy(() => control.resume(queue)), [], 'no change, no wake');
+    assert.deepEqual(await queuesWokenBy(h.redis, () => control.pause(queue)), []);
+    assert.deepEqual(await queuesWokenBy(h.redis, () => control.resume(queue)), [queue]);
+    assert.deepEqual(
+      await queuesWokenBy(h.redis, () => control.resume(queue)),
+      [],
+      'no change, no wake',
+    );
   });
 
   it('is remembered in Redis, where a new store sees it', async () => {
@@ -280,7 +265,10 @@ describe('DEAD_RETENTION_MS', () => {
       h.redis.pttl(jobKey(queue, parseJobId(id).seq));
     // 10 minutes, and the hour lease.lua keeps a dead record past it to read its tier (retry.lua).
     const deadTtl = await ttl(dead!);
-    assert.ok(deadTtl > 3_600_000 && deadTtl <= 4_200_000, `dead: 10 minutes + 1 h, not ${deadTtl}`);
+    assert.ok(
+      deadTtl > 3_600_000 && deadTtl <= 4_200_000,
+      `dead: 10 minutes + 1 h, not ${deadTtl}`,
+    );
     assert.ok((await ttl(done!)) <= 60_000, 'succeeded: 1 minute');
     h.clock.now = T0 + 120_000; // past the retention of succeeded jobs, not of dead ones
     await h.store.lease(queue, 1, 30_000); // prunes the dead set by its retention
