@@ -2,7 +2,8 @@
 
     python worker.py [--addr host:port] [--queue name] [-n COUNT] [--credits C] [--fail-attempts K]
 
-Acks go inline on the stream, each with a credit granted back. Exits after COUNT jobs (0: run
+Acks go inline on the stream, each with a credit granted back and a small JSON result (the
+job's `result`, which watchers such as watch.py see). Exits after COUNT jobs (0: run
 until SIGTERM or SIGINT). With --fail-attempts K it nacks a job while its attempt is at most K,
 to show retries. SCHEDULER_ADDR, QUEUE, COUNT, CREDITS and FAIL_ATTEMPTS set the defaults.
 """
@@ -71,7 +72,8 @@ def main() -> None:
                 )
             else:
                 result = "ack"
-                req.acks.append(leased.lease_id)
+                output = json.dumps({"handled_by": "python", "bytes": len(job.payload)})
+                req.result_acks.add(lease_id=leased.lease_id, result=output.encode())
             handled += 1
             if args.n == 0 or granted < args.n:
                 req.credits = 1
@@ -94,8 +96,8 @@ def main() -> None:
 
 
 def settle_unary(stub, req) -> None:
-    for lease_id in req.acks:
-        stub.Ack(scheduler_pb2.AckRequest(lease_id=lease_id), timeout=10)
+    for ack in req.result_acks:
+        stub.Ack(ack, timeout=10)
     for n in req.nacks:
         stub.Nack(
             scheduler_pb2.NackRequest(

@@ -131,8 +131,27 @@ export function jobDetails(job: Job): string {
     ['idempotency key', job.idempotencyKey ?? '-'],
     ['headers', Object.keys(job.headers).length ? JSON.stringify(job.headers) : '-'],
     ['payload', `${job.payload.length} bytes`],
+    ['progress', bytesText(job.progress)],
+    ['result', bytesText(job.result)],
   ];
   return table(['FIELD', 'VALUE'], lines).split('\n').slice(1).join('\n');
+}
+
+/** A result or progress: short printable UTF-8 as it is (JSON usually), else its size. */
+export function bytesText(bytes: Buffer | undefined): string {
+  if (!bytes || bytes.length === 0) return '-';
+  const text = bytes.toString('utf8');
+  const printable = !/[\u0000-\u001f\u007f\ufffd]/.test(text);
+  return printable && text.length <= 200 ? text : `${bytes.length} bytes`;
+}
+
+/** One line per change of a watched job: when, state, attempt, progress. */
+export function watchLine(job: Job): string {
+  const attempt = `attempt ${job.attempt}/${job.maxAttempts}`;
+  const progress = job.progress ? ` progress ${bytesText(job.progress)}` : '';
+  const result = job.result ? ` result ${bytesText(job.result)}` : '';
+  const error = job.state === 'dead' && job.lastError ? ` error ${job.lastError}` : '';
+  return `${new Date().toISOString()} ${job.state} ${attempt}${progress}${result}${error}`;
 }
 
 /** For --json: Buffers as base64, Dates as ISO strings. */

@@ -11,7 +11,7 @@ import {
   type QueueSummary,
   type TlsOptions,
 } from '../clients';
-import { jobDetails, jobsTable, queuesTable, statsTable, table, toJson } from './format';
+import { jobDetails, jobsTable, queuesTable, statsTable, table, toJson, watchLine } from './format';
 import { duration, integer } from './options';
 import { addScheduleCommands } from './schedule-commands';
 
@@ -185,12 +185,14 @@ const job = program.command('job').description('one job: show it, or change it w
 job
   .command('show <job-id>', { isDefault: true })
   .description('one job in full (the payload as its size; --json has it in base64)')
-  .action(
-    run(async (c, id: string) => {
+  .option('--watch', 'print a line (--json: an object) per change until the job is final')
+  .action(async (id: string, options: { watch?: boolean }) => {
+    if (options.watch) return watch(id);
+    await run(async (c) => {
       const found = await c.getJob(id);
       return { data: found, text: jobDetails(found) };
-    }),
-  );
+    })();
+  });
 job
   .command('set-priority <job-id> <priority>')
   .description('change the priority (0..9) of a pending or scheduled job')
@@ -210,10 +212,30 @@ job
     }),
   );
 
+/** Follows a job to its end; exits 0 when it succeeded, 1 when it ended dead or cancelled. */
+async function watch(id: string): Promise<void> {
+  const c = client();
+  const { json, connectTimeout } = program.opts<Globals>();
+  try {
+    await c.waitForReady(connectTimeout);
+    let last;
+    for await (const seen of c.watchJob(id)) {
+      process.stdout.write(
+        `${json ? JSON.stringify(JSON.parse(toJson(seen))) : watchLine(seen)}\n`,
+      );
+      last = seen;
+    }
+    if (last?.state !== 'succeeded') process.exitCode = 1;
+  } finally {
+    c.close();
+  }
+}
+
 program
   .command('cancel <target>')
   .description(
-    'cancel a pending, scheduled or dead job; with --all, the pending and scheduled jobs of a queue',
+    'cancel a job that is pending, scheduled, running (leased) or dead; with --all, the pending ' +
+      'and scheduled jobs of a queue',
   )
   .option('--all', 'target is a queue: cancel its waiting jobs (leased ones are left alone)')
   .option('--tenant <tenant>', 'with --all: only this tenant')

@@ -32,20 +32,24 @@ import {
   type BatchItemOutcome,
   type BatchingOptions,
 } from './enqueue-batcher';
+import type { ReportProgressResponse__Output } from '../generated/scheduler/v1/ReportProgressResponse';
 import {
+  encodeValue,
   fromDuration,
+  toBytes,
   toCounts,
-  toDate,
   toDuration,
   toEnqueueRequest,
   toJob,
   toJobState,
+  toDate,
   toQueueStats,
 } from './convert';
 import { fromItemError, SchedulerClientError, Status } from './errors';
 import { toSchedule, toWireSchedule } from './schedule-convert';
 import type { Schedule, ScheduleOptions, SchedulesPage } from './schedule-types';
 import type {
+  AckOptions,
   CallOptions,
   CancelJobsResult,
   QueuesPage,
@@ -57,8 +61,10 @@ import type {
   NackOptions,
   NackResult,
   QueueStats,
+  WaitOptions,
 } from './types';
 import { DEFAULT_DEADLINE_MS, DEFAULT_RETRY, UnaryCaller, type RetryOptions } from './unary';
+import { waitForJob, watchJob } from './watch';
 
 /** How to reach the scheduler and how calls behave. */
 export interface SchedulerClientOptions extends ConnectionOptions {
@@ -195,7 +201,11 @@ export class SchedulerClient {
     return toJob(required(res.job, 'GetJob'));
   }
 
-  /** Cancels a pending, scheduled or dead job; a leased job fails with FAILED_PRECONDITION. */
+  /**
+   * Cancels a pending, scheduled, leased or dead job: it becomes `cancelled` for good. A leased
+   * job's lease is fenced off and its Worker sees the handler's `signal` abort. A job that
+   * already succeeded or was cancelled rejects with FAILED_PRECONDITION.
+   */
   async cancelJob(jobId: string, options?: CallOptions): Promise<Job> {
     const res = await this.caller.call<CancelJobResponse__Output>(
       'CancelJob',
@@ -406,14 +416,62 @@ export class SchedulerClient {
     return Number(res.purgedCount);
   }
 
-  /** Marks a leased job done. A stale or expired lease id rejects with FAILED_PRECONDITION. */
-  async ack(leaseId: string, options?: CallOptions): Promise<void> {
+  /**
+   * Marks a leased job done, with an optional `result` kept as the job's result. A stale or
+   * expired lease id rejects with FAILED_PRECONDITION.
+   */
+  async ack(leaseId: string, options?: AckOptions): Promise<void> {
+    const req = { leaseId, result: toBytes(options?.result) };
     await this.caller.call<AckResponse__Output>(
       'Ack',
-      (c, md, o, cb) => c.ack({ leaseId }, md, o, cb),
+      (c, md, o, cb) => c.ack(req, md, o, cb),
       false,
       options,
     );
+  }
+
+  /**
+   * Records the progress of a job this worker holds (bytes as they are, anything else as JSON),
+   * e.g. `{ percent: 40 }`; watchers see it at once. Fenced like an ack.
+   */
+  async reportProgress(leaseId: string, progress: unknown, options?: CallOptions): Promise<void> {
+    const req = { leaseId, progress: encodeValue(progress) ?? Buffer.alloc(0) };
+    await this.caller.call<ReportProgressResponse__Output>(
+      'ReportProgress',
+      (c, md, o, cb) => c.reportProgress(req, md, o, cb),
+      false,
+      options,
+    );
+  }
+
+  /**
+   * The job as it is now, then again on each change of its state or progress; the iteration
+   * ends after a final state (`succeeded`, `dead`, `cancelled`). Breaking out of the loop or
+   * aborting `signal` ends the watch. A replica going away is survived by watching again.
+   *
+   * @example
+   * for await (const job of client.watchJob(jobId)) console.log(job.state, decodeJson(job.progress));
+   */
+  watchJob(jobId: string, options: { signal?: AbortSignal } = {}): AsyncIterable<Job> {
+    return watchJob(this.connection, jobId, options.signal);
+  }
+
+  /**
+   * Waits for a job to finish: resolves with the final job (its `result` included) when it
+   * succeeded, rejects with a JobFailedError when it ended dead or cancelled, and with
+   * DEADLINE_EXCEEDED after `timeoutMs`.
+   */
+  waitForJob(jobId: string, options?: WaitOptions): Promise<Job> {
+    return waitForJob(this.connection, jobId, options);
+  }
+
+  /**
+   * Enqueues a job and waits for it to finish (request/response over the queue): the final job
+   * as `waitForJob` gives it. The timeout covers the wait, not the enqueue.
+   */
+  async enqueueAndWait(job: EnqueueOptions, options?: WaitOptions): Promise<Job> {
+    const { jobId } = await this.enqueue(job, { signal: options?.signal });
+    return this.waitForJob(jobId, options);
   }
 
   /** Gives a leased job back: retried after a backoff, or dead-lettered. */
@@ -423,6 +481,7 @@ export class SchedulerClient {
       error: nack.error ?? '',
       retryDelay: nack.retryDelayMs === undefined ? null : toDuration(nack.retryDelayMs),
       noRetry: nack.noRetry ?? false,
+      snooze: nack.snooze ?? false,
     };
     const res = await this.caller.call<NackResponse__Output>(
       'Nack',

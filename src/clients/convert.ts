@@ -68,7 +68,24 @@ export function toJob(job: Job__Output): Job {
     leaseExpireTime: toDate(job.leaseExpireTime),
     finishTime: toDate(job.finishTime),
     idempotencyKey: job.idempotencyKey || undefined,
+    result: job.result.length > 0 ? job.result : undefined,
+    progress: job.progress.length > 0 ? job.progress : undefined,
   };
+}
+
+/**
+ * A handler's result or a progress report as bytes: bytes as they are, anything else (strings
+ * included) as its JSON, so `decodeJson` reads back what was given; undefined stays undefined.
+ */
+export function encodeValue(value: unknown): Buffer | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Uint8Array) return toBytes(value);
+  return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+/** Parses a JSON result or progress (undefined when there is none). */
+export function decodeJson<T = unknown>(bytes: Buffer | undefined): T | undefined {
+  return bytes === undefined ? undefined : (JSON.parse(bytes.toString('utf8')) as T);
 }
 
 export function toLeasedJob(leased: LeasedJob__Output): LeasedJob {

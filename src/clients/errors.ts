@@ -5,6 +5,7 @@
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import type { ItemError__Output } from '../generated/scheduler/v1/ItemError';
+import type { Job } from './types';
 
 /** gRPC status codes, re-exported so callers can compare `err.code` without importing grpc-js. */
 export { status as Status } from '@grpc/grpc-js';
@@ -103,4 +104,27 @@ export function permanent(err: unknown): PermanentError {
 /** Type guard for PermanentError. */
 export function isPermanentError(err: unknown): err is PermanentError {
   return err instanceof PermanentError;
+}
+
+/**
+ * The job a caller waited for (`waitForJob`, `enqueueAndWait`) ended without succeeding: it is
+ * DEAD (its attempts ran out, or a handler threw a PermanentError) or CANCELLED.
+ */
+export class JobFailedError extends Error {
+  override readonly name = 'JobFailedError';
+  /** The job as it ended; `lastError` says why a dead job failed. */
+  readonly job: Job;
+  readonly state: 'dead' | 'cancelled';
+
+  constructor(job: Job & { state: 'dead' | 'cancelled' }) {
+    const why = job.state === 'dead' && job.lastError ? `: ${job.lastError}` : '';
+    super(`job ${job.id} ended ${job.state.toUpperCase()}${why}`);
+    this.job = job;
+    this.state = job.state;
+  }
+}
+
+/** Type guard for JobFailedError. */
+export function isJobFailedError(err: unknown): err is JobFailedError {
+  return err instanceof JobFailedError;
 }

@@ -13,10 +13,14 @@ export {
   PermanentError,
   permanent,
   isPermanentError,
+  JobFailedError,
+  isJobFailedError,
   Status,
 } from './errors';
+export { decodeJson } from './convert';
 export { Worker } from './worker';
 export type { WorkerOptions, WorkerEvents, WorkerStats } from './worker-types';
+export { JobCancelledError } from './running-job';
 export type { JobHandler, JobContext } from './running-job';
 export type { TraceContextMode } from './tracing';
 export type * from './types';

@@ -30,6 +30,8 @@ export interface SentSettle {
 export interface LeaseConnectionEvents {
   onJobs(jobs: LeasedJob__Output[]): void;
   onSettleError(result: SettleResult__Output, sent: SentSettle | undefined): void;
+  /** Jobs of this stream were cancelled: their leases are over. */
+  onCancelled(leaseIds: string[]): void;
   /** The stream is over; `unconfirmed` holds the inline settles that may not have been applied. */
   onEnd(status: StatusObject, unconfirmed: SentSettle[]): void;
 }
@@ -46,7 +48,8 @@ export class LeaseConnection {
   private readonly sent = new Map<string, SentSettle>();
   /** What this turn wrote, sent as one message by flush() (scheduled with setImmediate). */
   private pending:
-    Required<Pick<LeaseRequest, 'credits' | 'acks' | 'nacks' | 'releases'>> | undefined;
+    | Required<Pick<LeaseRequest, 'credits' | 'acks' | 'nacks' | 'releases' | 'resultAcks'>>
+    | undefined;
 
   constructor(client: RawClient, metadata: Metadata, events: LeaseConnectionEvents) {
     this.call = client.lease(metadata);
@@ -58,6 +61,7 @@ export class LeaseConnection {
         this.sent.delete(result.leaseId);
         events.onSettleError(result, sent);
       }
+      if (msg.cancelled.length > 0) events.onCancelled(msg.cancelled);
       if (msg.jobs.length > 0) {
         this.outstanding = Math.max(0, this.outstanding - msg.jobs.length);
         events.onJobs(msg.jobs);
@@ -100,7 +104,9 @@ export class LeaseConnection {
     this.prune();
     this.sent.set(sent.settle.leaseId, sent);
     const { settle } = sent;
-    if (settle.kind === 'ack') this.pending.acks.push(settle.leaseId);
+    if (settle.kind === 'ack' && settle.result)
+      this.pending.resultAcks.push({ leaseId: settle.leaseId, result: settle.result });
+    else if (settle.kind === 'ack') this.pending.acks.push(settle.leaseId);
     else
       this.pending.nacks.push({
         leaseId: settle.leaseId,
@@ -121,7 +127,7 @@ export class LeaseConnection {
 
   private startTurn(): NonNullable<LeaseConnection['pending']> {
     setImmediate(() => this.flush());
-    return { credits: 0, acks: [], nacks: [], releases: [] };
+    return { credits: 0, acks: [], nacks: [], releases: [], resultAcks: [] };
   }
 
   /** Stops taking jobs: the server closes its side once it has applied our settles. */

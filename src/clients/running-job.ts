@@ -3,40 +3,56 @@
  * meanwhile. The lease is extended by unary ExtendLease (any replica accepts it, so this keeps
  * working while the stream reconnects) every `extendEveryMs`; when the lease is lost, because an
  * extension was fenced off (FAILED_PRECONDITION) or none succeeded before the deadline, the
- * signal aborts: another worker may already have the job.
+ * signal aborts: another worker may already have the job. It aborts too when the job is
+ * cancelled (CancelJob): the server tells the stream, and the job is not settled.
  */
 import { status } from '@grpc/grpc-js';
+import { encodeValue } from './convert';
 import { isPermanentError, isSchedulerClientError } from './errors';
 import type { Job, LeasedJob } from './types';
 
 /** What a handler gets beside the job. */
 export interface JobContext {
   /**
-   * Aborted when the worker lost the lease (the job may be running elsewhere: stop, and do not
-   * commit side effects) or when `close({ abortAfterMs })` ran out of patience.
+   * Aborted when the job was cancelled (its reason a JobCancelledError: stop, the job is over),
+   * when the worker lost the lease (the job may be running elsewhere: stop, and do not commit
+   * side effects) or when `close({ abortAfterMs })` ran out of patience.
    */
   signal: AbortSignal;
   /** The lease id, for calls of your own such as `client.extendLease`. */
   leaseId: string;
+  /**
+   * Records the job's progress (bytes as they are, anything else as JSON, e.g.
+   * `{ percent: 40 }`): `Job.progress` for readers, and a change for watchers.
+   */
+  progress: (value: unknown) => Promise<void>;
 }
 
 /**
- * Runs one job. Resolve to ack it; throw to nack it (retried with backoff until `max_attempts`);
- * throw a PermanentError (see `permanent()`) to dead-letter it now.
+ * Runs one job. Resolve to ack it, the resolved value becoming the job's result (bytes as they
+ * are, anything else as JSON; `undefined`: none); throw to nack it (retried with backoff until
+ * `max_attempts`); throw a PermanentError (see `permanent()`) to dead-letter it now.
  */
-export type JobHandler = (job: Job, context: JobContext) => Promise<void> | void;
+export type JobHandler = (job: Job, context: JobContext) => unknown;
 
 /** How a run ended, i.e. how the job must be settled. */
 export type Outcome =
-  | { kind: 'ack' }
-  | { kind: 'nack'; error: string; noRetry: boolean }
-  | { kind: 'lost'; error: Error };
+  | { kind: 'ack'; result: Buffer | undefined }
+  | { kind: 'nack'; error: string; noRetry: boolean; thrown: unknown }
+  | { kind: 'lost'; error: Error }
+  | { kind: 'cancelled' };
+
+/** The reason of a handler's signal when its job was cancelled (CancelJob). */
+export class JobCancelledError extends Error {
+  override readonly name = 'JobCancelledError';
+}
 
 export interface RunningJobDeps {
   handler: JobHandler;
   visibilityMs: number;
   extendEveryMs: number;
   extend(leaseId: string, visibilityMs: number): Promise<unknown>;
+  progress(leaseId: string, value: unknown): Promise<void>;
 }
 
 /** A transient extension failure is retried this often, while the lease still holds. */
@@ -50,6 +66,7 @@ export class RunningJob {
   /** Local estimate of the lease's end: only ever earlier than the server's. */
   private deadline: number;
   private lost: Error | undefined;
+  private cancelled = false;
   private finished = false;
 
   constructor(
@@ -81,23 +98,41 @@ export class RunningJob {
       return { kind: 'lost', error: this.lost };
     }
     const signal = (): AbortSignal => this.signal();
+    const { leaseId } = this.leased;
     const context: JobContext = {
       get signal() {
         return signal();
       },
-      leaseId: this.leased.leaseId,
+      leaseId,
+      progress: (value) => this.deps.progress(leaseId, value),
     };
     try {
-      await this.deps.handler(this.leased.job, context);
-      return this.lost ? { kind: 'lost', error: this.lost } : { kind: 'ack' };
+      const result = encodeValue(await this.deps.handler(this.leased.job, context));
+      return this.over() ?? { kind: 'ack', result };
     } catch (err) {
-      if (this.lost) return { kind: 'lost', error: this.lost };
+      const over = this.over();
+      if (over) return over;
       const error = err instanceof Error ? err.message : String(err);
-      return { kind: 'nack', error, noRetry: isPermanentError(err) };
+      return { kind: 'nack', error, noRetry: isPermanentError(err), thrown: err };
     } finally {
       this.finished = true;
       clearTimeout(this.timer);
     }
+  }
+
+  /**
+   * The job was cancelled: the handler's signal aborts, and the run ends without a settle (the
+   * lease is fenced off already).
+   */
+  cancel(): void {
+    this.cancelled = true;
+    this.abort(new JobCancelledError(`job ${this.leased.job.id} was cancelled`));
+  }
+
+  /** The outcome that overrides the handler's: cancelled, or the lease lost. */
+  private over(): Outcome | undefined {
+    if (this.cancelled) return { kind: 'cancelled' };
+    return this.lost ? { kind: 'lost', error: this.lost } : undefined;
   }
 
   /** Stops extending the lease of a job that will not run here (handed back unstarted). */
@@ -132,7 +167,7 @@ export class RunningJob {
       this.deadline = startedAt + this.deps.visibilityMs;
       if (!this.finished) this.schedule(this.deps.extendEveryMs);
     } catch (err) {
-      if (this.finished) return;
+      if (this.finished || this.cancelled) return;
       const fenced = isSchedulerClientError(err) && err.code === status.FAILED_PRECONDITION;
       if (fenced || Date.now() >= this.deadline) this.lose(err);
       else this.schedule(Math.min(EXTEND_RETRY_MS, this.deadline - Date.now()));

@@ -10,7 +10,7 @@ import { isSchedulerClientError } from './errors';
 
 /** An ack or a nack of one lease. */
 export type Settle =
-  | { leaseId: string; kind: 'ack' }
+  | { leaseId: string; kind: 'ack'; result?: Buffer }
   | { leaseId: string; kind: 'nack'; error: string; noRetry: boolean };
 
 const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
@@ -18,7 +18,8 @@ const RETRY = { initialMs: 100, maxMs: 2000 };
 
 function send(client: SchedulerClient, settle: Settle, deadlineMs: number): Promise<unknown> {
   const options = { deadlineMs };
-  if (settle.kind === 'ack') return client.ack(settle.leaseId, options);
+  if (settle.kind === 'ack')
+    return client.ack(settle.leaseId, { ...options, result: settle.result });
   const { error, noRetry } = settle;
   return client.nack(settle.leaseId, { error, noRetry }, options);
 }

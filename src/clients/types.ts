@@ -38,6 +38,13 @@ export interface Job {
   finishTime: Date | undefined;
   /** The key it was enqueued with, if any. */
   idempotencyKey: string | undefined;
+  /**
+   * What the worker's ack carried (succeeded jobs): the bytes a Worker handler resolved with,
+   * or its JSON. Parse it with `decodeJson(job.result)`.
+   */
+  result: Buffer | undefined;
+  /** The last progress a worker reported (`JobContext.progress`), e.g. JSON `{"percent":40}`. */
+  progress: Buffer | undefined;
 }
 
 /** A job handed to a worker, with the lease id that fences it. */
@@ -90,6 +97,25 @@ export interface NackOptions {
   retryDelayMs?: number;
   /** Dead-letter now, whatever the attempts left. */
   noRetry?: boolean;
+  /**
+   * Give the job back to run again after `retryDelayMs` (unset: at once) without counting an
+   * attempt or recording an error (`error` and `noRetry` are ignored).
+   */
+  snooze?: boolean;
+}
+
+/** How to ack a job. */
+export interface AckOptions extends CallOptions {
+  /** Kept as the job's result for its retention (64 KiB at most by default). */
+  result?: Payload;
+}
+
+/** How long to wait for a job to finish. */
+export interface WaitOptions {
+  /** Give up after this many milliseconds: rejects with DEADLINE_EXCEEDED (default: no limit). */
+  timeoutMs?: number;
+  /** Stop waiting: rejects with CANCELLED. */
+  signal?: AbortSignal;
 }
 
 /** What a nack did. */

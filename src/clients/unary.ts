@@ -81,7 +81,8 @@ function isSchedulerUnavailable(err: unknown): boolean {
   return err instanceof SchedulerClientError && err.code === status.UNAVAILABLE;
 }
 
-function cancelled(method: string, signal: AbortSignal): SchedulerClientError {
+/** The error of a call its caller cancelled through its AbortSignal. */
+export function cancelled(method: string, signal: AbortSignal): SchedulerClientError {
   return new SchedulerClientError({
     code: status.CANCELLED,
     details: 'cancelled by the caller',

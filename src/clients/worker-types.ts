@@ -44,6 +44,12 @@ export interface WorkerEvents {
   error: [error: Error, job?: Job];
   /** The stream ended and a new one opens after `delayMs`. */
   reconnecting: [error: SchedulerClientError, delayMs: number];
+  /** A handler resolved: the job is acked with `result` (its encoding, undefined for none). */
+  completed: [job: Job, result: Buffer | undefined];
+  /** A handler threw: the job is nacked (retried later, or dead-lettered when permanent). */
+  failed: [job: Job, error: Error];
+  /** The job was cancelled while its handler ran (CancelJob): its signal aborted, no settle. */
+  cancelled: [job: Job];
 }
 
 /** What a Worker has done since it started. */
@@ -56,6 +62,8 @@ export interface WorkerStats {
   failed: number;
   /** Jobs whose lease was lost while they ran (not settled: the server delivers them again). */
   lost: number;
+  /** Jobs cancelled while they ran (not settled: they are over). */
+  cancelled: number;
   /** Acks and nacks the server refused, e.g. because the lease had expired. */
   settleErrors: number;
   /** Streams re-opened after one ended. */
@@ -71,17 +79,29 @@ export class WorkerStatsCounter {
   succeeded = 0;
   failed = 0;
   lost = 0;
+  cancelled = 0;
   settleErrors = 0;
   reconnects = 0;
 
   count(outcome: Outcome): void {
     if (outcome.kind === 'ack') this.succeeded++;
     else if (outcome.kind === 'nack') this.failed++;
+    else if (outcome.kind === 'cancelled') this.cancelled++;
     else this.lost++;
   }
 
   snapshot(running: number, buffered: number): WorkerStats {
-    const { received, succeeded, failed, lost, settleErrors, reconnects } = this;
-    return { received, succeeded, failed, lost, settleErrors, reconnects, running, buffered };
+    const { received, succeeded, failed, lost, cancelled, settleErrors, reconnects } = this;
+    return {
+      received,
+      succeeded,
+      failed,
+      lost,
+      cancelled,
+      settleErrors,
+      reconnects,
+      running,
+      buffered,
+    };
   }
 }

@@ -155,6 +155,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const conn: LeaseConnection = new LeaseConnection(connection.pick(), metadata, {
       onJobs: (jobs) => jobs.forEach((j) => this.runJob(() => toLeasedJob(j))),
       onSettleError: (result, sent) => this.onSettleError(result, sent),
+      onCancelled: (leaseIds) => leaseIds.forEach((id) => this.cancelJob(id)),
       onEnd: (st, unconfirmed) => {
         this.onEnd(conn, st, unconfirmed);
         resolveEnded();
@@ -184,12 +185,31 @@ export class Worker extends EventEmitter<WorkerEvents> {
       visibilityMs: this.visibilityMs,
       extendEveryMs: this.extendEveryMs,
       extend: (leaseId, ms) => this.client.extendLease(leaseId, ms),
+      progress: (leaseId, value) => this.client.reportProgress(leaseId, value),
     });
     if (this.running.size < this.concurrency) this.begin(job);
     else {
       job.keepLease();
       this.buffered.push(job);
     }
+  }
+
+  /**
+   * The server says a job of ours was cancelled: a running one's signal aborts (it is not
+   * settled as it ends); a prefetched one that has not started leaves the buffer now.
+   */
+  private cancelJob(leaseId: string): void {
+    const running = this.running.get(leaseId);
+    if (running) return running.cancel();
+    const at = this.buffered.findIndex((job) => job.leased.leaseId === leaseId);
+    if (at < 0) return;
+    const [job] = this.buffered.splice(at, 1);
+    job!.drop();
+    this.counters.count({ kind: 'cancelled' });
+    this.emit('cancelled', job!.leased.job);
+    const conn = this.conn;
+    const credits = this.state === 'running' && conn ? this.freeCredits(conn) : 0;
+    if (credits > 0) conn?.write(credits);
   }
 
   private begin(job: RunningJob): void {
@@ -204,17 +224,35 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.counters.count(outcome);
     const conn = this.conn;
     const credits = this.state === 'running' && conn ? this.freeCredits(conn) : 0;
-    if (outcome.kind === 'lost') {
-      this.report(outcome.error, job.leased.job);
+    const settle = this.settleOf(job, outcome);
+    if (!settle) {
       if (credits > 0) conn?.write(credits);
       return;
     }
-    const { leaseId } = job.leased;
-    const settle: Settle =
-      outcome.kind === 'ack' ? { leaseId, kind: 'ack' } : { leaseId, ...outcome };
     const sent = { settle, expiresAt: job.leaseDeadline };
     if (conn?.writable) conn.write(credits, sent);
     else this.settleLater(sent, false, job.leased.job);
+  }
+
+  /** Emits the job's event and says how to settle it (nothing for a lost or cancelled job). */
+  private settleOf(job: RunningJob, outcome: Outcome): Settle | undefined {
+    const { leaseId, job: data } = job.leased;
+    switch (outcome.kind) {
+      case 'ack':
+        this.emit('completed', data, outcome.result);
+        return { leaseId, kind: 'ack', result: outcome.result };
+      case 'nack': {
+        const { error, noRetry, thrown } = outcome;
+        this.emit('failed', data, thrown instanceof Error ? thrown : new Error(error));
+        return { leaseId, kind: 'nack', error, noRetry };
+      }
+      case 'cancelled':
+        this.emit('cancelled', data);
+        return undefined;
+      case 'lost':
+        this.report(outcome.error, data);
+        return undefined;
+    }
   }
 
   private settleLater(sent: SentSettle, resend: boolean, job?: Job): void {

@@ -49,6 +49,8 @@ import type { PurgeDeadJobsResponse as _scheduler_v1_PurgeDeadJobsResponse, Purg
 import type { QueueSummary as _scheduler_v1_QueueSummary, QueueSummary__Output as _scheduler_v1_QueueSummary__Output } from './scheduler/v1/QueueSummary';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from './scheduler/v1/RedriveDeadJobsRequest';
 import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from './scheduler/v1/RedriveDeadJobsResponse';
+import type { ReportProgressRequest as _scheduler_v1_ReportProgressRequest, ReportProgressRequest__Output as _scheduler_v1_ReportProgressRequest__Output } from './scheduler/v1/ReportProgressRequest';
+import type { ReportProgressResponse as _scheduler_v1_ReportProgressResponse, ReportProgressResponse__Output as _scheduler_v1_ReportProgressResponse__Output } from './scheduler/v1/ReportProgressResponse';
 import type { ResumeQueueRequest as _scheduler_v1_ResumeQueueRequest, ResumeQueueRequest__Output as _scheduler_v1_ResumeQueueRequest__Output } from './scheduler/v1/ResumeQueueRequest';
 import type { ResumeQueueResponse as _scheduler_v1_ResumeQueueResponse, ResumeQueueResponse__Output as _scheduler_v1_ResumeQueueResponse__Output } from './scheduler/v1/ResumeQueueResponse';
 import type { Schedule as _scheduler_v1_Schedule, Schedule__Output as _scheduler_v1_Schedule__Output } from './scheduler/v1/Schedule';
@@ -60,6 +62,8 @@ import type { UpdateJobRequest as _scheduler_v1_UpdateJobRequest, UpdateJobReque
 import type { UpdateJobResponse as _scheduler_v1_UpdateJobResponse, UpdateJobResponse__Output as _scheduler_v1_UpdateJobResponse__Output } from './scheduler/v1/UpdateJobResponse';
 import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from './scheduler/v1/UpsertScheduleRequest';
 import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from './scheduler/v1/UpsertScheduleResponse';
+import type { WatchJobRequest as _scheduler_v1_WatchJobRequest, WatchJobRequest__Output as _scheduler_v1_WatchJobRequest__Output } from './scheduler/v1/WatchJobRequest';
+import type { WatchJobResponse as _scheduler_v1_WatchJobResponse, WatchJobResponse__Output as _scheduler_v1_WatchJobResponse__Output } from './scheduler/v1/WatchJobResponse';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -122,6 +126,8 @@ export interface ProtoGrpcType {
       QueueSummary: MessageTypeDefinition<_scheduler_v1_QueueSummary, _scheduler_v1_QueueSummary__Output>
       RedriveDeadJobsRequest: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsRequest__Output>
       RedriveDeadJobsResponse: MessageTypeDefinition<_scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsResponse__Output>
+      ReportProgressRequest: MessageTypeDefinition<_scheduler_v1_ReportProgressRequest, _scheduler_v1_ReportProgressRequest__Output>
+      ReportProgressResponse: MessageTypeDefinition<_scheduler_v1_ReportProgressResponse, _scheduler_v1_ReportProgressResponse__Output>
       ResumeQueueRequest: MessageTypeDefinition<_scheduler_v1_ResumeQueueRequest, _scheduler_v1_ResumeQueueRequest__Output>
       ResumeQueueResponse: MessageTypeDefinition<_scheduler_v1_ResumeQueueResponse, _scheduler_v1_ResumeQueueResponse__Output>
       Schedule: MessageTypeDefinition<_scheduler_v1_Schedule, _scheduler_v1_Schedule__Output>
@@ -133,6 +139,8 @@ export interface ProtoGrpcType {
       UpdateJobResponse: MessageTypeDefinition<_scheduler_v1_UpdateJobResponse, _scheduler_v1_UpdateJobResponse__Output>
       UpsertScheduleRequest: MessageTypeDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleRequest__Output>
       UpsertScheduleResponse: MessageTypeDefinition<_scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleResponse__Output>
+      WatchJobRequest: MessageTypeDefinition<_scheduler_v1_WatchJobRequest, _scheduler_v1_WatchJobRequest__Output>
+      WatchJobResponse: MessageTypeDefinition<_scheduler_v1_WatchJobResponse, _scheduler_v1_WatchJobResponse__Output>
     }
   }
 }

@@ -72,7 +72,13 @@ export function wrongState(op: string, id: string, state: string, needs: string)
 }
 
 /** Operations that take a lease id rather than a job id. */
-const LEASE_OPS: ReadonlySet<string> = new Set(['ack', 'nack', 'release', 'extend']);
+const LEASE_OPS: ReadonlySet<string> = new Set([
+  'ack',
+  'nack',
+  'release',
+  'extend',
+  'report_progress',
+]);
 
 /**
  * The typed error of a script's failure code. `id` is the lease id for lease operations and the

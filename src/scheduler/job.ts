@@ -33,6 +33,15 @@ export interface Job {
   /** When it succeeded, died or was cancelled. */
   finishTime?: number;
   idempotencyKey?: string;
+  /** What the ack carried (succeeded jobs only), kept as long as the job. */
+  result?: Buffer;
+  /** The last progress a worker reported. */
+  progress?: Buffer;
+}
+
+/** Succeeded, dead and cancelled jobs change no more. */
+export function isFinal(state: JobState): boolean {
+  return state === 'succeeded' || state === 'dead' || state === 'cancelled';
 }
 
 export interface EnqueueInput {
@@ -76,6 +85,11 @@ export interface NackInput {
   retryDelayMs?: number;
   /** Dead-letter now, whatever the attempts left. */
   noRetry?: boolean;
+  /**
+   * Give the job back to run again after `retryDelayMs` (unset: at once) without counting an
+   * attempt or recording an error; `error` and `noRetry` are ignored.
+   */
+  snooze?: boolean;
 }
 
 export interface NackResult {

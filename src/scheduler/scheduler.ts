@@ -21,6 +21,7 @@ import { UNLIMITED, rateLimited, type RateLimiter } from './rate-limit';
 import type { JobStore, ListableState, NewJob } from './store';
 import type { TierResolver } from './tiers/resolver';
 import {
+  checkBytes,
   checkCount,
   checkDuration,
   checkEnqueue,
@@ -42,6 +43,8 @@ export interface SchedulerOptions extends Limits {
 
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = {
   maxPayloadBytes: 1024 * 1024,
+  maxResultBytes: 64 * 1024,
+  maxProgressBytes: 4 * 1024,
   maxAttemptsCap: 1000,
   defaultMaxAttempts: 5,
   maxBatchSize: 10_000,
@@ -130,14 +133,15 @@ export class Scheduler {
     return this.store.lease(queue, count, each);
   }
 
-  async ack(leaseId: string): Promise<void> {
-    return this.store.ack(parseLeaseId(leaseId));
+  /** `result` (empty: none) is kept as the job's result. */
+  async ack(leaseId: string, result?: Buffer): Promise<void> {
+    const lease = parseLeaseId(leaseId);
+    const kept = result?.length
+      ? checkBytes('result', result, this.options.maxResultBytes)
+      : undefined;
+    return this.store.ack(lease, kept);
   }
 
-  /**
-   * Acks many leases with one script call per queue (a worker's inline acks). Each lease gets
-   * its own outcome: undefined when acked, else the error (malformed, stale, expired...).
-   */
   /** The acks and nacks of one stream message: at most maxBatchSize, as for EnqueueBatch. */
   checkSettleCount(count: number): void {
     const max = this.options.maxBatchSize;
@@ -145,15 +149,25 @@ export class Scheduler {
       throw invalidArgument('acks', `at most ${max} acks and nacks per message (got ${count})`);
   }
 
-  async ackMany(leaseIds: string[]): Promise<Array<SchedulerError | undefined>> {
-    const results = new Array<SchedulerError | undefined>(leaseIds.length);
+  /**
+   * Acks many leases with one script call per queue (a worker's inline acks; `results[i]`, if
+   * any, is lease i's result). Each lease gets its own outcome: undefined when acked, else the
+   * error (malformed, stale, expired, result too big...).
+   */
+  async ackMany(
+    leaseIds: string[],
+    results: ReadonlyArray<Buffer | undefined> = [],
+  ): Promise<Array<SchedulerError | undefined>> {
+    const outcomes = new Array<SchedulerError | undefined>(leaseIds.length);
     const parsed: Array<{ i: number; lease: LeaseRef }> = [];
     leaseIds.forEach((id, i) => {
       try {
+        const result = results[i];
+        if (result) checkBytes('result', result, this.options.maxResultBytes);
         parsed.push({ i, lease: parseLeaseId(id) });
       } catch (err) {
         if (!isSchedulerError(err)) throw err;
-        results[i] = err;
+        outcomes[i] = err;
       }
     });
     const byQueue = groupBy(parsed, (item) => item.lease.queue);
@@ -162,11 +176,12 @@ export class Scheduler {
         const errors = await this.store.ackMany(
           queue,
           items.map((item) => item.lease),
+          items.map((item) => (results[item.i]?.length ? results[item.i] : undefined)),
         );
-        items.forEach((item, k) => (results[item.i] = errors[k]));
+        items.forEach((item, k) => (outcomes[item.i] = errors[k]));
       }),
     );
-    return results;
+    return outcomes;
   }
 
   async nack(input: NackInput): Promise<NackResult> {
@@ -175,7 +190,20 @@ export class Scheduler {
       input.retryDelayMs === undefined
         ? undefined
         : checkDuration('retry_delay', input.retryDelayMs);
+    if (input.snooze) {
+      const readyAt = await this.store.release(lease, delay ?? 0);
+      return { state: delay ? 'scheduled' : 'pending', retryTime: readyAt };
+    }
     return this.store.nack(lease, clipError(input.error ?? ''), delay, input.noRetry ?? false);
+  }
+
+  /** Replaces a leased job's progress (fenced by the lease, like an ack). */
+  async reportProgress(leaseId: string, progress: Buffer): Promise<void> {
+    const lease = parseLeaseId(leaseId);
+    return this.store.progress(
+      lease,
+      checkBytes('progress', progress, this.options.maxProgressBytes),
+    );
   }
 
   /**
@@ -183,7 +211,7 @@ export class Scheduler {
    * or prefetched by a worker that is closing. No attempt counted.
    */
   async release(leaseId: string): Promise<void> {
-    return this.store.release(parseLeaseId(leaseId));
+    await this.store.release(parseLeaseId(leaseId));
   }
 
   async extendLease(leaseId: string, visibilityMs: number): Promise<number> {

@@ -36,17 +36,30 @@ export interface JobStore {
     count: number,
     visibilityMs: number | readonly number[],
   ): Promise<LeaseBatch>;
-  ack(lease: LeaseRef): Promise<void>;
-  /** Acks leases of one queue in one atomic call; an error per lease that was not acked. */
-  ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>>;
+  /** `result`: kept as the job's result for its retention. */
+  ack(lease: LeaseRef, result?: Buffer): Promise<void>;
+  /**
+   * Acks leases of one queue in one atomic call (`results[i]`: lease i's result, if any); an
+   * error per lease that was not acked.
+   */
+  ackMany(
+    queue: string,
+    leases: LeaseRef[],
+    results?: ReadonlyArray<Buffer | undefined>,
+  ): Promise<Array<SchedulerError | undefined>>;
+  /** Replaces a leased job's progress; fenced like an ack. */
+  progress(lease: LeaseRef, progress: Buffer): Promise<void>;
   nack(
     lease: LeaseRef,
     error: string,
     retryDelayMs: number | undefined,
     noRetry: boolean,
   ): Promise<NackResult>;
-  /** Gives a leased job back, ready now, without counting an attempt. */
-  release(lease: LeaseRef): Promise<void>;
+  /**
+   * Gives a leased job back without counting an attempt: ready now, or after `delayMs` (a
+   * snooze). Returns when it is ready again.
+   */
+  release(lease: LeaseRef, delayMs?: number): Promise<number>;
   /** Returns the new deadline. */
   extend(lease: LeaseRef, visibilityMs: number): Promise<number>;
   get(job: JobRef): Promise<Job>;
@@ -108,6 +121,24 @@ export interface UpkeepStore {
   upkeep(queue: string): Promise<void>;
   /** Marks every known queue due now: at start-up, for due work the index may not know of. */
   markAllDue(): Promise<void>;
+}
+
+/**
+ * What the scripts announce about a queue's jobs (across replicas): jobs whose state or progress
+ * changed (only while someone listens with `watch`), a leased job cancelled (always), or
+ * `resync` when notices may have been lost (the subscription was re-established).
+ */
+export type JobEvent =
+  { kind: 'changed'; seqs: string[] } | { kind: 'cancelled'; leaseId: string } | { kind: 'resync' };
+
+export interface JobEventSource {
+  /**
+   * Calls `listener` with the events of `queue` until the returned function is called. Resolves
+   * once subscribed, so a change made after that is heard. `watch`: ask the scripts to announce
+   * changed jobs while this listener lasts (they do not otherwise, to keep their cost off the
+   * hot path).
+   */
+  listen(queue: string, listener: (event: JobEvent) => void, watch: boolean): Promise<() => void>;
 }
 
 /** Tells waiting consumers that a queue may have ready jobs (across replicas). */

@@ -15,6 +15,17 @@ export const MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
 export interface Limits {
   maxPayloadBytes: number;
   maxAttemptsCap: number;
+  /** A job's result (Ack). */
+  maxResultBytes: number;
+  /** A job's progress (ReportProgress). */
+  maxProgressBytes: number;
+}
+
+/** Bytes of a field with a size limit: a result, a progress report. */
+export function checkBytes(field: string, value: Buffer, max: number): Buffer {
+  if (value.length > max)
+    throw invalidArgument(field, `${value.length} bytes is over the limit of ${max}`);
+  return value;
 }
 
 export function checkName(field: string, value: string): string {

@@ -93,8 +93,18 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   /** SHUTDOWN_GRACE_MS (25000): how long in-flight calls may finish after SIGTERM. */
   shutdownGraceMs: number;
-  /** MAX_PAYLOAD_BYTES (1048576) and DEFAULT_MAX_ATTEMPTS (5). */
-  limits: { maxPayloadBytes: number; defaultMaxAttempts: number };
+  /**
+   * MAX_PAYLOAD_BYTES (1048576), DEFAULT_MAX_ATTEMPTS (5), MAX_RESULT_BYTES (65536: a job's
+   * result, carried by its ack) and MAX_PROGRESS_BYTES (4096: a job's progress report).
+   */
+  limits: {
+    maxPayloadBytes: number;
+    defaultMaxAttempts: number;
+    maxResultBytes: number;
+    maxProgressBytes: number;
+  };
+  /** MAX_WATCHERS (10000): WatchJob streams open at once on this replica; more get RESOURCE_EXHAUSTED. */
+  maxWatchers: number;
   store: {
     /** DEDUP_WINDOW_MS (86400000): how long an idempotency key is remembered. */
     dedupWindowMs: number;
@@ -232,6 +242,9 @@ const schema = z.object({
   SHUTDOWN_GRACE_MS: int(25_000, 0),
   MAX_PAYLOAD_BYTES: int(MIB, 1, 512 * MIB),
   DEFAULT_MAX_ATTEMPTS: int(5, 1, 1000),
+  MAX_RESULT_BYTES: int(64 * 1024, 0, 16 * MIB),
+  MAX_PROGRESS_BYTES: int(4096, 0, MIB),
+  MAX_WATCHERS: int(10_000, 0, 1_000_000),
   DEDUP_WINDOW_MS: int(86_400_000, 1000),
   RETENTION_MS: int(86_400_000, 1000),
   DEAD_RETENTION_MS: int(7 * 86_400_000, 1000),
@@ -256,6 +269,9 @@ function crossCheck(env: Env): Array<[string, string]> {
     issues.push(['BACKOFF_CAP_MS', 'must be at least BACKOFF_BASE_MS']);
   if (env.GRPC_MAX_RECEIVE_BYTES < env.MAX_PAYLOAD_BYTES + 64 * 1024) {
     issues.push(['GRPC_MAX_RECEIVE_BYTES', 'must exceed MAX_PAYLOAD_BYTES by at least 64 KiB']);
+  }
+  if (env.GRPC_MAX_RECEIVE_BYTES < env.MAX_RESULT_BYTES + 64 * 1024) {
+    issues.push(['GRPC_MAX_RECEIVE_BYTES', 'must exceed MAX_RESULT_BYTES by at least 64 KiB']);
   }
   const uncapped = env.TIER_CONCURRENCY.find(([tier]) => !weights.has(tier));
   if (uncapped) issues.push(['TIER_CONCURRENCY', `tier ${uncapped[0]} is not in TIER_WEIGHTS`]);
@@ -341,7 +357,13 @@ function toConfig(e: Env): Config {
     tracing: toTracingConfig(e),
     logLevel: e.LOG_LEVEL,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    limits: { maxPayloadBytes: e.MAX_PAYLOAD_BYTES, defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS },
+    limits: {
+      maxPayloadBytes: e.MAX_PAYLOAD_BYTES,
+      defaultMaxAttempts: e.DEFAULT_MAX_ATTEMPTS,
+      maxResultBytes: e.MAX_RESULT_BYTES,
+      maxProgressBytes: e.MAX_PROGRESS_BYTES,
+    },
+    maxWatchers: e.MAX_WATCHERS,
     store: {
       dedupWindowMs: e.DEDUP_WINDOW_MS,
       retentionMs: e.RETENTION_MS,

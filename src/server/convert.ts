@@ -85,8 +85,12 @@ export function toProtoJob(job: Job): ProtoJob {
     leaseExpireTime: toTimestamp(job.leaseExpireTime),
     finishTime: toTimestamp(job.finishTime),
     idempotencyKey: job.idempotencyKey ?? '',
+    result: job.result ?? EMPTY,
+    progress: job.progress ?? EMPTY,
   };
 }
+
+const EMPTY = Buffer.alloc(0);
 
 export function toProtoLeasedJob(leased: LeasedJob): ProtoLeasedJob {
   return {

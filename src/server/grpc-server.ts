@@ -7,7 +7,10 @@ import type { Config } from './config';
 import type { HealthService } from './health';
 import { HEALTH_SERVICE, loadSchedulerPackage, schedulerService, SCHEDULER_SERVICE } from './proto';
 import { addReflection } from './reflection';
-import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/SchedulerService';
+import type {
+  SchedulerServiceDefinition,
+  SchedulerServiceHandlers,
+} from '../generated/scheduler/v1/SchedulerService';
 
 export { HEALTH_SERVICE, SCHEDULER_SERVICE };
 
@@ -28,13 +31,15 @@ export function serverOptions(grpc: Config['grpc']): ChannelOptions {
   };
 }
 
+/** `definition` defaults to the contract as loaded from proto/ (main.ts loads it once for all). */
 export function createGrpcServer(
   config: Config['grpc'],
   handlers: SchedulerServiceHandlers,
   health: HealthService,
+  definition: SchedulerServiceDefinition = schedulerService(loadSchedulerPackage()),
 ): Server {
   const server = new Server(serverOptions(config));
-  server.addService(schedulerService(loadSchedulerPackage()), handlers);
+  server.addService(definition, handlers);
   health.addToServer(server);
   addReflection(server);
   return server;

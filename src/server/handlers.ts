@@ -52,6 +52,7 @@ type UnaryHandlers = Pick<
   | 'Ack'
   | 'Nack'
   | 'ExtendLease'
+  | 'ReportProgress'
   | 'GetJob'
   | 'CancelJob'
   | 'GetQueueStats'
@@ -113,17 +114,28 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     }),
     Ack: unary('Ack', async (req, grant) => {
       leaseQueue(grant, req.leaseId);
-      await tracing.settle('ack', [req.leaseId], () => scheduler.ack(req.leaseId));
+      await tracing.settle('ack', [req.leaseId], () => scheduler.ack(req.leaseId, req.result));
       deps.metrics.countSettled(deps.metrics.jobsAcked, [req.leaseId]);
       return {};
     }),
     Nack: unary('Nack', async (req, grant) => {
       leaseQueue(grant, req.leaseId);
       const retryDelayMs = durationMs(req.retryDelay);
-      const nack = { leaseId: req.leaseId, error: req.error, retryDelayMs, noRetry: req.noRetry };
+      const nack = {
+        leaseId: req.leaseId,
+        error: req.error,
+        retryDelayMs,
+        noRetry: req.noRetry,
+        snooze: req.snooze,
+      };
       const result = await tracing.settle('nack', [req.leaseId], () => scheduler.nack(nack));
-      deps.metrics.countSettled(deps.metrics.jobsNacked, [req.leaseId]);
+      if (!req.snooze) deps.metrics.countSettled(deps.metrics.jobsNacked, [req.leaseId]);
       return toNackResponse(result);
+    }),
+    ReportProgress: unary('ReportProgress', async (req, grant) => {
+      leaseQueue(grant, req.leaseId);
+      await scheduler.reportProgress(req.leaseId, req.progress);
+      return {};
     }),
     ExtendLease: unary('ExtendLease', async (req, grant) => {
       leaseQueue(grant, req.leaseId);

@@ -3,22 +3,28 @@
  * message may grant credits and carry inline acks, nacks and releases (jobs handed back unstarted). Jobs come from the Dispatcher, which
  * never hands a stream more than its credits, so a stream never has more un-acked jobs out than
  * it was granted. A failed inline settle is reported in `settle_errors`; the stream goes on.
+ * When a job this stream delivered is cancelled (on any replica), the stream says so in
+ * `cancelled`.
  */
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import type { AckRequest__Output } from '../generated/scheduler/v1/AckRequest';
 import type { LeaseNack__Output } from '../generated/scheduler/v1/LeaseNack';
 import type { LeaseRequest__Output } from '../generated/scheduler/v1/LeaseRequest';
 import type { LeaseResponse } from '../generated/scheduler/v1/LeaseResponse';
+import type { ReportProgressRequest__Output } from '../generated/scheduler/v1/ReportProgressRequest';
 import type { SettleResult } from '../generated/scheduler/v1/SettleResult';
 import type { Consumer, Dispatcher } from '../scheduler/dispatcher';
 import { isSchedulerError } from '../scheduler/errors';
 import { parseLeaseId } from '../scheduler/ids';
 import type { LeasedJob } from '../scheduler/job';
 import type { Scheduler } from '../scheduler/scheduler';
+import type { JobEvent, JobEventSource } from '../scheduler/store';
 import { checkDuration, checkName } from '../scheduler/validation';
 import type { Authenticator } from './auth/authenticator';
 import { Grant } from './auth/grant';
 import { durationMs, leasedJobBytes, toProtoLeasedJob } from './convert';
+import { HeldLeases } from './held-leases';
 import type { Metrics } from './metrics';
 import { statusName, toWireError, type WireError } from './status';
 import type { Tracing } from './tracing';
@@ -30,7 +36,12 @@ export const DEFAULT_VISIBILITY_MS = 30_000;
 export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
 
 export interface LeaseDeps {
-  scheduler: Pick<Scheduler, 'ackMany' | 'nack' | 'release' | 'checkSettleCount'>;
+  scheduler: Pick<
+    Scheduler,
+    'ackMany' | 'nack' | 'release' | 'checkSettleCount' | 'reportProgress'
+  >;
+  /** Cancelled leases, from whichever replica cancelled them. */
+  events: JobEventSource;
   dispatcher: Dispatcher;
   metrics: Metrics;
   log: Logger;
@@ -89,6 +100,12 @@ class LeaseStream {
   private readonly settling = new Set<Promise<void>>();
   private readonly stopTimer: (code: string) => void;
   private openTimer: NodeJS.Timeout | undefined;
+  private readonly held = new HeldLeases();
+  private unlisten: Promise<(() => void) | undefined> | undefined;
+  /** The first message was taken; jobs flow once cancel notices can be heard (startLeasing). */
+  private opened = false;
+  /** Credits granted before then. */
+  private early = 0;
 
   constructor(
     private readonly call: LeaseCall,
@@ -123,6 +140,7 @@ class LeaseStream {
   }
 
   private deliver(jobs: LeasedJob[]): void {
+    for (const { leaseId } of jobs) this.held.add(leaseId);
     for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES, leasedJobBytes)) {
       const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
       if (!open) this.consumer?.pause(); // resumed on 'drain'
@@ -134,7 +152,7 @@ class LeaseStream {
   private onMessage(req: LeaseRequest__Output): void {
     if (this.closed) return;
     clearTimeout(this.openTimer);
-    if (!this.consumer && !this.open(req)) return;
+    if (!this.opened && !this.open(req)) return;
     if (req.queue !== '' && req.queue !== this.queue) {
       void this.end({
         code: status.INVALID_ARGUMENT,
@@ -144,7 +162,11 @@ class LeaseStream {
     }
     try {
       this.deps.scheduler.checkSettleCount(
-        req.acks.length + req.nacks.length + req.releases.length,
+        req.acks.length +
+          req.nacks.length +
+          req.releases.length +
+          req.resultAcks.length +
+          req.progress.length,
       );
     } catch (err) {
       void this.end(toWireError(err, { method: 'Lease', log: this.deps.log }));
@@ -152,8 +174,9 @@ class LeaseStream {
     }
     // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
     // their way while Redis applies the acks (a tier cap freed by an ack wakes the queue again).
-    if (req.credits > 0) this.consumer?.grant(req.credits);
-    this.settle(req.acks, req.nacks, req.releases);
+    if (req.credits > 0 && this.consumer) this.consumer.grant(req.credits);
+    else this.early += req.credits;
+    this.settle(req.acks, req.nacks, req.releases, req.resultAcks, req.progress);
   }
 
   private open(req: LeaseRequest__Output): boolean {
@@ -163,10 +186,14 @@ class LeaseStream {
       const visibility = durationMs(req.visibilityTimeout) ?? DEFAULT_VISIBILITY_MS;
       const visibilityMs = checkDuration('visibility_timeout', visibility, 1);
       this.visibilityMs = visibilityMs;
-      this.consumer = this.deps.dispatcher.register(this.queue, visibilityMs, (jobs) =>
-        this.deliver(jobs),
-      );
-      this.deps.metrics.queueStreams.inc({ queue: this.deps.metrics.queue(this.queue) });
+      this.opened = true;
+      this.unlisten = this.deps.events
+        .listen(this.queue, (event) => this.onEvent(event), false)
+        .catch((err: unknown) => {
+          this.deps.log.warn({ err, queue: this.queue }, 'no cancel notices for a lease stream');
+          return undefined;
+        });
+      void this.unlisten.then(() => this.startLeasing());
       this.deps.log.debug(
         { queue: this.queue, visibilityMs, peer: this.call.getPeer() },
         'lease stream open',
@@ -178,12 +205,45 @@ class LeaseStream {
     }
   }
 
-  private settle(acks: string[], nacks: LeaseNack__Output[], releases: string[]): void {
-    if (acks.length === 0 && nacks.length === 0 && releases.length === 0) return;
+  /**
+   * Takes jobs from the dispatcher once subscribed to the queue's cancel notices: a job cancelled
+   * right after its delivery is then heard of. Costs the first stream of a queue on a replica
+   * one SUBSCRIBE round trip; later ones share the subscription.
+   */
+  private startLeasing(): void {
+    if (this.closed) return;
+    this.consumer = this.deps.dispatcher.register(this.queue, this.visibilityMs, (jobs) =>
+      this.deliver(jobs),
+    );
+    this.deps.metrics.queueStreams.inc({ queue: this.deps.metrics.queue(this.queue) });
+    if (this.early > 0) this.consumer.grant(this.early);
+    this.early = 0;
+  }
+
+  /** A job this stream holds was cancelled: tell the worker, once. */
+  private onEvent(event: JobEvent): void {
+    if (event.kind !== 'cancelled' || this.ended || !this.held.release(event.leaseId)) return;
+    this.call.write({ cancelled: [event.leaseId] });
+  }
+
+  private settle(
+    acks: string[],
+    nacks: LeaseNack__Output[],
+    releases: string[],
+    resultAcks: AckRequest__Output[],
+    progress: ReportProgressRequest__Output[],
+  ): void {
+    const count = acks.length + nacks.length + releases.length + resultAcks.length;
+    if (count + progress.length === 0) return;
+    for (const id of [...acks, ...releases]) this.held.release(id);
+    for (const n of nacks) this.held.release(n.leaseId);
+    for (const a of resultAcks) this.held.release(a.leaseId);
     const results = [
       this.ackAll(acks),
+      ...(resultAcks.length > 0 ? [this.ackResults(resultAcks)] : []),
       ...nacks.map((n) => this.nack(n)),
       ...releases.map((id) => this.release(id)),
+      ...progress.map((p) => this.progress(p)),
     ];
     const done = Promise.all(results).then((outcomes) => {
       const failed = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
@@ -196,21 +256,25 @@ class LeaseStream {
   }
 
   /** The acks of one message: one script call per queue, a settle error per failed lease. */
-  private async ackAll(leaseIds: string[]): Promise<SettleResult[]> {
+  private async ackAll(leaseIds: string[], results?: Buffer[]): Promise<SettleResult[]> {
     if (leaseIds.length === 0) return [];
     const allowed: string[] = [];
+    const allowedResults: Buffer[] = [];
     const failed: SettleResult[] = [];
-    for (const id of leaseIds) {
+    leaseIds.forEach((id, i) => {
       try {
         this.grant.requireQueue(parseLeaseId(id).queue, 'lease_id');
         allowed.push(id);
+        if (results) allowedResults.push(results[i]!);
       } catch (err) {
         failed.push(this.settleError(id, err));
       }
-    }
+    });
     try {
       const { scheduler, tracing } = this.deps;
-      const errors = await tracing.settle('ack', allowed, () => scheduler.ackMany(allowed));
+      const errors = await tracing.settle('ack', allowed, () =>
+        scheduler.ackMany(allowed, allowedResults),
+      );
       const acked: string[] = [];
       allowed.forEach((id, i) => {
         const error = errors[i];
@@ -224,13 +288,37 @@ class LeaseStream {
     return failed;
   }
 
+  /** Acks that carry results: one script call per queue as plain acks. */
+  private async ackResults(acks: AckRequest__Output[]): Promise<SettleResult[]> {
+    return this.ackAll(
+      acks.map((a) => a.leaseId),
+      acks.map((a) => a.result),
+    );
+  }
+
+  private async progress(p: ReportProgressRequest__Output): Promise<SettleResult | undefined> {
+    try {
+      this.grant.requireQueue(parseLeaseId(p.leaseId).queue, 'lease_id');
+      await this.deps.scheduler.reportProgress(p.leaseId, p.progress);
+      return undefined;
+    } catch (err) {
+      return this.settleError(p.leaseId, err);
+    }
+  }
+
   private async nack(n: LeaseNack__Output): Promise<SettleResult | undefined> {
     try {
       this.grant.requireQueue(parseLeaseId(n.leaseId).queue, 'lease_id');
       const retryDelayMs = durationMs(n.retryDelay);
-      const nack = { leaseId: n.leaseId, error: n.error, retryDelayMs, noRetry: n.noRetry };
+      const nack = {
+        leaseId: n.leaseId,
+        error: n.error,
+        retryDelayMs,
+        noRetry: n.noRetry,
+        snooze: n.snooze,
+      };
       await this.deps.tracing.settle('nack', [n.leaseId], () => this.deps.scheduler.nack(nack));
-      this.deps.metrics.countSettled(this.deps.metrics.jobsNacked, [n.leaseId]);
+      if (!n.snooze) this.deps.metrics.countSettled(this.deps.metrics.jobsNacked, [n.leaseId]);
       return undefined;
     } catch (err) {
       return this.settleError(n.leaseId, err);
@@ -266,6 +354,7 @@ class LeaseStream {
     if (this.consumer)
       this.deps.metrics.queueStreams.dec({ queue: this.deps.metrics.queue(this.queue) });
     this.consumer?.close();
+    void this.unlisten?.then((off) => off?.());
     this.onClosed();
     this.stopTimer(code);
     this.deps.metrics.leaseStreams.dec();

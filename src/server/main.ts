@@ -10,6 +10,8 @@ import { Dispatcher } from '../scheduler/dispatcher';
 import { RedisRateLimiter } from '../scheduler/redis/rate-limiter';
 import { RedisScheduleStore } from '../scheduler/redis/schedule-store';
 import { RedisJobStore } from '../scheduler/redis/store';
+import { RedisJobEvents } from '../scheduler/redis/job-events';
+import { JobWatchers } from '../scheduler/job-watch';
 import { RedisWakeSignal } from '../scheduler/redis/wake';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../scheduler/scheduler';
 import { ScheduleRunner } from '../scheduler/schedules/runner';
@@ -32,6 +34,7 @@ import { scheduleHandlers } from './schedule-handlers';
 import { HealthService } from './health';
 import { startHttpServer, type HttpServer } from './http';
 import { LeaseStreams } from './lease-stream';
+import { WatchStreams } from './watch-job';
 import { createLogger } from './logger';
 import { loadSchedulerPackage, schedulerService } from './proto';
 import { Metrics } from './metrics';
@@ -60,10 +63,12 @@ interface App {
   metrics: Metrics;
   health: HealthService;
   wake: RedisWakeSignal;
+  events: RedisJobEvents;
   dispatcher: Dispatcher;
   runner: ScheduleRunner;
   upkeep: Upkeep;
   streams: LeaseStreams;
+  watches: WatchStreams;
   server: Server;
   monitor: RedisMonitor;
   /** The /ui/ pages and their JSON API (undefined with DASHBOARD=off). */
@@ -166,15 +171,19 @@ function buildApp(
   const health = new HealthService([SCHEDULER_SERVICE, HEALTH_SERVICE]);
   const wake = new RedisWakeSignal(redis, log, { onResubscribe: () => dispatcher.notifyAll() });
   const dispatcher = new Dispatcher(scheduler, [wake], log);
+  const events = new RedisJobEvents(redis, log);
   const streams = new LeaseStreams({
     scheduler,
     dispatcher,
+    events,
     metrics,
     log,
     auth,
     tracing,
     openTimeoutMs: config.grpc.leaseOpenTimeoutMs,
   });
+  const watchers = new JobWatchers((id) => scheduler.getJob(id), events, config.maxWatchers);
+  const watches = new WatchStreams({ scheduler, watchers, metrics, log, auth });
   const notify = (queue: string): void => dispatcher.notify(queue);
   const { schedules, runner } = createSchedules(config, redis, tiers, metrics, notify, log);
   const deps = { scheduler, control, schedules, dispatcher, metrics, log, auth, tracing };
@@ -183,12 +192,15 @@ function buildApp(
     ...scheduleHandlers(deps),
     ...controlHandlers(deps),
     Lease: streams.handle,
+    WatchJob: watches.handle,
   };
-  const server = createGrpcServer(config.grpc, handlers, health);
+  // The contract, parsed once: the gRPC server and the dashboard's JSON bridge share it.
+  const definition = schedulerService(loadSchedulerPackage());
+  const server = createGrpcServer(config.grpc, handlers, health, definition);
   const dashboard = config.dashboard.enabled
     ? new Dashboard({
         handlers,
-        definition: schedulerService(loadSchedulerPackage()),
+        definition,
         auth,
         readOnly: config.dashboard.readOnly,
         tierWeights: config.tiers.weights,
@@ -205,10 +217,12 @@ function buildApp(
     metrics,
     health,
     wake,
+    events,
     dispatcher,
     runner,
     upkeep,
     streams,
+    watches,
     server,
     monitor,
     dashboard,
@@ -223,12 +237,13 @@ async function stopApp(app: App, http: HttpServer, graceMs: number, log: Logger)
   log.info({ graceMs }, 'shutting down');
   app.health.set('NOT_SERVING');
   await Promise.all([app.dispatcher.stop(), app.runner.stop(), app.upkeep.stop()]);
+  app.watches.closeAll();
   await app.streams.closeAll();
   app.health.close();
   if (!(await shutdownGrpc(app.server, graceMs)))
     log.warn('grace period over: cancelled the calls still running');
   app.monitor.stop();
-  await Promise.all([app.wake.stop(), http.close(), app.tiers.close()]);
+  await Promise.all([app.wake.stop(), app.events.stop(), http.close(), app.tiers.close()]);
   await closeRedis(app.redis);
   await app.tracing.shutdown(); // last: it exports the spans of the calls drained above
   log.info('shut down');

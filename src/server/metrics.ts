@@ -60,6 +60,11 @@ export class Metrics {
     help: 'Open Lease streams',
     registers: [this.registry],
   });
+  readonly watchStreams = new Gauge({
+    name: 'scheduler_watch_streams',
+    help: 'Open WatchJob streams (at most MAX_WATCHERS per replica)',
+    registers: [this.registry],
+  });
   readonly queueStreams = new Gauge({
     name: 'scheduler_queue_lease_streams',
     help: 'Open Lease streams on this replica by queue (a queue with backlog and none has no worker)',

@@ -3,12 +3,14 @@
  * option values refused before anything is sent; no server, or TLS, as an operator meets them.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { SchedulerClient } from '../../src/clients';
+import { waitFor } from '../clients/helpers';
 import { serverTlsEnv, useCerts } from '../helpers/certs';
 import { freePort, uniqueName } from '../helpers/redis';
-import { startTestServer, useTestServer, type TestServer } from '../helpers/server';
+import { TestWorker, startTestServer, useTestServer, type TestServer } from '../helpers/server';
 
 const exec = promisify(execFile);
 const t = useTestServer({ STATIC_TIERS: 'acme=premium' });
@@ -256,4 +258,33 @@ it('sets, shows, lists, pauses, resumes and deletes a schedule', async () => {
   await assert.rejects(schedctl('schedule', 'get', queue, 'digest'), (err: { stderr: string }) =>
     /not found/.test(err.stderr),
   );
+});
+
+it('job --watch prints each change until the job is final; cancel stops a running job', async () => {
+  const queue = uniqueName();
+  const client = new SchedulerClient({ address: t.server.address });
+  try {
+    const { jobId } = await client.enqueue({ queue, tenantId: 'acme' });
+    const lease = new TestWorker(t.client, { queue, credits: 1 });
+    const [leased] = await lease.waitForJobs(1);
+    await client.reportProgress(leased!.leaseId, { percent: 50 });
+    const argv = ['--import', 'tsx', 'src/cli/schedctl.ts', '--addr', t.server.address];
+    const watcher = spawn(process.execPath, [...argv, 'job', jobId, '--watch']);
+    const exited = new Promise<number | null>((resolve) => watcher.once('exit', resolve));
+    let out = '';
+    watcher.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await waitFor('the first line', () => out.includes('\n'));
+    assert.match(out, / leased attempt 1\/5 progress \{"percent":50\}\n$/);
+    assert.match(await schedctl('cancel', jobId), new RegExp(`^${jobId} cancelled$`, 'm'));
+    assert.equal(await exited, 1, 'a job that did not succeed exits 1');
+    const lines = out.trim().split('\n');
+    assert.equal(lines.length, 2);
+    assert.match(lines[1]!, / cancelled attempt 1\/5 progress \{"percent":50\}$/);
+    await waitFor('the stream to be told', () =>
+      lease.messages.some((m) => m.cancelled.includes(leased!.leaseId)),
+    );
+    lease.end();
+  } finally {
+    client.close();
+  }
 });

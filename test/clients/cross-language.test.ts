@@ -121,6 +121,22 @@ describe('examples across languages', { skip }, () => {
     await assertDrained(queue);
   });
 
+  it('a Python watcher follows a job to the result a Python worker acked it with', async () => {
+    const queue = uniqueName();
+    const { jobId } = await client.enqueue({ queue, tenantId: 'acme', payload: 'abc' });
+    const watching = runExample(examples, 'python', 'watch', {
+      args: [jobId],
+      env: { SCHEDULER_ADDR: server.address },
+    });
+    await work('python', queue, { COUNT: '1' });
+    const lines = await watching;
+    const last = lines.at(-1)!;
+    assert.equal(last.id, jobId);
+    assert.equal(last.state, 'JOB_STATE_SUCCEEDED');
+    assert.deepEqual(JSON.parse(last.result as string), { handled_by: 'python', bytes: 3 });
+    assert.equal(lines.filter((l) => l.state === 'JOB_STATE_SUCCEEDED').length, 1);
+  });
+
   it('a Go producer feeds a TypeScript worker, premium before free', async () => {
     const queue = uniqueName();
     await produce('go', queue);

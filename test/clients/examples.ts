@@ -32,6 +32,8 @@ export async function setupExamples(): Promise<Examples> {
 }
 
 export type Language = 'python' | 'go' | 'typescript';
+/** `watch` is in Python only (examples/python/watch.py). */
+export type Role = 'producer' | 'worker' | 'watch';
 
 /** One line a worker prints per job it handled. */
 export interface HandledJob {
@@ -43,8 +45,9 @@ export interface HandledJob {
   result: 'ack' | 'nack';
 }
 
-function command(examples: Examples, lang: Language, role: 'producer' | 'worker'): string[] {
+function command(examples: Examples, lang: Language, role: Role): string[] {
   if (lang === 'python') return [examples.python, join(ROOT, 'examples', 'python', `${role}.py`)];
+  if (role === 'watch') throw new Error(`no ${lang} watch example`);
   if (lang === 'go') return [join(examples.goBin, role)];
   return [process.execPath, '--import', 'tsx', join(ROOT, 'examples', 'typescript', `${role}.ts`)];
 }
@@ -61,7 +64,7 @@ export interface RunningExample {
 export function startExample(
   examples: Examples,
   lang: Language,
-  role: 'producer' | 'worker',
+  role: Role,
   options: { args?: string[]; env: Record<string, string>; timeoutMs?: number },
 ): RunningExample {
   const [file, ...args] = command(examples, lang, role);
@@ -98,7 +101,7 @@ export function startExample(
 export function runExample(
   examples: Examples,
   lang: Language,
-  role: 'producer' | 'worker',
+  role: Role,
   options: { args?: string[]; env: Record<string, string>; timeoutMs?: number },
 ): Promise<Array<Record<string, unknown>>> {
   return startExample(examples, lang, role, options).done;

@@ -1,7 +1,7 @@
 /**
  * What the Lua includes and the TypeScript modules both spell, read back from Redis itself: the
  * record layout (record.lua vs codec.ts), the fixed keys and the key builders (keys.lua vs
- * keys.ts), the wake channel. Plus the guard keys.lua puts on the key prefix.
+ * keys.ts), the wake and events channels. Plus the guard keys.lua puts on the key prefix.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -10,13 +10,16 @@ import { RECORD, TEXT_FIELDS } from '../../src/scheduler/redis/codec';
 import {
   QUEUE_KEY_NAMES,
   WAKE_CHANNEL,
+  eventsChannel,
   idempotencyKey,
   jobKey,
+  jobOutputKey,
   queueKey,
   queueKeys,
   queuePrefix,
   readyLogKey,
   scheduleKey,
+  watchedKey,
 } from '../../src/scheduler/redis/keys';
 import { assembleScript, includeReader } from '../../src/scheduler/redis/script-loader';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
@@ -83,6 +86,18 @@ describe('tables spelled in Lua and in TypeScript', () => {
       idem: idempotencyKey(queue, 't:1', 'a:b'),
       sched: scheduleKey(queue, 's1'),
       channel: WAKE_CHANNEL,
+    });
+  });
+
+  it('builds the output key and publishes notices where keys.ts says', async () => {
+    const lua = await probe<Record<string, string>>(
+      ['keys', 'lifecycle'],
+      "return cjson.encode({ out = k_out('7'), watched = K.watched, channel = EVENTS_CHANNEL })",
+    );
+    assert.deepEqual(lua, {
+      out: jobOutputKey(queue, '7'),
+      watched: watchedKey(queue),
+      channel: eventsChannel(queue),
     });
   });
 

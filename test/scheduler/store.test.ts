@@ -410,7 +410,7 @@ describe('delays, idempotency, cancel', () => {
     assert.equal((await h.scheduler.stats(queue)).counts.pending, 2);
   });
 
-  it('cancels pending, scheduled and dead jobs, but not leased or finished ones', async () => {
+  it('cancels pending, scheduled, leased and dead jobs, but not finished ones', async () => {
     const pending = await h.scheduler.enqueue(input());
     const other = await h.scheduler.enqueue(input({ tenantId: 'other' }));
     const scheduled = await h.scheduler.enqueue(input({ delayMs: 1000 }));
@@ -421,10 +421,15 @@ describe('delays, idempotency, cancel', () => {
       leased.map((l) => l.job.id),
       [other.jobId],
     );
-    await rejects(h.scheduler.cancelJob(other.jobId), 'failed_precondition');
-    await h.scheduler.nack({ leaseId: leased[0]!.leaseId, noRetry: true });
     assert.equal((await h.scheduler.cancelJob(other.jobId)).state, 'cancelled');
+    // The lease is fenced: the worker's late nack changes nothing.
+    await rejects(h.scheduler.nack({ leaseId: leased[0]!.leaseId }), 'failed_precondition');
+    assert.equal((await h.scheduler.stats(queue)).counts.leased, 0);
     await rejects(h.scheduler.cancelJob(other.jobId), 'failed_precondition');
+    const doomed = await h.scheduler.enqueue(input({ tenantId: 'third' }));
+    const [lease] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
+    await h.scheduler.nack({ leaseId: lease!.leaseId, noRetry: true });
+    assert.equal((await h.scheduler.cancelJob(doomed.jobId)).state, 'cancelled');
     await rejects(h.scheduler.cancelJob(`${queue}/12345`), 'not_found');
     assert.equal(
       await h.redis.exists(`sched:{${queue}}:tiers`),

@@ -27,7 +27,13 @@ describe('loadConfig', () => {
     assert.equal(c.logLevel, 'info');
     assert.equal(c.shutdownGraceMs, 25_000);
     assert.equal(c.grpc.leaseOpenTimeoutMs, 10_000);
-    assert.deepEqual(c.limits, { maxPayloadBytes: 1_048_576, defaultMaxAttempts: 5 });
+    assert.deepEqual(c.limits, {
+      maxPayloadBytes: 1_048_576,
+      defaultMaxAttempts: 5,
+      maxResultBytes: 65_536,
+      maxProgressBytes: 4096,
+    });
+    assert.equal(c.maxWatchers, 10_000);
     assert.deepEqual(c.store, {
       dedupWindowMs: 86_400_000,
       retentionMs: 86_400_000,

@@ -182,7 +182,7 @@ describe('Ack, Nack and ExtendLease', () => {
 });
 
 describe('CancelJob', () => {
-  it('cancels a pending job; a leased one is FAILED_PRECONDITION; an unknown one NOT_FOUND', async () => {
+  it('cancels a pending job and a leased one; a finished one is FAILED_PRECONDITION; an unknown one NOT_FOUND', async () => {
     const queue = uniqueName();
     const { jobId } = await enqueue({ queue });
     const cancelled = await unary<GetJobResponse__Output>((cb) =>
@@ -191,6 +191,10 @@ describe('CancelJob', () => {
     assert.equal(cancelled.job!.state, 'JOB_STATE_CANCELLED');
     const { jobId: busy } = await enqueue({ queue });
     await leaseOne(queue);
+    const stopped = await unary<GetJobResponse__Output>((cb) =>
+      t.client.cancelJob({ jobId: busy }, cb),
+    );
+    assert.equal(stopped.job!.state, 'JOB_STATE_CANCELLED');
     assert.equal(
       (await rpcError(unary((cb) => t.client.cancelJob({ jobId: busy }, cb)))).code,
       status.FAILED_PRECONDITION,

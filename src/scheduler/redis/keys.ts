@@ -31,6 +31,7 @@ export const QUEUE_KEY_NAMES = [
   'rates',
   'schedules',
   'schedules_due',
+  'watched',
   'paused_tenants',
   'tenant_caps',
   'tenant_leased',
@@ -96,6 +97,27 @@ export function pausedTenantsKey(queue: string): string {
 
 export function jobKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:j:${seq}`;
+}
+
+/** A job's output hash: `r` its result, `p` its progress (lua/includes/lifecycle.lua). */
+export function jobOutputKey(queue: string, seq: string): string {
+  return `${queuePrefix(queue)}:out:${seq}`;
+}
+
+/** Exists while some replica has WatchJob callers on the queue (lua/includes/lifecycle.lua). */
+export function watchedKey(queue: string): string {
+  return queueKey(queue, 'watched');
+}
+
+/** Where scripts announce changed jobs and cancelled leases of a queue (lua/includes/lifecycle.lua). */
+export function eventsChannel(queue: string): string {
+  return `${queuePrefix(queue)}:events`;
+}
+
+/** The queue of an events channel, or undefined for another channel. */
+export function queueOfEventsChannel(channel: string): string | undefined {
+  const match = /^sched:\{(.+)\}:events$/.exec(channel);
+  return match?.[1];
 }
 
 /** The sorted set holding a queue's scheduled, leased or dead jobs. */

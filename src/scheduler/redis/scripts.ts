@@ -22,6 +22,7 @@ const NAMES = [
   'stats',
   'schedule_upsert',
   'schedule_fire',
+  'progress',
   'pause',
   'update_job',
   'promote',
@@ -31,7 +32,7 @@ const NAMES = [
 export type ScriptName = (typeof NAMES)[number];
 export type ScriptArg = string | number | Buffer;
 
-const SCRIPT_VERSION = 4;
+const SCRIPT_VERSION = 5;
 type Command = (...args: Array<ScriptArg | ScriptArg[]>) => Promise<unknown>;
 
 function commandName(name: ScriptName): string {

@@ -33,6 +33,7 @@ import {
 import {
   QUEUES_KEY,
   jobKey,
+  jobOutputKey,
   metaKey,
   pausedTenantsKey,
   readyLogKey,
@@ -204,21 +205,26 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     return wake >= 0 ? { jobs, nextWakeInMs: wake } : { jobs };
   }
 
-  async ack(lease: LeaseRef): Promise<void> {
-    const [error] = await this.ackMany(lease.queue, [lease]);
+  async ack(lease: LeaseRef, result?: Buffer): Promise<void> {
+    const [error] = await this.ackMany(lease.queue, [lease], [result]);
     if (error) throw error;
   }
 
   /**
-   * Acks leases of one queue; an error per lease that was not acked. A long list goes in script
-   * calls of ACK_CHUNK, one after the other, so no call holds Redis long and other clients'
-   * commands run in between.
+   * Acks leases of one queue (`results[i]`: lease i's result, if any); an error per lease that
+   * was not acked. A long list goes in script calls of ACK_CHUNK, one after the other, so no
+   * call holds Redis long and other clients' commands run in between.
    */
-  async ackMany(queue: string, leases: LeaseRef[]): Promise<Array<SchedulerError | undefined>> {
+  async ackMany(
+    queue: string,
+    leases: LeaseRef[],
+    results: ReadonlyArray<Buffer | undefined> = [],
+  ): Promise<Array<SchedulerError | undefined>> {
     const errors: Array<SchedulerError | undefined> = [];
     for (let at = 0; at < leases.length; at += ACK_CHUNK) {
       const chunk = leases.slice(at, at + ACK_CHUNK);
-      const args = [this.retentionMs, ...chunk.flatMap((l) => [l.seq, l.token])];
+      const args: ScriptArg[] = [this.retentionMs];
+      chunk.forEach((l, i) => args.push(l.seq, l.token, results[at + i] ?? ''));
       const codes = (await this.call('ack', queue, args)) as number[];
       chunk.forEach((l, i) =>
         errors.push(codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined),
@@ -253,9 +259,17 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }
 
-  async release(lease: LeaseRef): Promise<void> {
-    const code = (await this.call('release', lease.queue, [lease.seq, lease.token])) as number;
-    if (code < 0) throw scriptError(code, 'release', leaseName(lease));
+  async release(lease: LeaseRef, delayMs = 0): Promise<number> {
+    const args = [lease.seq, lease.token, delayMs];
+    const reply = (await this.call('release', lease.queue, args)) as number;
+    if (reply < 0) throw scriptError(reply, 'release', leaseName(lease));
+    return reply;
+  }
+
+  async progress(lease: LeaseRef, progress: Buffer): Promise<void> {
+    const args = [lease.seq, lease.token, progress];
+    const code = (await this.call('progress', lease.queue, args)) as number;
+    if (code < 0) throw scriptError(code, 'report_progress', leaseName(lease));
   }
 
   async extend(lease: LeaseRef, visibilityMs: number): Promise<number> {
@@ -441,10 +455,21 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     };
   }
 
-  /** A job's record; undefined when it does not exist. */
+  /** A job's record and its output (lua/includes/lifecycle.lua); undefined when it does not exist. */
   private async read(queue: string, seq: string, op: string): Promise<Job | undefined> {
-    const record = await guardRedis(op, this.redis.getBuffer(jobKey(queue, seq)));
-    return record ? jobFromRecord(queue, seq, record) : undefined;
+    const [record, output] = await guardRedis(
+      op,
+      Promise.all([
+        this.redis.getBuffer(jobKey(queue, seq)),
+        this.redis.hmgetBuffer(jobOutputKey(queue, seq), 'r', 'p'),
+      ]),
+    );
+    if (!record) return undefined;
+    const job = jobFromRecord(queue, seq, record);
+    const [result, progress] = output;
+    if (result) job.result = result;
+    if (progress) job.progress = progress;
+    return job;
   }
 
   async setPaused(queue: string, tenant: string, paused: boolean): Promise<boolean> {

@@ -16,6 +16,35 @@ export interface WakeLog {
   debug(fields: object, message: string): void;
 }
 
+/**
+ * A connection for SUBSCRIBE, like `redis`. It queues commands while disconnected (so SUBSCRIBE
+ * waits for the connection) and never gives up on them: unlike the command connection, nothing
+ * waits on its replies.
+ */
+export function subscriberConnection(redis: Redis | Cluster): Redis | Cluster {
+  if (redis instanceof Cluster) {
+    return redis.duplicate(undefined, {
+      enableOfflineQueue: true,
+      redisOptions: { ...redis.options.redisOptions, maxRetriesPerRequest: null },
+    });
+  }
+  return redis.duplicate({
+    enableOfflineQueue: true,
+    maxRetriesPerRequest: null,
+    lazyConnect: false,
+  });
+}
+
+/** Closes a subscriber connection, politely if Redis answers. */
+export async function closeSubscriber(sub: Redis | Cluster | undefined): Promise<void> {
+  if (!sub) return;
+  try {
+    await sub.quit();
+  } catch {
+    sub.disconnect();
+  }
+}
+
 export interface RedisWakeOptions {
   /** Called when the subscription is back after a reconnect. */
   onResubscribe?: () => void;
@@ -39,7 +68,7 @@ export class RedisWakeSignal implements WakeSignal {
 
   /** Resolves once subscribed; if Redis is down it keeps trying in the background. */
   async start(): Promise<void> {
-    const sub = this.duplicate();
+    const sub = subscriberConnection(this.redis);
     this.subscriber = sub;
     sub.on('message', (channel: string, queue: string) => {
       if (channel === WAKE_CHANNEL) this.emit(queue);
@@ -53,30 +82,7 @@ export class RedisWakeSignal implements WakeSignal {
   async stop(): Promise<void> {
     const sub = this.subscriber;
     this.subscriber = undefined;
-    if (!sub) return;
-    try {
-      await sub.quit();
-    } catch {
-      sub.disconnect();
-    }
-  }
-
-  /**
-   * The subscriber queues commands while disconnected (so SUBSCRIBE waits for the connection)
-   * and never gives up on them: unlike the command connection, nothing waits on its replies.
-   */
-  private duplicate(): Redis | Cluster {
-    if (this.redis instanceof Cluster) {
-      return this.redis.duplicate(undefined, {
-        enableOfflineQueue: true,
-        redisOptions: { ...this.redis.options.redisOptions, maxRetriesPerRequest: null },
-      });
-    }
-    return this.redis.duplicate({
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      lazyConnect: false,
-    });
+    await closeSubscriber(sub);
   }
 
   private onReady(): void {

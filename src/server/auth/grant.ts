@@ -7,8 +7,8 @@ import { SchedulerError } from '../../scheduler/errors';
 
 /**
  * - enqueue: Enqueue, EnqueueBatch
- * - lease:   Lease, Ack, Nack, ExtendLease
- * - read:    GetJob, GetQueueStats, ListJobs, ListDeadJobs, ListQueues
+ * - lease:   Lease, Ack, Nack, ExtendLease, ReportProgress
+ * - read:    GetJob, WatchJob, GetQueueStats, ListJobs, ListDeadJobs, ListQueues
  * - admin:   CancelJob, RedriveDeadJobs, PauseQueue, ResumeQueue, UpdateJob, PromoteJob,
  *            CancelJobs, PurgeDeadJobs, and everything `read` allows
  * - schedule: UpsertSchedule, DeleteSchedule, GetSchedule, ListSchedules (a schedule enqueues

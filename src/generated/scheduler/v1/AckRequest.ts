@@ -3,8 +3,10 @@
 
 export interface AckRequest {
   'leaseId'?: (string);
+  'result'?: (Buffer | Uint8Array | string);
 }
 
 export interface AckRequest__Output {
   'leaseId': (string);
+  'result': (Buffer);
 }

@@ -20,6 +20,8 @@ export interface Job {
   'leaseExpireTime'?: (_google_protobuf_Timestamp | null);
   'finishTime'?: (_google_protobuf_Timestamp | null);
   'idempotencyKey'?: (string);
+  'result'?: (Buffer | Uint8Array | string);
+  'progress'?: (Buffer | Uint8Array | string);
 }
 
 export interface Job__Output {
@@ -39,4 +41,6 @@ export interface Job__Output {
   'leaseExpireTime': (_google_protobuf_Timestamp__Output | null);
   'finishTime': (_google_protobuf_Timestamp__Output | null);
   'idempotencyKey': (string);
+  'result': (Buffer);
+  'progress': (Buffer);
 }

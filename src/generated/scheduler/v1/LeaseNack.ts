@@ -7,6 +7,7 @@ export interface LeaseNack {
   'error'?: (string);
   'retryDelay'?: (_google_protobuf_Duration | null);
   'noRetry'?: (boolean);
+  'snooze'?: (boolean);
 }
 
 export interface LeaseNack__Output {
@@ -14,4 +15,5 @@ export interface LeaseNack__Output {
   'error': (string);
   'retryDelay': (_google_protobuf_Duration__Output | null);
   'noRetry': (boolean);
+  'snooze': (boolean);
 }

@@ -2,6 +2,8 @@
 
 import type { Duration as _google_protobuf_Duration, Duration__Output as _google_protobuf_Duration__Output } from '../../google/protobuf/Duration';
 import type { LeaseNack as _scheduler_v1_LeaseNack, LeaseNack__Output as _scheduler_v1_LeaseNack__Output } from '../../scheduler/v1/LeaseNack';
+import type { AckRequest as _scheduler_v1_AckRequest, AckRequest__Output as _scheduler_v1_AckRequest__Output } from '../../scheduler/v1/AckRequest';
+import type { ReportProgressRequest as _scheduler_v1_ReportProgressRequest, ReportProgressRequest__Output as _scheduler_v1_ReportProgressRequest__Output } from '../../scheduler/v1/ReportProgressRequest';
 
 export interface LeaseRequest {
   'queue'?: (string);
@@ -10,6 +12,8 @@ export interface LeaseRequest {
   'acks'?: (string)[];
   'nacks'?: (_scheduler_v1_LeaseNack)[];
   'releases'?: (string)[];
+  'resultAcks'?: (_scheduler_v1_AckRequest)[];
+  'progress'?: (_scheduler_v1_ReportProgressRequest)[];
 }
 
 export interface LeaseRequest__Output {
@@ -19,4 +23,6 @@ export interface LeaseRequest__Output {
   'acks': (string)[];
   'nacks': (_scheduler_v1_LeaseNack__Output)[];
   'releases': (string)[];
+  'resultAcks': (_scheduler_v1_AckRequest__Output)[];
+  'progress': (_scheduler_v1_ReportProgressRequest__Output)[];
 }

@@ -6,9 +6,11 @@ import type { SettleResult as _scheduler_v1_SettleResult, SettleResult__Output a
 export interface LeaseResponse {
   'jobs'?: (_scheduler_v1_LeasedJob)[];
   'settleErrors'?: (_scheduler_v1_SettleResult)[];
+  'cancelled'?: (string)[];
 }
 
 export interface LeaseResponse__Output {
   'jobs': (_scheduler_v1_LeasedJob__Output)[];
   'settleErrors': (_scheduler_v1_SettleResult__Output)[];
+  'cancelled': (string)[];
 }

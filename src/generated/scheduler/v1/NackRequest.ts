@@ -7,6 +7,7 @@ export interface NackRequest {
   'error'?: (string);
   'retryDelay'?: (_google_protobuf_Duration | null);
   'noRetry'?: (boolean);
+  'snooze'?: (boolean);
 }
 
 export interface NackRequest__Output {
@@ -14,4 +15,5 @@ export interface NackRequest__Output {
   'error': (string);
   'retryDelay': (_google_protobuf_Duration__Output | null);
   'noRetry': (boolean);
+  'snooze': (boolean);
 }

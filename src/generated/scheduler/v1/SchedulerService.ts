@@ -42,12 +42,16 @@ import type { PurgeDeadJobsRequest as _scheduler_v1_PurgeDeadJobsRequest, PurgeD
 import type { PurgeDeadJobsResponse as _scheduler_v1_PurgeDeadJobsResponse, PurgeDeadJobsResponse__Output as _scheduler_v1_PurgeDeadJobsResponse__Output } from '../../scheduler/v1/PurgeDeadJobsResponse';
 import type { RedriveDeadJobsRequest as _scheduler_v1_RedriveDeadJobsRequest, RedriveDeadJobsRequest__Output as _scheduler_v1_RedriveDeadJobsRequest__Output } from '../../scheduler/v1/RedriveDeadJobsRequest';
 import type { RedriveDeadJobsResponse as _scheduler_v1_RedriveDeadJobsResponse, RedriveDeadJobsResponse__Output as _scheduler_v1_RedriveDeadJobsResponse__Output } from '../../scheduler/v1/RedriveDeadJobsResponse';
+import type { ReportProgressRequest as _scheduler_v1_ReportProgressRequest, ReportProgressRequest__Output as _scheduler_v1_ReportProgressRequest__Output } from '../../scheduler/v1/ReportProgressRequest';
+import type { ReportProgressResponse as _scheduler_v1_ReportProgressResponse, ReportProgressResponse__Output as _scheduler_v1_ReportProgressResponse__Output } from '../../scheduler/v1/ReportProgressResponse';
 import type { ResumeQueueRequest as _scheduler_v1_ResumeQueueRequest, ResumeQueueRequest__Output as _scheduler_v1_ResumeQueueRequest__Output } from '../../scheduler/v1/ResumeQueueRequest';
 import type { ResumeQueueResponse as _scheduler_v1_ResumeQueueResponse, ResumeQueueResponse__Output as _scheduler_v1_ResumeQueueResponse__Output } from '../../scheduler/v1/ResumeQueueResponse';
 import type { UpdateJobRequest as _scheduler_v1_UpdateJobRequest, UpdateJobRequest__Output as _scheduler_v1_UpdateJobRequest__Output } from '../../scheduler/v1/UpdateJobRequest';
 import type { UpdateJobResponse as _scheduler_v1_UpdateJobResponse, UpdateJobResponse__Output as _scheduler_v1_UpdateJobResponse__Output } from '../../scheduler/v1/UpdateJobResponse';
 import type { UpsertScheduleRequest as _scheduler_v1_UpsertScheduleRequest, UpsertScheduleRequest__Output as _scheduler_v1_UpsertScheduleRequest__Output } from '../../scheduler/v1/UpsertScheduleRequest';
 import type { UpsertScheduleResponse as _scheduler_v1_UpsertScheduleResponse, UpsertScheduleResponse__Output as _scheduler_v1_UpsertScheduleResponse__Output } from '../../scheduler/v1/UpsertScheduleResponse';
+import type { WatchJobRequest as _scheduler_v1_WatchJobRequest, WatchJobRequest__Output as _scheduler_v1_WatchJobRequest__Output } from '../../scheduler/v1/WatchJobRequest';
+import type { WatchJobResponse as _scheduler_v1_WatchJobResponse, WatchJobResponse__Output as _scheduler_v1_WatchJobResponse__Output } from '../../scheduler/v1/WatchJobResponse';
 
 export interface SchedulerServiceClient extends grpc.Client {
   Ack(argument: _scheduler_v1_AckRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_AckResponse__Output>): grpc.ClientUnaryCall;
@@ -226,6 +230,15 @@ export interface SchedulerServiceClient extends grpc.Client {
   redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   redriveDeadJobs(argument: _scheduler_v1_RedriveDeadJobsRequest, callback: grpc.requestCallback<_scheduler_v1_RedriveDeadJobsResponse__Output>): grpc.ClientUnaryCall;
   
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  ReportProgress(argument: _scheduler_v1_ReportProgressRequest, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  reportProgress(argument: _scheduler_v1_ReportProgressRequest, callback: grpc.requestCallback<_scheduler_v1_ReportProgressResponse__Output>): grpc.ClientUnaryCall;
+  
   ResumeQueue(argument: _scheduler_v1_ResumeQueueRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ResumeQueueResponse__Output>): grpc.ClientUnaryCall;
   ResumeQueue(argument: _scheduler_v1_ResumeQueueRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_ResumeQueueResponse__Output>): grpc.ClientUnaryCall;
   ResumeQueue(argument: _scheduler_v1_ResumeQueueRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_ResumeQueueResponse__Output>): grpc.ClientUnaryCall;
@@ -252,6 +265,11 @@ export interface SchedulerServiceClient extends grpc.Client {
   upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
   upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
   upsertSchedule(argument: _scheduler_v1_UpsertScheduleRequest, callback: grpc.requestCallback<_scheduler_v1_UpsertScheduleResponse__Output>): grpc.ClientUnaryCall;
+  
+  WatchJob(argument: _scheduler_v1_WatchJobRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
+  WatchJob(argument: _scheduler_v1_WatchJobRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
+  watchJob(argument: _scheduler_v1_WatchJobRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
+  watchJob(argument: _scheduler_v1_WatchJobRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_scheduler_v1_WatchJobResponse__Output>;
   
 }
 
@@ -296,11 +314,15 @@ export interface SchedulerServiceHandlers extends grpc.UntypedServiceImplementat
   
   RedriveDeadJobs: grpc.handleUnaryCall<_scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse>;
   
+  ReportProgress: grpc.handleUnaryCall<_scheduler_v1_ReportProgressRequest__Output, _scheduler_v1_ReportProgressResponse>;
+  
   ResumeQueue: grpc.handleUnaryCall<_scheduler_v1_ResumeQueueRequest__Output, _scheduler_v1_ResumeQueueResponse>;
   
   UpdateJob: grpc.handleUnaryCall<_scheduler_v1_UpdateJobRequest__Output, _scheduler_v1_UpdateJobResponse>;
   
   UpsertSchedule: grpc.handleUnaryCall<_scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse>;
+  
+  WatchJob: grpc.handleServerStreamingCall<_scheduler_v1_WatchJobRequest__Output, _scheduler_v1_WatchJobResponse>;
   
 }
 
@@ -325,7 +347,9 @@ export interface SchedulerServiceDefinition extends grpc.ServiceDefinition {
   PromoteJob: MethodDefinition<_scheduler_v1_PromoteJobRequest, _scheduler_v1_PromoteJobResponse, _scheduler_v1_PromoteJobRequest__Output, _scheduler_v1_PromoteJobResponse__Output>
   PurgeDeadJobs: MethodDefinition<_scheduler_v1_PurgeDeadJobsRequest, _scheduler_v1_PurgeDeadJobsResponse, _scheduler_v1_PurgeDeadJobsRequest__Output, _scheduler_v1_PurgeDeadJobsResponse__Output>
   RedriveDeadJobs: MethodDefinition<_scheduler_v1_RedriveDeadJobsRequest, _scheduler_v1_RedriveDeadJobsResponse, _scheduler_v1_RedriveDeadJobsRequest__Output, _scheduler_v1_RedriveDeadJobsResponse__Output>
+  ReportProgress: MethodDefinition<_scheduler_v1_ReportProgressRequest, _scheduler_v1_ReportProgressResponse, _scheduler_v1_ReportProgressRequest__Output, _scheduler_v1_ReportProgressResponse__Output>
   ResumeQueue: MethodDefinition<_scheduler_v1_ResumeQueueRequest, _scheduler_v1_ResumeQueueResponse, _scheduler_v1_ResumeQueueRequest__Output, _scheduler_v1_ResumeQueueResponse__Output>
   UpdateJob: MethodDefinition<_scheduler_v1_UpdateJobRequest, _scheduler_v1_UpdateJobResponse, _scheduler_v1_UpdateJobRequest__Output, _scheduler_v1_UpdateJobResponse__Output>
   UpsertSchedule: MethodDefinition<_scheduler_v1_UpsertScheduleRequest, _scheduler_v1_UpsertScheduleResponse, _scheduler_v1_UpsertScheduleRequest__Output, _scheduler_v1_UpsertScheduleResponse__Output>
+  WatchJob: MethodDefinition<_scheduler_v1_WatchJobRequest, _scheduler_v1_WatchJobResponse, _scheduler_v1_WatchJobRequest__Output, _scheduler_v1_WatchJobResponse__Output>
 }

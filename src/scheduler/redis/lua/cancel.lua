@@ -1,8 +1,9 @@
---[[ cancel.lua: cancels a pending, scheduled or dead job.
+--[[ cancel.lua: cancels a pending, scheduled, leased or dead job. A leased job's lease is fenced
+off (its record is no longer leased) and the stream holding it is told (includes/lifecycle.lua).
 KEYS: the queue's fixed keys   ARGV[1] key prefix   ARGV[2] pinned time or ''   ARGV[3] tiers
 (all three in includes/keys.lua, clock.lua and tiers.lua)
 ARGV[4] seq        ARGV[5] retention (ms)
-Returns 1, or -1 no such job, -4 the job is leased or already finished.
+Returns 1, or -1 no such job, -4 the job already succeeded or was cancelled.
 ]]
 --- @include "keys"
 --- @include "clock"
@@ -10,6 +11,7 @@ Returns 1, or -1 no such job, -4 the job is leased or already finished.
 --- @include "counters"
 --- @include "ready"
 --- @include "ready_log"
+--- @include "tiers"
 local now = now_ms()
 local seq = ARGV[4]
 local job = load_job(seq)
@@ -23,6 +25,10 @@ elseif state == 'S' then
 elseif state == 'X' then
   rcall('ZREM', K.dead, seq)
   count('dead', tier, -1)
+elseif state == 'L' then
+  rcall('ZREM', K.leased, seq)
+  count('leased', tier, -1)
+  publish_cancelled(seq, job.token)
 else
   return -4
 end
@@ -30,4 +36,5 @@ finish(seq, job, 'C', now, tonumber(ARGV[5]))
 -- Its ready-log entry is stale now: keep the head live (ready_log.lua).
 if state == 'P' then tidy_ready_log(tier, 16) end
 flush()
+if state == 'L' then freed_slot(tier) end
 return 1

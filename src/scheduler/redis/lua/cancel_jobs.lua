@@ -24,10 +24,9 @@ local tenant, left, retention = ARGV[4], tonumber(ARGV[5]), tonumber(ARGV[6])
 local skip = tonumber(ARGV[7]) or 0
 local SCAN_MAX = 10000
 local cancelled = 0
-local finished = time_text(now)
 
 local function close(seq, job)
-  close_record(k_job(seq), b36(job.attempt, ATTEMPT_WIDTH), 'C', finished, retention)
+  finish(seq, job, 'C', now, retention)
   cancelled = cancelled + 1
   left = left - 1
 end

@@ -11,8 +11,7 @@ ARGV[6] lease tokens, TOKEN_CHARS (12) each, one per job that may be leased: eve
         lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)   ARGV[11] retention (ms)
 Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n, then
-n times: seq, record}
-(the record as leased: state, attempt, deadline and token already rewritten; includes/record.lua).
+n times: seq, record (as leased: state, attempt, deadline and token rewritten; record.lua)}.
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
@@ -160,6 +159,7 @@ while leased < count_wanted do
     local head = 'L' .. b36(rec_attempt(rec) + 1, ATTEMPT_WIDTH) .. time_text(deadline) ..
         string.sub(ARGV[6], (leased - 1) * TOKEN_CHARS + 1, leased * TOKEN_CHARS)
     rcall('SETRANGE', key, 0, head)
+    changed(seq)
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
     leased_of[tier] = (leased_of[tier] or 0) + 1

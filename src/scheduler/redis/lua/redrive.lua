@@ -20,6 +20,7 @@ for _, seq in ipairs(seqs) do
     rcall('ZREM', K.dead, seq)
     count('dead', job.tier, -1)
     rcall('PERSIST', k_job(seq))
+    rcall('PERSIST', k_out(seq))
     job.attempt = 0
     make_ready(seq, job, now, false, true)
     moved = moved + 1

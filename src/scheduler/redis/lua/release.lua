@@ -1,9 +1,9 @@
---[[ release.lua: gives a leased job back, ready now, without counting an attempt (the job was
-leased for a consumer that left before it was sent).
+--[[ release.lua: gives a leased job back without counting an attempt: ready now (the job was
+leased for a consumer that left before it was sent), or after a delay (a worker's snooze).
 KEYS: the queue's fixed keys   ARGV[1] key prefix   ARGV[2] pinned time or ''   ARGV[3] tiers
 (all three in includes/keys.lua, clock.lua and tiers.lua)
-ARGV[4] seq        ARGV[5] lease token
-Returns 1, or -1, -2, -3 as ack.lua.
+ARGV[4] seq        ARGV[5] lease token   ARGV[6] delay (ms), 0 for now
+Returns when the job is ready again (ms), or -1, -2, -3 as ack.lua.
 ]]
 --- @include "keys"
 --- @include "clock"
@@ -20,8 +20,9 @@ rcall('ZREM', K.leased, seq)
 count('leased', job.tier, -1)
 count_tenant_leased(job.tier, job.tenant, -1)
 job.attempt = job.attempt - 1
-make_ready(seq, job, now)
+local delay = tonumber(ARGV[6]) or 0
+if delay > 0 then schedule(seq, job, now + delay) else make_ready(seq, job, now) end
 flush()
 flush_tenant_leased()
 freed_slot(job.tier)
-return 1
+return now + delay

@@ -21,6 +21,8 @@ Keys of a queue (* marks the fixed ones, passed in KEYS):
                               oldest first, one per 5 s at most, the last 13 (stats.lua)
   :schedules *         zset   the queue's schedule ids, all scored 0 (paged by id)
   :schedules:due *     zset   active schedules -> next run time (K.schedules_due)
+  :watched *           string exists while some replica has WatchJob callers on the queue
+                              (each sets it with a short expiry and refreshes it; lifecycle.lua)
   :ptn *               set    tenants paused one by one (pause.lua; K.paused_tenants); meta `ptn`
                               holds their number, meta `paused` is 1 while the whole queue is
   :tcap *              hash   tenant -> its own concurrency cap (0: none), from the tier source;
@@ -37,6 +39,9 @@ Keys of a queue (* marks the fixed ones, passed in KEYS):
   :q:<tier>:<tenant>:<priority>
                        list   a tenant's ready jobs at one priority, seqs, next first (ready.lua)
   :rlog:<tier>         list   `<seq>:<ready since>` in the order jobs became ready (ready.lua)
+  :out:<seq>           hash   a job's output, only once it has one: `r` the result its ack
+                              carried, `p` the last progress reported; it expires (or goes)
+                              with the record (record.lua close_record)
   :idem:<n>:<tenant>:<key>
                        string seq of the first job the tenant enqueued with that idempotency
                               key (n: the tenant's length, so the parts cannot run together)
@@ -50,10 +55,11 @@ end
 
 local K = { meta = KEYS[1], tiers = KEYS[2], tidle = KEYS[3], delayed = KEYS[4], leased = KEYS[5],
   dead = KEYS[6], count = KEYS[7], rates = KEYS[8], schedules = KEYS[9],
-  schedules_due = KEYS[10], paused_tenants = KEYS[11], tenant_caps = KEYS[12],
-  tenant_leased = KEYS[13] }
+  schedules_due = KEYS[10], watched = KEYS[11], paused_tenants = KEYS[12],
+  tenant_caps = KEYS[13], tenant_leased = KEYS[14] }
 
 local function k_job(seq) return P .. ':j:' .. seq end
+local function k_out(seq) return P .. ':out:' .. seq end
 local function k_tenants(tier) return P .. ':tn:' .. tier end
 local function k_tenants_idle(tier) return P .. ':tnidle:' .. tier end
 local function k_priorities(tier, tenant) return P .. ':pri:' .. tier .. ':' .. tenant end

@@ -68,11 +68,12 @@ local function flush_ready()
   if was_empty then wake() end
 end
 
--- Applies what this script buffered: jobs made ready, then counter changes. Every script that
--- makes jobs ready calls it before it returns.
+-- Applies what this script buffered: jobs made ready, counter changes, then the notice of the
+-- jobs it changed (lifecycle.lua). Every script that makes jobs ready calls it before it returns.
 local function flush()
   flush_ready()
   flush_counts()
+  publish_changed()
 end
 
 -- After jobs left a band other than by a lease: an emptied band leaves its tenant's priorities,

@@ -19,6 +19,7 @@ Everything from the priority on (the tail) is encoded by the server (codec.ts en
 enqueue.lua only writes the head.
 ]]
 --- @include "keys"
+--- @include "lifecycle"
 local RECORD = { state = 0, attempt = 1, time = 3, token = 12, enqueued = 24, priority = 33,
   max_attempts = 34, text = 36 }
 local TEXT = { tier = 1, tenant = 2, idempotency_key = 3, headers = 4, last_error = 5 }
@@ -120,6 +121,7 @@ end
 -- Writes a loaded job's state, its attempt (job.attempt) and its time field.
 local function stamp(seq, job, state, at)
   write_head(k_job(seq), state, b36(job.attempt, ATTEMPT_WIDTH), time_text(at))
+  changed(seq)
 end
 
 local function set_last_error(seq, job, err)
@@ -131,17 +133,20 @@ local function set_last_error(seq, job, err)
 end
 
 -- A job reached a final state (succeeded, dead, cancelled) at `at_text`: its head says so and the
--- record expires after the retention period, or goes now when there is none. `attempt_digits` as
--- stored, so a caller holding the record as read need not decode it (ack.lua).
-local function close_record(key, attempt_digits, state, at_text, retention_ms)
+-- record and its output expire after the retention period, or go now when there is none.
+-- `attempt_digits` as stored, so a caller holding the record as read need not decode it (ack.lua).
+local function close_record(seq, attempt_digits, state, at_text, retention_ms)
+  local key = k_job(seq)
   if retention_ms > 0 then
     write_head(key, state, attempt_digits, at_text)
     rcall('PEXPIRE', key, retention_ms)
+    rcall('PEXPIRE', k_out(seq), retention_ms)
   else
-    rcall('DEL', key)
+    rcall('DEL', key, k_out(seq))
   end
+  changed(seq)
 end
 
 local function finish(seq, job, state, now, retention_ms)
-  close_record(k_job(seq), b36(job.attempt, ATTEMPT_WIDTH), state, time_text(now), retention_ms)
+  close_record(seq, b36(job.attempt, ATTEMPT_WIDTH), state, time_text(now), retention_ms)
 end
