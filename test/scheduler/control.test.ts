@@ -83,6 +83,20 @@ describe('pausing a queue', () => {
     assert.equal(expired.lastError, 'lease expired');
   });
 
+  it('holds back snoozed and retried jobs too once they are due, until resumed', async () => {
+    fresh();
+    await enqueue('a', 'free', 2);
+    const [x, y] = (await h.store.lease(queue, 2, 30_000)).jobs;
+    await h.store.release(parseLeaseId(x!.leaseId), 1000); // a worker's snooze
+    await h.store.nack(parseLeaseId(y!.leaseId), 'boom', 1000, false); // a retry
+    await control.pause(queue);
+    h.clock.now = T0 + 1000;
+    assert.deepEqual(await leaseTenants(10), [], 'due, but the queue is paused');
+    assert.equal((await h.store.stats(queue)).counts.pending, 2, 'ready all the same');
+    await control.resume(queue);
+    assert.deepEqual(await leaseTenants(10), ['a', 'a']);
+  });
+
   it('keeps a lease taken before the pause valid', async () => {
     fresh();
     await enqueue('a', 'free', 1);
@@ -147,6 +161,20 @@ describe('pausing one tenant', () => {
     const next = await leaseTenants(10);
     const turns = next.filter((t) => t === 'a').length;
     assert.ok(turns >= 5 && turns <= 6, next.join());
+  });
+
+  it('holds back the tenant’s snoozed and retried jobs once due, serving the others', async () => {
+    fresh();
+    await enqueue('a', 'free', 2);
+    const [x, y] = (await h.store.lease(queue, 2, 30_000)).jobs;
+    await h.store.release(parseLeaseId(x!.leaseId), 1000);
+    await h.store.nack(parseLeaseId(y!.leaseId), 'boom', 1000, false);
+    await control.pause(queue, 'a');
+    await enqueue('b', 'free', 2);
+    h.clock.now = T0 + 1000;
+    assert.deepEqual(await leaseTenants(10), ['b', 'b']);
+    await control.resume(queue, 'a');
+    assert.deepEqual(await leaseTenants(10), ['a', 'a']);
   });
 
   it('lets new jobs of a paused tenant wait, counted as pending', async () => {

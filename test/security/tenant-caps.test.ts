@@ -107,7 +107,7 @@ describe('lease.lua with a default tenant cap of 2', () => {
     assert.equal(got.filter((t) => t === 'free-for-all').length, 5);
   });
 
-  it('frees a slot when a lease expires or a job is nacked or released', async () => {
+  it('frees a slot when a lease expires or a job is nacked, released or snoozed', async () => {
     fresh();
     await fill('a', 10);
     const [x, y] = await lease(10);
@@ -115,9 +115,28 @@ describe('lease.lua with a default tenant cap of 2', () => {
     const [z] = await lease(10);
     assert.ok(z, 'the nack freed a slot');
     await h.store.release(parseLeaseId(y!.leaseId));
-    assert.equal((await lease(10)).length, 1, 'the release freed a slot');
+    const [w] = await lease(10);
+    assert.ok(w, 'the release freed a slot');
+    await h.store.release(parseLeaseId(w.leaseId), 60_000);
+    assert.equal((await lease(10)).length, 1, 'the snooze freed a slot');
     h.clock.now = T0 + 30_001; // every lease so far has expired
     assert.equal((await lease(10)).length, 2);
+  });
+
+  it('gives the slot of a leased job cancelled by CancelJob back, once, and wakes consumers', async () => {
+    fresh();
+    await fill('a', 5);
+    const [x] = await lease(10);
+    assert.deepEqual(await lease(10), [], 'at its cap');
+    const woken = await queuesWokenBy(h.redis, () => h.scheduler.cancelJob(x!.job.id));
+    assert.deepEqual(woken, [queue], 'a slot freed with jobs ready');
+    assert.equal(await h.redis.hget(`${queuePrefix(queue)}:tleased`, 'a'), '1');
+    // The worker's ack of the fenced lease, and a second cancel, change no count.
+    await assert.rejects(ack(x!));
+    await assert.rejects(h.scheduler.cancelJob(x!.job.id));
+    assert.equal(await h.redis.hget(`${queuePrefix(queue)}:tleased`, 'a'), '1');
+    assert.deepEqual(tenants(await lease(10)), ['a'], 'one slot back, one job');
+    assert.deepEqual(await lease(10), []);
   });
 
   it('counts leases taken before a cap came into force as none, never below none', async () => {
@@ -227,6 +246,30 @@ describe('TENANT_CONCURRENCY and STATIC_TIERS caps through the server', () => {
     assert.equal(sixth?.job?.tenantId, 'acme');
     // Woken by the ack (the dispatcher's idle safety net is 2 s).
     assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    worker.end();
+    await worker.status;
+  });
+
+  it('streams the next job of a tenant at its cap once CancelJob cancels its leased one', async () => {
+    const queue = uniqueName();
+    await enqueue(queue, 'acme', 3);
+    const worker = new TestWorker(t.client, {
+      queue,
+      credits: 10,
+      visibilityTimeout: seconds(30_000),
+    });
+    const [first] = await worker.waitForJobs(1);
+    const started = Date.now();
+    await unary((cb) => t.client.cancelJob({ jobId: first!.job!.id }, cb));
+    const [, second] = await worker.waitForJobs(2);
+    assert.equal(second?.job?.tenantId, 'acme');
+    assert.notEqual(second?.job?.id, first!.job!.id);
+    // Woken by the cancel (the dispatcher's idle safety net is 2 s).
+    assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
+    const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+      t.client.getQueueStats({ queue }, cb),
+    );
+    assert.equal(stats.tenantsAtCap, 1, 'acme holds its one slot again');
     worker.end();
     await worker.status;
   });
