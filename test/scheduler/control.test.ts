@@ -8,7 +8,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { QueueControl } from '../../src/scheduler/control';
 import { isSchedulerError } from '../../src/scheduler/errors';
 import { parseJobId, parseLeaseId } from '../../src/scheduler/ids';
-import { jobKey, metaKey, queuePrefix } from '../../src/scheduler/redis/keys';
+import { jobKey, jobOutputKey, metaKey, queuePrefix } from '../../src/scheduler/redis/keys';
 import { queuesWokenBy, uniqueName } from '../helpers/redis';
 import { T0, checkInvariant, harness, type Harness } from './harness';
 import { job } from './workload';
@@ -269,16 +269,19 @@ describe('bulk actions', () => {
     assert.equal((await h.store.get(parseLeaseId(out!.leaseId))).state, 'leased');
   });
 
-  it('purges the oldest dead jobs a bounded number per call', async () => {
+  it('purges the oldest dead jobs a bounded number per call, with their progress', async () => {
     fresh();
     await enqueue('a', 'free', 3, { maxAttempts: 1 });
-    for (const l of (await h.store.lease(queue, 3, 30_000)).jobs)
-      await h.store.nack(parseLeaseId(l.leaseId), 'boom', undefined, true);
+    const leased = (await h.store.lease(queue, 3, 30_000)).jobs;
+    await h.store.progress(parseLeaseId(leased[0]!.leaseId), Buffer.from('{"percent":40}'));
+    for (const l of leased) await h.store.nack(parseLeaseId(l.leaseId), 'boom', undefined, true);
+    assert.equal(await h.redis.exists(jobOutputKey(queue, '1')), 1);
     assert.equal(await control.purgeDead(queue, 2), 2);
     assert.equal(await control.purgeDead(queue, 2), 1);
     assert.equal(await control.purgeDead(queue, 2), 0);
     assert.equal((await h.store.stats(queue)).counts.dead, 0);
     assert.equal(await h.redis.exists(jobKey(queue, '1')), 0, 'record deleted');
+    assert.equal(await h.redis.exists(jobOutputKey(queue, '1')), 0, 'its progress too');
   });
 });
 
