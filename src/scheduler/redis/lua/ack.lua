@@ -8,7 +8,8 @@ Returns one code per job: 1, or -1 no such job, -2 stale lease, -3 expired lease
 Cost: per job, four commands (read the record, rewrite its head, set its expiry and its output's,
 a no-op for the many jobs without output; one more to store a result) and no more
 Lua than the fence needs: the record is not decoded (load_job) and the head keeps its attempt
-digits as they are. Counters and the leased set are written once per call.
+digits as they are. Counters and the leased set are written once per call; with a tenant cap
+in force, the tenants' leased counts once per tenant (else one EXISTS per call).
 ]]
 --- @include "keys"
 --- @include "clock"
@@ -16,6 +17,7 @@ digits as they are. Counters and the leased set are written once per call.
 --- @include "counters"
 --- @include "tiers"
 --- @include "settle"
+--- @include "tenant_caps"
 local now = now_ms()
 local retention = tonumber(ARGV[4])
 local finished = time_text(now)
@@ -26,7 +28,9 @@ for i = 5, #ARGV, 3 do
   local rec = rcall('GET', key)
   local code = rec and fence(rec, ARGV[i + 1], now) or -1
   if code == 0 then
-    local tier = record_fields(rec, TEXT.tier)[TEXT.tier]
+    local names = record_fields(rec, TEXT.tenant)
+    local tier = names[TEXT.tier]
+    count_tenant_leased(tier, names[TEXT.tenant], -1)
     settled[#settled + 1] = seq
     per_tier[tier] = (per_tier[tier] or 0) + 1
     if ARGV[i + 2] ~= '' then rcall('HSET', k_out(seq), 'r', ARGV[i + 2]) end
@@ -42,5 +46,6 @@ for tier, n in pairs(per_tier) do
   freed_slot(tier, n)
 end
 flush_counts()
+flush_tenant_leased()
 publish_changed()
 return out

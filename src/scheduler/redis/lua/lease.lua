@@ -2,17 +2,16 @@
 leases up to `count` ready jobs by the fairness policy. A tier with a concurrency cap (ARGV[3])
 that has that many jobs leased in this queue is skipped for this call but stays active, so it is
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
+A paused queue (pause.lua) leases nothing but still moves due work; held_back.lua skips tenants.
 KEYS: the queue's fixed keys                    ARGV[1] key prefix      ARGV[2] pinned time or ''
 ARGV[3] tiers (keys.lua, clock.lua, tiers.lua)  ARGV[4] count
 ARGV[5] visibility (ms): one for every job, or `v1,v2,...`, the i-th leased job's (streams of
         one queue with different timeouts share one call)
 ARGV[6] lease tokens, TOKEN_CHARS (12) each, one per job that may be leased: every
         lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
-ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
-ARGV[11] retention (ms)
+ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)   ARGV[11] retention (ms)
 Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n, then
-n times: seq, record}
-(the record as leased: state, attempt, deadline and token already rewritten; includes/record.lua).
+n times: seq, record (as leased: state, attempt, deadline and token rewritten; record.lua)}.
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
@@ -20,7 +19,8 @@ rewrite its head, charge the tenant). The tiers (a handful) are read once and wr
 once; the virtual times, the leased set and the counters once per call. Idle members are pruned
 at most once a second per queue: they only cost memory. Dead jobs past retention leave when due
 (a bounded number per call), with their tier's count. With count 0 it is the queue's upkeep
-(redis/upkeep.ts): due work moved, nothing leased.
+(redis/upkeep.ts): due work moved, nothing leased. Tenant caps: one EXISTS per call when none is
+in force; with one, per tenant and call three commands (cap, count, HINCRBY).
 ]]
 --- @include "keys"
 --- @include "clock"
@@ -31,6 +31,7 @@ at most once a second per queue: they only cost memory. Dead jobs past retention
 --- @include "ready"
 --- @include "ready_log"
 --- @include "retry"
+--- @include "held_back"
 local now = now_ms()
 local count_wanted = tonumber(ARGV[4])
 local visibilities = {}
@@ -72,6 +73,7 @@ if next_deadline and next_deadline < now then
     local job = load_job(seq)
     if job then
       count('leased', job.tier, -1)
+      count_tenant_leased(job.tier, job.tenant, -1)
       count('expired', job.tier, 1)
       -- A golden-ratio step spreads one random draw over the batch.
       policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
@@ -83,6 +85,7 @@ if next_deadline and next_deadline < now then
   next_due, next_deadline = nil, nil
 end
 flush()
+flush_tenant_leased()
 
 -- The active tiers, kept here while leasing and written back at the end.
 local tiers = {}
@@ -101,15 +104,6 @@ for tier, cap in pairs(caps) do
   if in_flight[tier] >= cap then capped[tier] = true end
 end
 
--- Byte order, as a sorted set orders members of equal score (Lua's `<` follows the locale).
-local function bytes_before(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
-end
-
 -- The active tier below its cap with the lowest finish tag (ties: the name that sorts first).
 local function pick_tier()
   local best
@@ -122,8 +116,10 @@ local function pick_tier()
   return best
 end
 
-local meta = rcall('HMGET', K.meta, 'vt', 'pruned')
+local meta = rcall('HMGET', K.meta, 'vt', 'pruned', 'paused', 'ptn')
 local vt, last_prune = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
+if meta[3] then count_wanted = 0 end -- the whole queue is paused
+load_paused_tenants(meta[4])
 local tenant_vt = {}
 local out = { -1, 0 }
 local leased_seqs = {}
@@ -138,7 +134,7 @@ while leased < count_wanted do
   if not t then break end
   local tier = t.name
   local tenants = t.tenants
-  local tenant, tfinish = pick(tenants)
+  local tenant, tfinish = pick_tenant(t)
   local priorities = tenant and k_priorities(tier, tenant)
   local priority = priorities and rcall('ZRANGE', priorities, 0, 0)[1]
   local band = priority and k_band(tier, tenant, priority)
@@ -167,6 +163,7 @@ while leased < count_wanted do
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
     leased_of[tier] = (leased_of[tier] or 0) + 1
+    count_busy(tier, tenant)
     if caps[tier] then
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
@@ -194,6 +191,8 @@ while leased < count_wanted do
     rcall('ZREM', priorities, priority)
   elseif tenant then
     deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
+  elseif tfinish then
+    capped[tier] = true -- every active tenant is held back: skipped for this call, still active
   else
     t.active = false
     deactivate(K.tiers, K.tidle, tier, t.pass)
@@ -215,6 +214,8 @@ for _, t in ipairs(tiers) do
   end
 end
 
+requeue_held_back(tenant_vt)
+
 if leased > 0 or next(capped) ~= nil then
   local zadd, vts = {}, { 'vt', vt }
   for _, t in ipairs(tiers) do
@@ -227,12 +228,15 @@ end
 if leased > 0 then call_chunked('ZADD', K.leased, leased_seqs) end
 for tier in pairs(touched) do tidy_ready_log(tier, leased + 16, stale_log) end
 flush()
+flush_tenant_leased()
 
 if now - last_prune >= PRUNE_EVERY_MS then
   rcall('HSET', K.meta, 'pruned', now)
   for _, t in ipairs(tiers) do touched[t.name] = true end
   for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
   prune_idle(K.tidle, 'vt')
+  -- Nothing leased: heals tenant counts a lost record left behind (else held at the cap for good).
+  if rcall('EXISTS', K.leased) == 0 then rcall('DEL', K.tenant_leased) end
 end
 
 local next_dead = expire_dead(now, policy.retention, max_moves)
