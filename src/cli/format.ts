@@ -1,5 +1,5 @@
 /** Plain-text output for people: aligned tables, short durations, one job as key/value lines. */
-import type { Job, QueueStats } from '../clients';
+import type { Job, QueueStats, QueueSummary } from '../clients';
 
 export function table(header: string[], rows: Array<Array<string | number>>): string {
   const cells = [header, ...rows.map((row) => row.map(String))];
@@ -62,7 +62,28 @@ export function statsTable(stats: QueueStats): string {
     'NACKED',
     'DIED',
   ];
-  return `queue ${stats.queue}\n${table(header, rows)}\n${signals(stats)}`;
+  const notes = [
+    stats.paused ? 'paused' : '',
+    stats.pausedTenants.length > 0 ? `paused tenants: ${stats.pausedTenants.join(', ')}` : '',
+    stats.tenantsAtCap > 0 ? `tenants at their cap: ${stats.tenantsAtCap}` : '',
+  ].filter((n) => n !== '');
+  const title = [`queue ${stats.queue}`, ...notes].join(' | ');
+  return `${title}\n${table(header, rows)}\n${signals(stats)}`;
+}
+
+export function queuesTable(queues: QueueSummary[]): string {
+  if (queues.length === 0) return 'no queues';
+  const header = ['QUEUE', 'PENDING', 'SCHEDULED', 'LEASED', 'DEAD', 'OLDEST', 'PAUSED'];
+  const rows = queues.map((q) => [
+    q.queue,
+    q.counts.pending,
+    q.counts.scheduled,
+    q.counts.leased,
+    q.counts.dead,
+    duration(q.oldestReadyAgeMs),
+    q.paused ? 'yes' : '',
+  ]);
+  return table(header, rows);
 }
 
 /** The autoscaling signals: backlog, and the rates once a read has an earlier sample. */

@@ -5,8 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { SchedulerClient, isSchedulerClientError, type TlsOptions } from '../clients';
-import { jobDetails, jobsTable, statsTable, table, toJson, watchLine } from './format';
+import {
+  SchedulerClient,
+  isSchedulerClientError,
+  type QueueSummary,
+  type TlsOptions,
+} from '../clients';
+import { jobDetails, jobsTable, queuesTable, statsTable, table, toJson, watchLine } from './format';
 import { duration, integer } from './options';
 import { addScheduleCommands } from './schedule-commands';
 
@@ -24,7 +29,9 @@ interface Globals {
 }
 
 const program = new Command('schedctl')
-  .description('Operate a priority scheduler: queue stats, jobs, dead letters, schedules')
+  .description(
+    'Operate a priority scheduler: queues, stats, jobs, pausing, dead letters, schedules',
+  )
   .addOption(
     new Option('--addr <host:port>', 'scheduler address')
       .env('SCHEDULER_ADDR')
@@ -133,16 +140,77 @@ program
   );
 
 program
-  .command('job <job-id>')
+  .command('queues')
+  .description('every queue the token is granted: counts, paused, oldest ready age')
+  .action(
+    run(async (c) => {
+      const queues: QueueSummary[] = [];
+      let pageToken: string | undefined;
+      // Bounded: 1000 pages of 1000 queues.
+      for (let page = 0; page < 1000; page++) {
+        const res = await c.listQueues({ pageSize: 1000, pageToken });
+        queues.push(...res.queues);
+        pageToken = res.nextPageToken;
+        if (!pageToken) break;
+      }
+      return { data: queues, text: queuesTable(queues) };
+    }),
+  );
+
+program
+  .command('pause <queue>')
+  .description('stop leasing from a queue (or one tenant of it) on every replica')
+  .option('--tenant <tenant>', 'only this tenant')
+  .action(
+    run(async (c, queue: string, o: { tenant?: string }) => {
+      const changed = await c.pauseQueue(queue, o.tenant);
+      const what = o.tenant ? `${queue} tenant ${o.tenant}` : queue;
+      return { data: { changed }, text: `${what} paused${changed ? '' : ' (already)'}` };
+    }),
+  );
+
+program
+  .command('resume <queue>')
+  .description('lease again from a paused queue (or tenant); waiting workers get jobs at once')
+  .option('--tenant <tenant>', 'only this tenant')
+  .action(
+    run(async (c, queue: string, o: { tenant?: string }) => {
+      const changed = await c.resumeQueue(queue, o.tenant);
+      const what = o.tenant ? `${queue} tenant ${o.tenant}` : queue;
+      return { data: { changed }, text: `${what} resumed${changed ? '' : ' (was not paused)'}` };
+    }),
+  );
+
+const job = program.command('job').description('one job: show it, or change it while it waits');
+job
+  .command('show <job-id>', { isDefault: true })
   .description('one job in full (the payload as its size; --json has it in base64)')
   .option('--watch', 'print a line (--json: an object) per change until the job is final')
   .action(async (id: string, options: { watch?: boolean }) => {
     if (options.watch) return watch(id);
     await run(async (c) => {
-      const job = await c.getJob(id);
-      return { data: job, text: jobDetails(job) };
+      const found = await c.getJob(id);
+      return { data: found, text: jobDetails(found) };
     })();
   });
+job
+  .command('set-priority <job-id> <priority>')
+  .description('change the priority (0..9) of a pending or scheduled job')
+  .action(
+    run(async (c, id: string, priority: string) => {
+      const changed = await c.updateJobPriority(id, Number(priority));
+      return { data: changed, text: `${changed.id} ${changed.state} priority ${changed.priority}` };
+    }),
+  );
+job
+  .command('promote <job-id>')
+  .description('make a scheduled job ready now')
+  .action(
+    run(async (c, id: string) => {
+      const promoted = await c.promoteJob(id);
+      return { data: promoted, text: `${promoted.id} ${promoted.state}` };
+    }),
+  );
 
 /** Follows a job to its end; exits 0 when it succeeded, 1 when it ended dead or cancelled. */
 async function watch(id: string): Promise<void> {
@@ -151,9 +219,11 @@ async function watch(id: string): Promise<void> {
   try {
     await c.waitForReady(connectTimeout);
     let last;
-    for await (const job of c.watchJob(id)) {
-      process.stdout.write(`${json ? JSON.stringify(JSON.parse(toJson(job))) : watchLine(job)}\n`);
-      last = job;
+    for await (const seen of c.watchJob(id)) {
+      process.stdout.write(
+        `${json ? JSON.stringify(JSON.parse(toJson(seen))) : watchLine(seen)}\n`,
+      );
+      last = seen;
     }
     if (last?.state !== 'succeeded') process.exitCode = 1;
   } finally {
@@ -162,12 +232,25 @@ async function watch(id: string): Promise<void> {
 }
 
 program
-  .command('cancel <job-id>')
-  .description('cancel a job that is pending, scheduled, running (leased) or dead')
+  .command('cancel <target>')
+  .description(
+    'cancel a job that is pending, scheduled, running (leased) or dead; with --all, the pending ' +
+      'and scheduled jobs of a queue',
+  )
+  .option('--all', 'target is a queue: cancel its waiting jobs (leased ones are left alone)')
+  .option('--tenant <tenant>', 'with --all: only this tenant')
+  .option('--max <n>', 'with --all: stop after this many', integer(1), 1_000_000)
   .action(
-    run(async (c, id: string) => {
-      const job = await c.cancelJob(id);
-      return { data: job, text: `${job.id} ${job.state}` };
+    run(async (c, target: string, o: { all?: boolean; tenant?: string; max: number }) => {
+      if (!o.all) {
+        const cancelled = await c.cancelJob(target);
+        return { data: cancelled, text: `${cancelled.id} ${cancelled.state}` };
+      }
+      const count = await bulk(o.max, async (limit, pageToken) => {
+        const res = await c.cancelJobs(target, { tenantId: o.tenant, limit, pageToken });
+        return { done: res.cancelled, pageToken: res.nextPageToken };
+      });
+      return { data: { cancelled: count }, text: `cancelled ${count}` };
     }),
   );
 
@@ -195,6 +278,42 @@ dead
       return { data: { redriven: count }, text: `redriven ${count}` };
     }),
   );
+
+dead
+  .command('purge <queue>')
+  .description('delete dead jobs, oldest first')
+  .option('--max <n>', 'stop after this many', integer(1), 1_000_000)
+  .action(
+    run(async (c, queue: string, o: { max: number }) => {
+      const count = await bulk(o.max, async (limit) => {
+        const purged = await c.purgeDeadJobs(queue, limit);
+        return { done: purged, pageToken: purged > 0 ? '' : undefined };
+      });
+      return { data: { purged: count }, text: `purged ${count}` };
+    }),
+  );
+
+/**
+ * Repeats a bounded bulk call (at most 10,000 jobs each) until it reports nothing left or `max`
+ * jobs are done; each call gets the token the last one returned. Returns the total done.
+ */
+async function bulk(
+  max: number,
+  call: (
+    limit: number,
+    pageToken: string | undefined,
+  ) => Promise<{ done: number; pageToken: string | undefined }>,
+): Promise<number> {
+  let total = 0;
+  let pageToken: string | undefined;
+  for (let calls = 0; calls < 100_000 && total < max; calls++) {
+    const res = await call(Math.min(10_000, max - total), pageToken);
+    total += res.done;
+    pageToken = res.pageToken;
+    if (pageToken === undefined) break;
+  }
+  return total;
+}
 
 interface EnqueueFlags {
   tenant: string;

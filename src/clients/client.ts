@@ -15,9 +15,15 @@ import type { JobState__Output } from '../generated/scheduler/v1/JobState';
 import type { ListJobsResponse__Output } from '../generated/scheduler/v1/ListJobsResponse';
 import type { NackResponse__Output } from '../generated/scheduler/v1/NackResponse';
 import type { RedriveDeadJobsResponse__Output } from '../generated/scheduler/v1/RedriveDeadJobsResponse';
+import type { CancelJobsResponse__Output } from '../generated/scheduler/v1/CancelJobsResponse';
 import type { DeleteScheduleResponse__Output } from '../generated/scheduler/v1/DeleteScheduleResponse';
 import type { GetScheduleResponse__Output } from '../generated/scheduler/v1/GetScheduleResponse';
+import type { ListQueuesResponse__Output } from '../generated/scheduler/v1/ListQueuesResponse';
 import type { ListSchedulesResponse__Output } from '../generated/scheduler/v1/ListSchedulesResponse';
+import type { PauseQueueResponse__Output } from '../generated/scheduler/v1/PauseQueueResponse';
+import type { PromoteJobResponse__Output } from '../generated/scheduler/v1/PromoteJobResponse';
+import type { PurgeDeadJobsResponse__Output } from '../generated/scheduler/v1/PurgeDeadJobsResponse';
+import type { UpdateJobResponse__Output } from '../generated/scheduler/v1/UpdateJobResponse';
 import type { UpsertScheduleResponse__Output } from '../generated/scheduler/v1/UpsertScheduleResponse';
 import { Connection, type ConnectionOptions } from './connection';
 import {
@@ -29,7 +35,9 @@ import {
 import type { ReportProgressResponse__Output } from '../generated/scheduler/v1/ReportProgressResponse';
 import {
   encodeValue,
+  fromDuration,
   toBytes,
+  toCounts,
   toDuration,
   toEnqueueRequest,
   toJob,
@@ -43,6 +51,8 @@ import type { Schedule, ScheduleOptions, SchedulesPage } from './schedule-types'
 import type {
   AckOptions,
   CallOptions,
+  CancelJobsResult,
+  QueuesPage,
   DeadJobsPage,
   EnqueueBatchItem,
   EnqueueOptions,
@@ -86,9 +96,10 @@ export function internalsOf(client: SchedulerClient): {
 
 /**
  * A client of the scheduler's gRPC API. Calls are promises that reject with a
- * SchedulerClientError. Only idempotent calls are retried: GetJob, GetQueueStats, ListDeadJobs,
- * the schedule calls but DeleteSchedule, and Enqueue or EnqueueBatch when every job has an
- * idempotency key.
+ * SchedulerClientError. Only idempotent calls are retried: the reads, ListQueues, PauseQueue,
+ * ResumeQueue, UpdateJob, PromoteJob, the schedule calls but DeleteSchedule, and Enqueue or
+ * EnqueueBatch when every job has an idempotency key (CancelJobs and PurgeDeadJobs are not: a
+ * retry would go past their limit).
  *
  * @example
  * const client = new SchedulerClient({ address: 'dns:///scheduler:50051' });
@@ -280,6 +291,129 @@ export class SchedulerClient {
       options,
     );
     return Number(res.redrivenCount);
+  }
+
+  /**
+   * One page of the queues this client's token is granted, sorted by name, each with its counts,
+   * whether it is paused and its oldest ready age (page size default 100, at most 1000).
+   */
+  async listQueues(
+    page: { pageSize?: number; pageToken?: string } = {},
+    options?: CallOptions,
+  ): Promise<QueuesPage> {
+    const req = { pageSize: page.pageSize ?? 0, pageToken: page.pageToken ?? '' };
+    const res = await this.caller.call<ListQueuesResponse__Output>(
+      'ListQueues',
+      (c, md, o, cb) => c.listQueues(req, md, o, cb),
+      true,
+      options,
+    );
+    return {
+      queues: res.queues.map((q) => ({
+        queue: q.queue,
+        counts: toCounts(q.counts),
+        paused: q.paused,
+        oldestReadyAgeMs: fromDuration(q.oldestReadyAge),
+      })),
+      nextPageToken: res.nextPageToken || undefined,
+    };
+  }
+
+  /**
+   * Stops leasing from a queue, or with `tenantId` from that tenant's jobs of it, on every
+   * replica until resumed. Enqueues and acks go on; leases out stay valid. Resolves to false
+   * when it was already paused. Needs the admin scope.
+   */
+  async pauseQueue(queue: string, tenantId = '', options?: CallOptions): Promise<boolean> {
+    const res = await this.caller.call<PauseQueueResponse__Output>(
+      'PauseQueue',
+      (c, md, o, cb) => c.pauseQueue({ queue, tenantId }, md, o, cb),
+      true,
+      options,
+    );
+    return res.changed;
+  }
+
+  /**
+   * Undoes pauseQueue (the queue, or with `tenantId` one tenant); waiting workers get jobs at
+   * once. Resolves to false when it was not paused. Needs the admin scope.
+   */
+  async resumeQueue(queue: string, tenantId = '', options?: CallOptions): Promise<boolean> {
+    const res = await this.caller.call<PauseQueueResponse__Output>(
+      'ResumeQueue',
+      (c, md, o, cb) => c.resumeQueue({ queue, tenantId }, md, o, cb),
+      true,
+      options,
+    );
+    return res.changed;
+  }
+
+  /**
+   * Changes the priority (0..9) of a pending or scheduled job; a pending job joins the back of
+   * its new priority. A leased or finished job rejects with FAILED_PRECONDITION naming its state.
+   * Needs the admin scope.
+   */
+  async updateJobPriority(jobId: string, priority: number, options?: CallOptions): Promise<Job> {
+    const res = await this.caller.call<UpdateJobResponse__Output>(
+      'UpdateJob',
+      (c, md, o, cb) => c.updateJob({ jobId, priority }, md, o, cb),
+      true,
+      options,
+    );
+    return toJob(required(res.job, 'UpdateJob'));
+  }
+
+  /**
+   * Makes a scheduled job ready now (a pending one is left as it is). A leased or finished job
+   * rejects with FAILED_PRECONDITION naming its state. Needs the admin scope.
+   */
+  async promoteJob(jobId: string, options?: CallOptions): Promise<Job> {
+    const res = await this.caller.call<PromoteJobResponse__Output>(
+      'PromoteJob',
+      (c, md, o, cb) => c.promoteJob({ jobId }, md, o, cb),
+      true,
+      options,
+    );
+    return toJob(required(res.job, 'PromoteJob'));
+  }
+
+  /**
+   * Cancels pending and scheduled jobs of a queue, or of one tenant of it: at most `limit`
+   * (default 1000, at most 10000) per call. While `nextPageToken` comes back, call again with it;
+   * starting over without it is always safe. Leased jobs are left alone. Needs the admin scope.
+   */
+  async cancelJobs(
+    queue: string,
+    select: { tenantId?: string; limit?: number; pageToken?: string } = {},
+    options?: CallOptions,
+  ): Promise<CancelJobsResult> {
+    const req = {
+      queue,
+      tenantId: select.tenantId ?? '',
+      limit: select.limit ?? 0,
+      pageToken: select.pageToken ?? '',
+    };
+    const res = await this.caller.call<CancelJobsResponse__Output>(
+      'CancelJobs',
+      (c, md, o, cb) => c.cancelJobs(req, md, o, cb),
+      false,
+      options,
+    );
+    return { cancelled: Number(res.cancelledCount), nextPageToken: res.nextPageToken || undefined };
+  }
+
+  /**
+   * Deletes a queue's oldest dead jobs, at most `limit` (default 1000, at most 10000) per call;
+   * resolves to how many went (0: none left). Needs the admin scope.
+   */
+  async purgeDeadJobs(queue: string, limit = 0, options?: CallOptions): Promise<number> {
+    const res = await this.caller.call<PurgeDeadJobsResponse__Output>(
+      'PurgeDeadJobs',
+      (c, md, o, cb) => c.purgeDeadJobs({ queue, limit }, md, o, cb),
+      false,
+      options,
+    );
+    return Number(res.purgedCount);
   }
 
   /**

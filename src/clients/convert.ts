@@ -110,7 +110,7 @@ export function toEnqueueRequest(options: EnqueueOptions): EnqueueRequest {
   };
 }
 
-function toCounts(counts: StateCounts__Output | null): StateCounts {
+export function toCounts(counts: StateCounts__Output | null): StateCounts {
   return {
     pending: Number(counts?.pending ?? 0),
     scheduled: Number(counts?.scheduled ?? 0),
@@ -124,6 +124,9 @@ export function toQueueStats(res: GetQueueStatsResponse__Output): QueueStats {
     queue: res.queue,
     counts: toCounts(res.counts),
     oldestReadyAgeMs: fromDuration(res.oldestReadyAge),
+    paused: res.paused,
+    pausedTenants: res.pausedTenants,
+    tenantsAtCap: res.tenantsAtCap,
     tiers: res.tiers.map((t) => ({
       tier: t.tier,
       weight: t.weight,

@@ -155,6 +155,12 @@ export interface QueueStats {
   tiers: TierStats[];
   /** Age of the oldest ready job; 0 when none is ready. */
   oldestReadyAgeMs: number;
+  /** The whole queue is paused (pauseQueue): nothing of it is leased. */
+  paused: boolean;
+  /** Tenants paused one by one, sorted. */
+  pausedTenants: string[];
+  /** Tenants with as many jobs leased as their concurrency cap. */
+  tenantsAtCap: number;
   /** Jobs a worker could take now: ready, plus scheduled past their due time. */
   backlog: number;
   /** Jobs enqueued per second over `rateWindowMs`. */
@@ -163,6 +169,30 @@ export interface QueueStats {
   dispatchRate: number;
   /** The span the rates cover (about a minute); 0 on a queue's first read, rates 0 then. */
   rateWindowMs: number;
+}
+
+/** One queue as listQueues shows it. */
+export interface QueueSummary {
+  queue: string;
+  counts: StateCounts;
+  /** The whole queue is paused (tenants paused one by one do not count). */
+  paused: boolean;
+  /** Age of the oldest ready job; 0 when none is ready. */
+  oldestReadyAgeMs: number;
+}
+
+/** One page of queues. */
+export interface QueuesPage {
+  queues: QueueSummary[];
+  /** Pass to the next listQueues call; undefined on the last page. */
+  nextPageToken: string | undefined;
+}
+
+/** What one cancelJobs call did. */
+export interface CancelJobsResult {
+  cancelled: number;
+  /** Jobs may remain: call again with this token; undefined when none is left. */
+  nextPageToken: string | undefined;
 }
 
 /** One page of dead jobs. */

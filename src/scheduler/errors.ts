@@ -60,6 +60,17 @@ export const ScriptCode = {
   RUN_NOT_DUE: -7,
 } as const;
 
+/**
+ * The job is in a state (by name) the operation does not apply to; the message names it, e.g.
+ * "job emails/7 is leased: update_job needs a pending or scheduled job".
+ */
+export function wrongState(op: string, id: string, state: string, needs: string): SchedulerError {
+  return new SchedulerError('failed_precondition', `job ${id} is ${state}: ${op} needs ${needs}`, {
+    op,
+    field: 'job_id',
+  });
+}
+
 /** Operations that take a lease id rather than a job id. */
 const LEASE_OPS: ReadonlySet<string> = new Set([
   'ack',

@@ -135,6 +135,12 @@ export interface QueueStats {
   counts: StateCounts;
   tiers: TierStats[];
   oldestReadyAgeMs: number;
+  /** The whole queue is paused: nothing of it is leased. */
+  paused: boolean;
+  /** Tenants paused one by one, sorted. */
+  pausedTenants: string[];
+  /** Tenants with as many jobs leased as their concurrency cap. */
+  tenantsAtCap: number;
   /** Jobs a worker could take now: ready, plus scheduled past their due time. */
   backlog: number;
   /** Jobs enqueued per second over `windowMs` (see rates.ts). */
@@ -143,6 +149,26 @@ export interface QueueStats {
   dispatchRate: number;
   /** The span the rates cover; 0 on a queue's first read. */
   windowMs: number;
+}
+
+/** One queue as ListQueues shows it. */
+export interface QueueSummary {
+  queue: string;
+  counts: StateCounts;
+  paused: boolean;
+  oldestReadyAgeMs: number;
+}
+
+export interface QueuePage {
+  queues: QueueSummary[];
+  /** Empty on the last page. */
+  nextPageToken: string;
+}
+
+export interface CancelJobsResult {
+  cancelled: number;
+  /** Non-empty when jobs may remain: pass it back to go on. */
+  nextPageToken: string;
 }
 
 /** A page of jobs in one state (ListJobs, ListDeadJobs). */

@@ -330,6 +330,7 @@ export class Scheduler {
       maxAttempts: input.maxAttempts || this.options.defaultMaxAttempts,
       headers: input.headers,
       tier,
+      ownCap: this.tiers.concurrencyOf(input.tenantId),
     };
   }
 }

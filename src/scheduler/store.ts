@@ -4,6 +4,7 @@
  */
 import type {
   AckBatch,
+  CancelJobsResult,
   JobPage,
   EnqueueInput,
   EnqueueResult,
@@ -20,6 +21,8 @@ export interface NewJob extends EnqueueInput {
   tier: string;
   priority: number;
   maxAttempts: number;
+  /** The tenant's own concurrency cap from the tier source (0: none); unset: the default. */
+  ownCap?: number;
 }
 
 export interface JobStore {
@@ -72,6 +75,26 @@ export interface JobStore {
   queues(): Promise<string[]>;
   /** Brings dead jobs back to ready: the given ones, or the oldest up to `limit`. */
   redrive(queue: string, seqs: string[], limit: number): Promise<number>;
+  /**
+   * Pauses or resumes a queue (tenant '') or one tenant of it; true when that changed anything.
+   * A resume wakes waiting consumers on every replica.
+   */
+  setPaused(queue: string, tenant: string, paused: boolean): Promise<boolean>;
+  /** Changes a pending or scheduled job's priority. */
+  updatePriority(job: JobRef, priority: number): Promise<void>;
+  /** Makes a scheduled job ready now (a pending one is left as it is). */
+  promote(job: JobRef): Promise<void>;
+  /** Cancels up to `limit` pending and scheduled jobs of a queue (tenant '': every tenant). */
+  cancelJobs(
+    queue: string,
+    tenant: string,
+    limit: number,
+    pageToken: string,
+  ): Promise<CancelJobsResult>;
+  /** Deletes up to `limit` of the oldest dead jobs; how many went. */
+  purgeDead(queue: string, limit: number): Promise<number>;
+  /** Adds a queue to the registry of queues (ListQueues) once per process. */
+  register(queue: string): Promise<void>;
 }
 
 export type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';

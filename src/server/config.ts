@@ -64,8 +64,15 @@ export interface Config {
     collection: string;
   };
   tiers: {
-    /** STATIC_TIERS (`tenant=tier,...`, empty): the embedded tier source. */
+    /** STATIC_TIERS (`tenant=tier[:cap],...`, empty): the embedded tier source. */
     static: ReadonlyMap<string, string>;
+    /** The `:cap` parts of STATIC_TIERS: tenants' own concurrency caps per queue (0: none). */
+    staticConcurrency: ReadonlyMap<string, number>;
+    /**
+     * TENANT_CONCURRENCY (unset: none): most jobs of one tenant leased at once per queue, for
+     * tenants without a cap of their own in the tier source.
+     */
+    tenantConcurrency: number | undefined;
     /** DEFAULT_TIER (free): tier of an unknown tenant, and the fallback when Mongo is down. */
     defaultTier: string;
     /** TIER_WEIGHTS (premium=1000,free=100): each tier's share of a queue's leases. */
@@ -101,8 +108,10 @@ export interface Config {
   store: {
     /** DEDUP_WINDOW_MS (86400000): how long an idempotency key is remembered. */
     dedupWindowMs: number;
-    /** RETENTION_MS (86400000): how long finished jobs stay readable. */
+    /** RETENTION_MS (86400000): how long succeeded and cancelled jobs stay readable. */
     retentionMs: number;
+    /** DEAD_RETENTION_MS (604800000, 7 days): how long dead jobs stay listable and redrivable. */
+    deadRetentionMs: number;
     /** BACKOFF_BASE_MS (1000) and BACKOFF_CAP_MS (600000): retry backoff. */
     backoffBaseMs: number;
     backoffCapMs: number;
@@ -156,6 +165,8 @@ const pairList = (
     .refine((list) => list.every(([k, v]) => ok(k, v)), rule);
 
 const hostPort = /^[A-Za-z0-9.-]+:[0-9]{1,5}$/;
+/** A STATIC_TIERS value: a tier name, then optionally `:` and the tenant's own cap. */
+const STATIC_ENTRY = /^[a-z0-9_-]{1,32}(:[0-9]{1,9})?$/;
 const RATE = /^([1-9][0-9]{0,8})\/(s|m|h)$/;
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600 };
 const file = z.string().min(1, 'must not be empty').optional();
@@ -206,8 +217,8 @@ const schema = z.object({
   MONGODB_DATABASE: z.string().min(1, 'must not be empty').default('scheduler'),
   MONGODB_COLLECTION: z.string().min(1, 'must not be empty').default('customers'),
   STATIC_TIERS: pairList(
-    'must be tenant=tier,... with valid names',
-    (tenant, tier) => NAME_PATTERN.test(tenant) && TIER_PATTERN.test(tier),
+    'must be tenant=tier[:cap],... with valid names and a non-negative integer cap',
+    (tenant, value) => NAME_PATTERN.test(tenant) && STATIC_ENTRY.test(value),
   ).default([]),
   DEFAULT_TIER: z.string().regex(TIER_PATTERN, 'must match [a-z0-9_-]{1,32}').default('free'),
   TIER_WEIGHTS: pairList(
@@ -218,6 +229,7 @@ const schema = z.object({
     'must be tier=n,... with positive integer caps',
     (tier, cap) => TIER_PATTERN.test(tier) && /^[1-9][0-9]{0,8}$/.test(cap),
   ).default([]),
+  TENANT_CONCURRENCY: int(0, 1, 999_999_999).optional(),
   TENANT_RATE_LIMIT: z
     .string()
     .regex(RATE, 'must be <n>/s, <n>/m or <n>/h with a positive integer n')
@@ -235,6 +247,7 @@ const schema = z.object({
   MAX_WATCHERS: int(10_000, 0, 1_000_000),
   DEDUP_WINDOW_MS: int(86_400_000, 1000),
   RETENTION_MS: int(86_400_000, 1000),
+  DEAD_RETENTION_MS: int(7 * 86_400_000, 1000),
   BACKOFF_BASE_MS: int(1000, 1),
   BACKOFF_CAP_MS: int(600_000, 1),
   MAX_SCHEDULES_PER_QUEUE: int(1000, 1, 100_000),
@@ -250,8 +263,8 @@ function crossCheck(env: Env): Array<[string, string]> {
   const issues: Array<[string, string]> = [];
   if (!weights.has(env.DEFAULT_TIER))
     issues.push(['DEFAULT_TIER', 'must be one of the tiers in TIER_WEIGHTS']);
-  const unknown = env.STATIC_TIERS.find(([, tier]) => !weights.has(tier));
-  if (unknown) issues.push(['STATIC_TIERS', `tier ${unknown[1]} is not in TIER_WEIGHTS`]);
+  const unknown = staticEntries(env).find(({ tier }) => !weights.has(tier));
+  if (unknown) issues.push(['STATIC_TIERS', `tier ${unknown.tier} is not in TIER_WEIGHTS`]);
   if (env.BACKOFF_CAP_MS < env.BACKOFF_BASE_MS)
     issues.push(['BACKOFF_CAP_MS', 'must be at least BACKOFF_BASE_MS']);
   if (env.GRPC_MAX_RECEIVE_BYTES < env.MAX_PAYLOAD_BYTES + 64 * 1024) {
@@ -330,7 +343,11 @@ function toConfig(e: Env): Config {
     dashboard: { enabled: e.DASHBOARD, readOnly: e.DASHBOARD_READ_ONLY },
     mongo: { uri: e.MONGODB_URI, database: e.MONGODB_DATABASE, collection: e.MONGODB_COLLECTION },
     tiers: {
-      static: new Map(e.STATIC_TIERS),
+      static: new Map(staticEntries(e).map(({ tenant, tier }) => [tenant, tier])),
+      staticConcurrency: new Map(
+        staticEntries(e).flatMap(({ tenant, cap }) => (cap === undefined ? [] : [[tenant, cap]])),
+      ),
+      tenantConcurrency: e.TENANT_CONCURRENCY,
       defaultTier: e.DEFAULT_TIER,
       weights: new Map(e.TIER_WEIGHTS.map(([tier, weight]) => [tier, Number(weight)])),
       concurrency: new Map(e.TIER_CONCURRENCY.map(([tier, cap]) => [tier, Number(cap)])),
@@ -350,6 +367,7 @@ function toConfig(e: Env): Config {
     store: {
       dedupWindowMs: e.DEDUP_WINDOW_MS,
       retentionMs: e.RETENTION_MS,
+      deadRetentionMs: e.DEAD_RETENTION_MS,
       backoffBaseMs: e.BACKOFF_BASE_MS,
       backoffCapMs: e.BACKOFF_CAP_MS,
     },
@@ -358,6 +376,14 @@ function toConfig(e: Env): Config {
       missedRunGraceMs: e.SCHEDULE_MISSED_RUN_GRACE_MS,
     },
   };
+}
+
+/** STATIC_TIERS entries with the optional `:cap` split off. */
+function staticEntries(e: Env): Array<{ tenant: string; tier: string; cap: number | undefined }> {
+  return e.STATIC_TIERS.map(([tenant, value]) => {
+    const [tier = '', cap] = value.split(':');
+    return { tenant, tier, cap: cap === undefined ? undefined : Number(cap) };
+  });
 }
 
 function rateLimit(e: Env): Config['rateLimit'] {

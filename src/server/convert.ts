@@ -104,7 +104,7 @@ export function toNackResponse(result: NackResult): NackResponse {
   return { state: toProtoState(result.state), retryTime: toTimestamp(result.retryTime) };
 }
 
-function toProtoCounts(counts: StateCounts): ProtoStateCounts {
+export function toProtoCounts(counts: StateCounts): ProtoStateCounts {
   return {
     pending: counts.pending,
     scheduled: counts.scheduled,
@@ -118,6 +118,9 @@ export function toStatsResponse(stats: QueueStats): GetQueueStatsResponse {
     queue: stats.queue,
     counts: toProtoCounts(stats.counts),
     oldestReadyAge: toDuration(stats.oldestReadyAgeMs),
+    paused: stats.paused,
+    pausedTenants: stats.pausedTenants,
+    tenantsAtCap: stats.tenantsAtCap,
     tiers: stats.tiers.map((t) => ({
       tier: t.tier,
       weight: t.weight,

@@ -9,6 +9,7 @@ import { status, type handleUnaryCall } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { EnqueueBatchResult } from '../generated/scheduler/v1/EnqueueBatchResult';
 import type { SchedulerServiceHandlers } from '../generated/scheduler/v1/SchedulerService';
+import type { QueueControl } from '../scheduler/control';
 import type { Dispatcher } from '../scheduler/dispatcher';
 import { groupBy } from '../scheduler/group-by';
 import { ScriptCode, scriptError, type SchedulerError } from '../scheduler/errors';
@@ -34,6 +35,7 @@ import type { Tracing } from './tracing';
 
 export interface HandlerDeps {
   scheduler: Scheduler;
+  control: QueueControl;
   schedules: Schedules;
   dispatcher: Pick<Dispatcher, 'notify'>;
   metrics: Metrics;

@@ -5,6 +5,7 @@
  */
 import type { Server } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { QueueControl } from '../scheduler/control';
 import { Dispatcher } from '../scheduler/dispatcher';
 import { RedisRateLimiter } from '../scheduler/redis/rate-limiter';
 import { RedisScheduleStore } from '../scheduler/redis/schedule-store';
@@ -27,6 +28,7 @@ import {
   SCHEDULER_SERVICE,
   shutdownGrpc,
 } from './grpc-server';
+import { controlHandlers } from './control-handlers';
 import { unaryHandlers } from './handlers';
 import { scheduleHandlers } from './schedule-handlers';
 import { HealthService } from './health';
@@ -83,7 +85,8 @@ interface App {
 function createTierResolver(config: Config, log: Logger, metrics: Metrics): TierResolver {
   const { uri, database, collection } = config.mongo;
   const { defaultTier, weights } = config.tiers;
-  if (uri === undefined) return new StaticTierResolver(config.tiers.static, defaultTier);
+  if (uri === undefined)
+    return new StaticTierResolver(config.tiers.static, defaultTier, config.tiers.staticConcurrency);
   log.info({ mongo: redactUrl(uri), database, collection }, 'tiers from MongoDB');
   const logger = log.child({ component: 'tier_resolver' });
   return createMongoTierResolver({
@@ -130,17 +133,23 @@ function createScheduler(
   config: Config,
   redis: App['redis'],
   tiers: TierResolver,
-): { scheduler: Scheduler; store: RedisJobStore } {
+): { scheduler: Scheduler; control: QueueControl; store: RedisJobStore } {
   const store = new RedisJobStore(redis, {
     weights: config.tiers.weights,
     backoff: { baseMs: config.store.backoffBaseMs, capMs: config.store.backoffCapMs },
     dedupWindowMs: config.store.dedupWindowMs,
     retentionMs: config.store.retentionMs,
+    deadRetentionMs: config.store.deadRetentionMs,
     tierCaps: config.tiers.concurrency,
+    tenantCap: config.tiers.tenantConcurrency,
   });
   const limiter = config.rateLimit && new RedisRateLimiter(redis, config.rateLimit);
   const options = { ...DEFAULT_SCHEDULER_OPTIONS, ...config.limits };
-  return { scheduler: new Scheduler(store, tiers, options, limiter), store };
+  return {
+    scheduler: new Scheduler(store, tiers, options, limiter),
+    control: new QueueControl(store),
+    store,
+  };
 }
 
 function buildApp(
@@ -152,7 +161,7 @@ function buildApp(
   { auth }: Security,
   tracing: Tracing,
 ): App {
-  const { scheduler, store } = createScheduler(config, redis, tiers);
+  const { scheduler, control, store } = createScheduler(config, redis, tiers);
   const upkeep = new Upkeep(store, log.child({ component: 'upkeep' }), {}, (outcome) =>
     metrics.upkeepRuns.inc({ outcome }),
   );
@@ -177,10 +186,11 @@ function buildApp(
   const watches = new WatchStreams({ scheduler, watchers, metrics, log, auth });
   const notify = (queue: string): void => dispatcher.notify(queue);
   const { schedules, runner } = createSchedules(config, redis, tiers, metrics, notify, log);
-  const deps = { scheduler, schedules, dispatcher, metrics, log, auth, tracing };
+  const deps = { scheduler, control, schedules, dispatcher, metrics, log, auth, tracing };
   const handlers = {
     ...unaryHandlers(deps),
     ...scheduleHandlers(deps),
+    ...controlHandlers(deps),
     Lease: streams.handle,
     WatchJob: watches.handle,
   };

@@ -57,16 +57,36 @@ export function watchQueues(registry: Registry, source: QueueStatsSource, maxQue
     'Jobs dead-lettered since the queue was created, by queue and tier (Redis totals)',
   );
 
+  const paused = gauge(
+    'scheduler_queue_paused',
+    '1 while the whole queue is paused (PauseQueue), else 0',
+    ['queue'],
+  );
+  const pausedTenants = gauge(
+    'scheduler_queue_paused_tenants',
+    'Tenants of the queue paused one by one',
+    ['queue'],
+  );
+  const atCap = gauge(
+    'scheduler_queue_tenants_at_cap',
+    'Tenants at their concurrency cap, skipped by leases until a slot frees',
+    ['queue'],
+  );
+  const metrics = [depth, oldest, backlog, addRate, dispatchRate, expired, deadLettered];
+  metrics.push(paused, pausedTenants, atCap);
+
   async function read(): Promise<void> {
     const queues = (await source.queues()).slice(0, maxQueues);
     const all: QueueStats[] = await Promise.all(queues.map((q) => source.stats(q)));
-    for (const metric of [depth, oldest, backlog, addRate, dispatchRate, expired, deadLettered])
-      metric.reset();
+    for (const metric of metrics) metric.reset();
     for (const stats of all) {
       const queue = { queue: stats.queue };
       backlog.set(queue, stats.backlog);
       addRate.set(queue, stats.addRate);
       dispatchRate.set(queue, stats.dispatchRate);
+      paused.set(queue, stats.paused ? 1 : 0);
+      pausedTenants.set(queue, stats.pausedTenants.length);
+      atCap.set(queue, stats.tenantsAtCap);
       for (const tier of stats.tiers) {
         const labels = { queue: stats.queue, tier: tier.tier };
         for (const [state, n] of Object.entries(tier.counts) as Array<[string, number]>)

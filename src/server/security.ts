@@ -36,6 +36,7 @@ export function loadSecurity(config: Config, log: Logger): Security {
       grpcTls: mode,
       tenantRateLimit: config.rateLimit ?? 'off',
       tierConcurrency: Object.fromEntries(config.tiers.concurrency),
+      tenantConcurrency: config.tiers.tenantConcurrency ?? 'off',
     },
     'limits and transport security',
   );

@@ -88,6 +88,32 @@ it('prints the server error and exits 1', async () => {
   });
 });
 
+it('lists queues, pauses and resumes, edits and promotes jobs, cancels and purges in bulk', async () => {
+  const queue = uniqueName('ctl');
+  const ids: string[] = [];
+  for (const delay of ['', '1h', '1h', '']) {
+    const args = ['--json', 'enqueue', queue, '--tenant', 'globex', '--payload', 'x'];
+    const out = await schedctl(...args, ...(delay ? ['--delay', delay] : []));
+    ids.push((JSON.parse(out) as { jobId: string }).jobId);
+  }
+  assert.match(await schedctl('pause', queue), new RegExp(`^${queue} paused$`, 'm'));
+  assert.match(await schedctl('pause', queue), /already/);
+  assert.match(
+    await schedctl('queues'),
+    new RegExp(`^${queue}\\s+2\\s+2\\s+0\\s+0\\s+\\S+\\s+yes$`, 'm'),
+  );
+  assert.match(await schedctl('stats', queue), /\| paused/);
+  assert.match(await schedctl('resume', queue), new RegExp(`^${queue} resumed$`, 'm'));
+
+  assert.match(await schedctl('job', 'set-priority', ids[0]!, '7'), /pending priority 7/);
+  assert.match(await schedctl('job', 'promote', ids[1]!), new RegExp(`^${ids[1]} pending$`, 'm'));
+  assert.match(await schedctl('job', ids[0]!), /^priority\s+7$/m, 'show stays the default');
+
+  assert.match(await schedctl('cancel', '--all', queue, '--tenant', 'globex'), /^cancelled 4$/m);
+  assert.match(await schedctl('cancel', '--all', queue), /^cancelled 0$/m);
+  assert.match(await schedctl('dead', 'purge', queue), /^purged 0$/m);
+});
+
 describe('bad option values', () => {
   const cases: Array<[string, string[], RegExp]> = [
     ['a priority that is not a number', ['--priority', 'abc'], /'--priority <n>' argument 'abc'/],

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { after, before } from 'node:test';
 import { Redis } from 'ioredis';
+import { WAKE_CHANNEL } from '../../src/scheduler/redis/keys';
 
 export interface TestRedis {
   url: string;
@@ -99,4 +100,30 @@ export function useRedis(options: { own?: boolean; args?: string[] } = {}): Test
   before(async () => void Object.assign(redis, await startRedis(options)));
   after(() => redis.stop());
   return redis;
+}
+
+/**
+ * Runs `act` while subscribed to the wake channel; the queues woken meanwhile, in order. A marker
+ * published after `act` proves every earlier message had its turn, so an empty answer means no
+ * wake, without sleeping. `redis` may have no offline queue (the server's settings): the
+ * subscriber gets one, as it is used before its connection is ready.
+ */
+export async function queuesWokenBy(redis: Redis, act: () => Promise<unknown>): Promise<string[]> {
+  const sub = redis.duplicate({ enableOfflineQueue: true });
+  const end = `-end-${randomBytes(4).toString('hex')}`;
+  const woken: string[] = [];
+  let heardEnd: () => void = () => undefined;
+  const ended = new Promise<void>((resolve) => (heardEnd = resolve));
+  sub.on('message', (_channel: string, queue: string) =>
+    queue === end ? heardEnd() : woken.push(queue),
+  );
+  try {
+    await sub.subscribe(WAKE_CHANNEL);
+    await act();
+    await redis.publish(WAKE_CHANNEL, end);
+    await ended;
+  } finally {
+    sub.disconnect();
+  }
+  return woken;
 }

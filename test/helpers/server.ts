@@ -65,17 +65,19 @@ export interface TestEnv {
 }
 
 /**
- * A private Redis and a server on it (extra environment `env`) for one test file, or one
- * describe block: started before its tests, stopped after them. `env` may be a function, called
- * once Redis is up, for an environment known only then or data the server needs from its start
- * (MongoDB accounts).
+ * A Redis (the shared one, or with `ownRedis` one of its own) and a server on it (extra
+ * environment `env`) for one test file, or one describe block: started before its tests, stopped
+ * after them. `env` may be a function, called once Redis is up, for an environment known only
+ * then or data the server needs from its start (MongoDB accounts). `ownRedis` for tests that read
+ * what every queue of a Redis adds up to (the queue registry).
  */
 export function useTestServer(
   env: Record<string, string> | (() => Promise<Record<string, string>>) = {},
+  { ownRedis = false }: { ownRedis?: boolean } = {},
 ): TestEnv {
   const t = {} as TestEnv;
   before(async () => {
-    t.redis = await startRedis();
+    t.redis = await startRedis({ own: ownRedis });
     t.server = await startTestServer(t.redis.url, typeof env === 'function' ? await env() : env);
     t.client = t.server.client;
   });

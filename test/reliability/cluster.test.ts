@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
+import type { ListQueuesResponse__Output } from '../../src/generated/scheduler/v1/ListQueuesResponse';
 import { startClusterPair, type ClusterPair, type TestCluster } from '../helpers/cluster';
 import { uniqueName } from '../helpers/redis';
 import {
@@ -98,6 +99,32 @@ describe('on a Redis Cluster', () => {
     worker.end();
     const premium = jobs.slice(0, 55).filter((j) => j.job!.tier === 'premium').length;
     assert.ok(Math.abs(premium - 50) <= 1, `${premium} of 55 leases went to premium`);
+  });
+
+  it('lists queues of every master from the registry, paused ones included, on another replica', async () => {
+    const queues = await cluster.queuesOnEveryMaster('clist', 2);
+    for (const [i, queue] of queues.entries()) {
+      const requests = Array.from({ length: i + 1 }, () => ({
+        queue,
+        tenantId: 'globex',
+        payload: Buffer.from('p'),
+      }));
+      await unary<EnqueueBatchResponse__Output>((cb) => a.client.enqueueBatch({ requests }, cb));
+    }
+    await unary((cb) => a.client.pauseQueue({ queue: queues[0]!, tenantId: '' }, cb));
+    const listed = new Map<string, { pending: string; paused: boolean }>();
+    let pageToken = '';
+    do {
+      const page = await unary<ListQueuesResponse__Output>((cb) =>
+        b.client.listQueues({ pageSize: 2, pageToken }, cb),
+      );
+      for (const q of page.queues)
+        listed.set(q.queue, { pending: q.counts!.pending, paused: q.paused });
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+    queues.forEach((queue, i) =>
+      assert.deepEqual(listed.get(queue), { pending: String(i + 1), paused: i === 0 }, queue),
+    );
   });
 
   it('wakes an idle worker on one replica when a job is enqueued on the other, for every master', async () => {

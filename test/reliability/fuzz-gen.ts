@@ -210,6 +210,24 @@ export class Gen {
           jobIds: Array.from({ length: this.pick([0, 1, 3, 10_001]) }, () => this.jobId()),
           limit: this.number(),
         };
+      case 'ListQueues':
+        return { pageSize: this.number(), pageToken: this.pick(['', 'q', '-', this.text()]) };
+      case 'PauseQueue':
+      case 'ResumeQueue':
+        return { queue: queue(), tenantId: this.pick(['', 't0', this.text()]) };
+      case 'UpdateJob':
+        return { jobId: this.jobId(), priority: this.number() };
+      case 'PromoteJob':
+        return { jobId: this.jobId() };
+      case 'CancelJobs':
+        return {
+          queue: queue(),
+          tenantId: this.pick(['', 't1', this.text()]),
+          limit: this.number(),
+          pageToken: this.pick(['', '0', '10', '-1', 'x', '99999999999', this.text()]),
+        };
+      case 'PurgeDeadJobs':
+        return { queue: queue(), limit: this.number() };
       case 'UpsertSchedule':
         return { schedule: this.schedule(queue()) };
       case 'GetSchedule':

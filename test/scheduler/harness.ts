@@ -146,6 +146,7 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
     for (const entry of await redis.lrange(key, 0, -1)) readyLog.add(`${tier}/${entry}`);
   }
   const pending = new Map<string, number>();
+  const leasedOf = new Map<string, number>();
   for (const key of await redis.keys(`${esc}:j:*`)) {
     const seq = key.slice(key.lastIndexOf(':') + 1);
     const record = (await redis.getBuffer(key))!;
@@ -155,6 +156,7 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
     const expected = state === 'D' || state === 'C' ? [] : [state];
     if (places.join() !== expected.join())
       problems.push(`job ${seq}: state ${state}, found in [${places.join()}]`);
+    if (state === 'L') leasedOf.set(tenantId, (leasedOf.get(tenantId) ?? 0) + 1);
     if (state === 'P') {
       pending.set(tier, (pending.get(tier) ?? 0) + 1);
       if (bandOf.get(seq) !== `${p}:q:${tier}:${tenantId}:${priority}`)
@@ -175,6 +177,17 @@ export async function checkInvariant(redis: Redis, queue: string): Promise<strin
       problems.push(
         `tier ${tier}: pending counter ${value}, ${pending.get(tier!) ?? 0} jobs pending`,
       );
+  }
+  // Each tenant's leased count (kept while a tenant cap is in force) matches its leased jobs.
+  const tenantLeased = await redis.hgetall(`${p}:tleased`);
+  if (Object.keys(tenantLeased).length > 0) {
+    for (const tenant of new Set([...Object.keys(tenantLeased), ...leasedOf.keys()])) {
+      const counted = Number(tenantLeased[tenant] ?? 0);
+      if (counted !== (leasedOf.get(tenant) ?? 0))
+        problems.push(
+          `tenant ${tenant}: leased count ${counted}, ${leasedOf.get(tenant) ?? 0} leased`,
+        );
+    }
   }
   return problems;
 }

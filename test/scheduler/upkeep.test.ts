@@ -14,13 +14,17 @@ import { Upkeep } from '../../src/scheduler/upkeep';
 import { uniqueName } from '../helpers/redis';
 import { T0, checkInvariant, harness, scriptCalls, type Harness } from './harness';
 
+// Dead jobs have a retention of their own (DEAD_RETENTION_MS); here both are one minute.
 const RETENTION_MS = 60_000;
 let h: Harness;
 let upkeep: Upkeep;
 let queue: string;
 const outcomes: string[] = [];
 before(async () => {
-  h = await harness({ own: true, store: { retentionMs: RETENTION_MS } });
+  h = await harness({
+    own: true,
+    store: { retentionMs: RETENTION_MS, deadRetentionMs: RETENTION_MS },
+  });
   upkeep = new Upkeep(h.store, { warn: () => undefined }, {}, (outcome) => outcomes.push(outcome));
 });
 after(() => h.close());

@@ -14,6 +14,46 @@ describe('security and limit settings', () => {
     assert.equal(c.redis.tlsCaFile, undefined);
     assert.equal(c.rateLimit, undefined);
     assert.equal(c.tiers.concurrency.size, 0);
+    assert.equal(c.tiers.tenantConcurrency, undefined);
+    assert.equal(c.tiers.staticConcurrency.size, 0);
+  });
+
+  it('reads the default tenant cap and tenants’ own caps from STATIC_TIERS', () => {
+    const c = loadConfig({
+      TENANT_CONCURRENCY: '20',
+      STATIC_TIERS: 'acme=premium:100,globex=free,initech=free:0',
+    });
+    assert.equal(c.tiers.tenantConcurrency, 20);
+    assert.deepEqual(
+      [...c.tiers.static],
+      [
+        ['acme', 'premium'],
+        ['globex', 'free'],
+        ['initech', 'free'],
+      ],
+    );
+    assert.deepEqual(
+      [...c.tiers.staticConcurrency],
+      [
+        ['acme', 100],
+        ['initech', 0],
+      ],
+    );
+  });
+
+  it('names TENANT_CONCURRENCY and STATIC_TIERS caps that break their rules', () => {
+    assert.match(
+      configError({ TENANT_CONCURRENCY: '0' }),
+      /TENANT_CONCURRENCY: must be an integer in 1\.\./,
+    );
+    assert.match(
+      configError({ STATIC_TIERS: 'acme=premium:-1' }),
+      /STATIC_TIERS: must be tenant=tier\[:cap\],\.\.\. with valid names and a non-negative integer cap/,
+    );
+    assert.match(
+      configError({ STATIC_TIERS: 'acme=gold:5' }),
+      /STATIC_TIERS: tier gold is not in TIER_WEIGHTS/,
+    );
   });
 
   it('reads TLS files, the rate limit with its burst, and tier caps', () => {

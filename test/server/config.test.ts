@@ -37,6 +37,7 @@ describe('loadConfig', () => {
     assert.deepEqual(c.store, {
       dedupWindowMs: 86_400_000,
       retentionMs: 86_400_000,
+      deadRetentionMs: 604_800_000,
       backoffBaseMs: 1000,
       backoffCapMs: 600_000,
     });

@@ -4,7 +4,9 @@ import { it } from 'node:test';
 import { uniqueName } from '../helpers/redis';
 import { TestWorker, seconds, unary, useTestServer } from '../helpers/server';
 
-const t = useTestServer({ STATIC_TIERS: 'acme=premium' });
+// A Redis of its own: the queue metrics cover the first MAX_QUEUE_LABELS queues of the registry
+// by name, and a Redis shared with other test files may hold more queues than that.
+const t = useTestServer({ STATIC_TIERS: 'acme=premium' }, { ownRedis: true });
 
 async function scrape(): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${t.server.metricsPort}/metrics`);

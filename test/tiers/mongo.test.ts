@@ -31,12 +31,27 @@ void describe('MongoDB tier resolver', () => {
     assert.equal(await resolver.resolve('bob'), 'free');
   });
 
-  void it('asks only for the tier field, by _id', async () => {
+  void it('asks only for the tier and concurrency fields, by _id', async () => {
     await fx.customers().insertOne({ _id: 'acme', tier: 'premium', name: 'Acme', plan: 'x' });
     await fx.resolver().resolve('acme');
     const [find] = fx.commands.reads();
     assert.deepEqual(find?.command['filter'], { _id: { $in: ['acme'] } });
-    assert.deepEqual(find?.command['projection'], { tier: 1 });
+    assert.deepEqual(find?.command['projection'], { tier: 1, concurrency: 1 });
+  });
+
+  void it('reads a tenant’s own concurrency cap, ignoring a value that is not one', async () => {
+    await fx.customers().insertMany([
+      { _id: 'acme', tier: 'premium', concurrency: 25 },
+      { _id: 'bob', tier: 'free', concurrency: 0 },
+      { _id: 'eve', tier: 'free', concurrency: 'lots' },
+      { _id: 'zed', tier: 'free' },
+    ]);
+    const resolver = fx.resolver();
+    await resolver.resolveMany(['acme', 'bob', 'eve', 'zed']);
+    assert.equal(resolver.concurrencyOf('acme'), 25);
+    assert.equal(resolver.concurrencyOf('bob'), 0, '0: no cap for this tenant');
+    assert.equal(resolver.concurrencyOf('eve'), undefined, 'not a cap: the default applies');
+    assert.equal(resolver.concurrencyOf('zed'), undefined);
   });
 
   void it('gives a tenant missing from MongoDB the default tier, and caches that answer', async () => {
@@ -140,11 +155,21 @@ void describe('MongoDB tier resolver', () => {
     assert.deepEqual(fx.commands.findIds(), [['a'], ['b', 'c']]);
   });
 
-  void it('reads the configured database, collection and tier field', async () => {
-    await fx.customers('accounts').insertOne({ _id: 'acme', plan: { tier: 'premium' } });
-    const resolver = fx.resolver({ collection: 'accounts', tierField: 'plan.tier' });
+  void it('reads the configured database, collection, tier and concurrency fields', async () => {
+    await fx
+      .customers('accounts')
+      .insertOne({ _id: 'acme', plan: { tier: 'premium', workers: 3 } });
+    const resolver = fx.resolver({
+      collection: 'accounts',
+      tierField: 'plan.tier',
+      concurrencyField: 'plan.workers',
+    });
     assert.equal(await resolver.resolve('acme'), 'premium');
-    assert.deepEqual(fx.commands.reads()[0]?.command['projection'], { 'plan.tier': 1 });
+    assert.equal(resolver.concurrencyOf('acme'), 3);
+    assert.deepEqual(fx.commands.reads()[0]?.command['projection'], {
+      'plan.tier': 1,
+      'plan.workers': 1,
+    });
   });
 
   void it('evicts the least recently used tenant beyond the configured cache size', async () => {

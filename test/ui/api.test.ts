@@ -37,6 +37,10 @@ describe('dashboard API', () => {
     assert.equal(info.readOnly, false);
     assert.ok(info.methods.read.includes('GetQueueStats'));
     assert.ok(info.methods.write.includes('RedriveDeadJobs'));
+    // The queue-control RPCs the overview and queue pages use.
+    assert.ok(info.methods.read.includes('ListQueues'));
+    for (const m of ['PauseQueue', 'ResumeQueue', 'PurgeDeadJobs'])
+      assert.ok(info.methods.write.includes(m), m);
     assert.ok(!info.methods.read.includes('Enqueue') && !info.methods.write.includes('Enqueue'));
   });
 

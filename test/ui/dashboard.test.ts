@@ -1,6 +1,6 @@
 /**
  * The dashboard in a real browser against a real server and Redis: what an operator sees on each
- * page, and that what they do there (redrive, cancel) is what gRPC then reports.
+ * page, and that what they do there (redrive, cancel, pause) is what gRPC then reports.
  * DASHBOARD_SCREENSHOTS=<dir> also saves each main page as a PNG (docs/dashboard.md's pictures).
  */
 import assert from 'node:assert/strict';
@@ -11,7 +11,15 @@ import type { Browser, Page } from 'playwright-core';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { startTestServer, unary, useTestServer, type TestServer } from '../helpers/server';
+import {
+  TestWorker,
+  seconds,
+  sleep,
+  startTestServer,
+  unary,
+  useTestServer,
+  type TestServer,
+} from '../helpers/server';
 import { launch, openPage } from './browser';
 import { seedQueue, tokensFile } from './fixture';
 
@@ -122,6 +130,74 @@ describe('dashboard in a browser', () => {
     await page.getByText('Updates paused').waitFor();
     await page.getByRole('button', { name: 'Resume updates' }).click();
     await page.getByText('Updating every 2 s').waitFor();
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
+
+describe('pausing a queue from the dashboard', () => {
+  // A Redis of its own: the overview lists every queue of the registry, and these are all.
+  let redis: TestRedis;
+  let server: TestServer;
+  let browser: Browser;
+  const url = (hash = ''): string => `http://127.0.0.1:${server.metricsPort}/ui/${hash}`;
+
+  before(async () => {
+    redis = await startRedis({ own: true });
+    server = await startTestServer(redis.url, { STATIC_TIERS: 'acme=premium' });
+    browser = await launch();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await redis?.stop();
+  });
+
+  it('pauses a queue from its page after a confirmation, lists it paused, and resumes it', async () => {
+    const queue = uniqueName('invoices');
+    await seedQueue(server.client, queue, { pending: 3, dead: 1 });
+    await seedQueue(server.client, uniqueName('emails'), { pending: 6, dead: 2 }); // one more row
+    const queueStats = (): Promise<GetQueueStatsResponse__Output> =>
+      unary((cb) => server.client.getQueueStats({ queue }, cb));
+    const { page, errors } = await openPage(browser);
+    await page.goto(url(`#/queue/${queue}`));
+    await page.getByRole('heading', { name: `Queue ${queue}` }).waitFor();
+    await page.getByRole('button', { name: 'Pause queue' }).click();
+    const dialog = page.getByRole('alertdialog');
+    await dialog.getByText(`Stop leasing from ${queue}? Enqueues go on.`).waitFor();
+    assert.equal((await queueStats()).paused, false, 'nothing happens before Confirm');
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByRole('button', { name: 'Resume queue' }).waitFor();
+    await page.getByRole('heading', { name: `Queue ${queue} paused` }).waitFor();
+    assert.equal((await queueStats()).paused, true);
+
+    // A worker gets nothing from the paused queue; its enqueue wakes the worker's lease calls.
+    const worker = new TestWorker(server.client, {
+      queue,
+      credits: 10,
+      visibilityTimeout: seconds(30_000),
+    });
+    await unary((cb) =>
+      server.client.enqueue({ queue, tenantId: 'acme', payload: Buffer.from('{}') }, cb),
+    );
+    await sleep(300);
+    assert.equal(worker.jobs.length, 0, 'nothing leased while paused');
+
+    // The overview lists the queue with its counts and its state.
+    await page.goto(url());
+    const row = page.getByRole('row', { name: new RegExp(`^${queue} 4 0 0 1 .* paused$`) });
+    await row.waitFor();
+    await shoot(page, 'overview');
+
+    await page.goto(url(`#/queue/${queue}`));
+    await page.getByRole('button', { name: 'Resume queue' }).click();
+    await page.getByRole('button', { name: 'Pause queue' }).waitFor();
+    await worker.waitForJobs(4); // resuming woke it
+    assert.equal((await queueStats()).paused, false);
+    await page.goto(url());
+    await page.getByRole('row', { name: new RegExp(`^${queue} 0 0 4 1 .* running$`) }).waitFor();
+    worker.end();
+    await worker.status;
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -17,6 +17,11 @@ const STATES: Record<string, JobState> = {
   C: 'cancelled',
 };
 
+/** A record's state letter as its name (the letter itself when unknown). */
+export function stateName(letter: string): string {
+  return STATES[letter] ?? letter;
+}
+
 /**
  * Where each fixed-width field starts (0-based); each runs up to where the next one starts, and
  * the text fields start at `text`. The same table as RECORD in lua/includes/record.lua

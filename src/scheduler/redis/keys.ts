@@ -32,11 +32,19 @@ export const QUEUE_KEY_NAMES = [
   'schedules',
   'schedules_due',
   'watched',
+  'paused_tenants',
+  'tenant_caps',
+  'tenant_leased',
 ] as const;
 export type QueueKeyName = (typeof QUEUE_KEY_NAMES)[number];
 
 /** Fixed keys whose suffix is not their name (a name is a Lua identifier: K.<name>). */
-const SUFFIXES: Partial<Record<QueueKeyName, string>> = { schedules_due: 'schedules:due' };
+const SUFFIXES: Partial<Record<QueueKeyName, string>> = {
+  schedules_due: 'schedules:due',
+  paused_tenants: 'ptn',
+  tenant_caps: 'tcap',
+  tenant_leased: 'tleased',
+};
 
 export function queueKey(queue: string, name: QueueKeyName): string {
   return `${queuePrefix(queue)}:${SUFFIXES[name] ?? name}`;
@@ -65,8 +73,27 @@ export function idempotencyKey(queue: string, tenant: string, key: string): stri
 export const UPKEEP_DUE_KEY = 'sched:{/upkeep}:due';
 export const UPKEEP_MARKS_KEY = 'sched:{/upkeep}:marks';
 
-/** Registry of queues seen, for operators and the metrics collector (not per queue: no tag). */
+/**
+ * Registry of queues seen, for ListQueues and the metrics collector. Not per queue, so in its own
+ * Cluster slot: written by the server beside a queue's first enqueue or pause (once per process
+ * and queue), never from a queue's script (docs/architecture.md).
+ */
 export const QUEUES_KEY = 'sched:queues';
+
+/** Tenants' own concurrency caps in a queue, from the tier source (lua/includes/tenant_caps.lua). */
+export function tenantCapsKey(queue: string): string {
+  return queueKey(queue, 'tenant_caps');
+}
+
+/** Tenants' leased jobs in a queue, for their caps (lua/includes/tenant_caps.lua). */
+export function tenantLeasedKey(queue: string): string {
+  return queueKey(queue, 'tenant_leased');
+}
+
+/** The tenants of a queue paused one by one (lua/pause.lua). */
+export function pausedTenantsKey(queue: string): string {
+  return queueKey(queue, 'paused_tenants');
+}
 
 export function jobKey(queue: string, seq: string): string {
   return `${queuePrefix(queue)}:j:${seq}`;

@@ -23,6 +23,11 @@ const NAMES = [
   'schedule_upsert',
   'schedule_fire',
   'progress',
+  'pause',
+  'update_job',
+  'promote',
+  'cancel_jobs',
+  'purge_dead',
 ] as const;
 export type ScriptName = (typeof NAMES)[number];
 export type ScriptArg = string | number | Buffer;
@@ -42,14 +47,17 @@ export class Scripts {
    * @param weights tier -> weight, passed to every script (ARGV[3]) for the fair share.
    * @param pinnedNow test-only: a fixed clock (epoch ms) instead of Redis's `TIME`.
    * @param caps tier -> most jobs leased at once per queue; joins the weights as `tier=w:cap`.
+   * @param tenantCap most jobs of one tenant leased at once per queue, for tenants without
+   *   their own cap; follows the tiers as `;n`.
    */
   constructor(
     private readonly client: RedisClient,
     weights: ReadonlyMap<string, number>,
     private readonly pinnedNow?: () => number,
     caps: ReadonlyMap<string, number> = new Map(),
+    tenantCap?: number,
   ) {
-    this.tiers = encodeTiers(weights, caps);
+    this.tiers = encodeTiers(weights, caps, tenantCap);
     for (const name of NAMES) {
       client.defineCommand(commandName(name), {
         numberOfKeys: QUEUE_KEY_NAMES.length,
@@ -89,17 +97,19 @@ export class Scripts {
   }
 }
 
-/** ARGV[3] of every script (lua/includes/tiers.lua): `tier=weight[:cap],...`. */
+/** ARGV[3] of every script (lua/includes/tiers.lua): `tier=weight[:cap],...[;tenant cap]`. */
 export function encodeTiers(
   weights: ReadonlyMap<string, number>,
   caps: ReadonlyMap<string, number>,
+  tenantCap?: number,
 ): string {
   const fallback = Math.min(...weights.values());
   const tiers = new Set([...weights.keys(), ...caps.keys()]);
-  return [...tiers]
+  const text = [...tiers]
     .map((tier) => {
       const cap = caps.get(tier);
       return `${tier}=${weights.get(tier) ?? fallback}${cap === undefined ? '' : `:${cap}`}`;
     })
     .join(',');
+  return tenantCap === undefined ? text : `${text};${tenantCap}`;
 }

@@ -3,11 +3,13 @@
  * through one pipelined ioredis connection, so concurrent calls share round trips.
  */
 import { randomFillSync } from 'node:crypto';
-import { SchedulerError, ScriptCode, scriptError } from '../errors';
+import { LRUCache } from 'lru-cache';
+import { SchedulerError, ScriptCode, scriptError, wrongState } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import {
   jobBytes,
   type AckBatch,
+  type CancelJobsResult,
   type JobPage,
   type EnqueueResult,
   type Job,
@@ -27,8 +29,19 @@ import {
   jobFromRecord,
   leaseToken,
   recordHead,
+  stateName,
 } from './codec';
-import { QUEUES_KEY, jobKey, jobOutputKey, readyLogKey, stateKey } from './keys';
+import {
+  QUEUES_KEY,
+  jobKey,
+  jobOutputKey,
+  metaKey,
+  pausedTenantsKey,
+  readyLogKey,
+  stateKey,
+  tenantCapsKey,
+  tenantLeasedKey,
+} from './keys';
 import { guardRedis } from './redis-errors';
 import { Scripts, type RedisClient, type ScriptArg, type ScriptName } from './scripts';
 import { UpkeepIndex } from './upkeep-index';
@@ -40,12 +53,16 @@ export interface RedisStoreOptions {
   backoff?: { baseMs: number; capMs: number };
   /** How long an idempotency key is remembered. Default 24 h. */
   dedupWindowMs?: number;
-  /** How long succeeded, cancelled and dead jobs stay readable. Default 24 h. */
+  /** How long succeeded and cancelled jobs stay readable. Default 24 h. */
   retentionMs?: number;
+  /** How long dead jobs stay (readable, and redrivable). Default 7 days. */
+  deadRetentionMs?: number;
   /** Delayed jobs and expired leases moved per lease call. Default 1000. */
   maxMovesPerLease?: number;
   /** Tier -> most jobs of that tier leased at once in one queue (unlisted: no cap). */
   tierCaps?: ReadonlyMap<string, number>;
+  /** Most jobs of one tenant leased at once in one queue, for tenants without their own cap. */
+  tenantCap?: number;
   /** Test-only: pin the clock (epoch ms) instead of Redis's `TIME`. */
   pinnedNow?: () => number;
 }
@@ -91,19 +108,29 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   private readonly backoff: { baseMs: number; capMs: number };
   private readonly dedupWindowMs: number;
   private readonly retentionMs: number;
+  private readonly deadRetentionMs: number;
   private readonly maxMoves: number;
   private readonly knownQueues = new Set<string>();
+  /** `<queue> NUL <tenant>` -> the own cap this process wrote to :tcap (-1: none). */
+  private readonly ownCapsWritten = new LRUCache<string, number>({ max: 100_000 });
 
   constructor(
     private readonly redis: RedisClient,
     private readonly options: RedisStoreOptions,
   ) {
-    this.scripts = new Scripts(redis, options.weights, options.pinnedNow, options.tierCaps);
+    this.scripts = new Scripts(
+      redis,
+      options.weights,
+      options.pinnedNow,
+      options.tierCaps,
+      options.tenantCap,
+    );
     this.index = new UpkeepIndex(redis, options.pinnedNow);
     this.fallbackWeight = Math.min(...options.weights.values());
     this.backoff = options.backoff ?? { baseMs: 1000, capMs: 600_000 };
     this.dedupWindowMs = options.dedupWindowMs ?? DAY_MS;
     this.retentionMs = options.retentionMs ?? DAY_MS;
+    this.deadRetentionMs = options.deadRetentionMs ?? 7 * DAY_MS;
     this.maxMoves = options.maxMovesPerLease ?? 1000;
   }
 
@@ -111,7 +138,9 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     if (jobs.length === 0) return [];
     const args: ScriptArg[] = [this.dedupWindowMs, jobs.length];
     for (const job of jobs) args.push(job.delayMs ?? 0, job.idempotencyKey ?? '', encodeTail(job));
-    const [reply] = await Promise.all([
+    // The caps go first: the enqueue script wakes consumers, whose lease calls read them.
+    const [, reply] = await Promise.all([
+      this.writeOwnCaps(queue, jobs),
       this.call('enqueue', queue, args) as Promise<Array<string | number>>,
       this.register(queue),
     ]);
@@ -180,6 +209,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       this.backoff.baseMs,
       this.backoff.capMs,
       Math.random(),
+      this.deadRetentionMs,
       this.retentionMs,
     ];
     if (acks) pushAcks(args, acks.leases, acks.results);
@@ -236,12 +266,13 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       this.backoff.baseMs,
       this.backoff.capMs,
       Math.random(),
-      this.retentionMs,
+      this.deadRetentionMs,
     ])) as number | [string, number];
     if (typeof reply === 'number') throw scriptError(reply, 'nack', leaseName(lease));
     const [state, at] = reply;
     if (state === 'S') await guardRedis('nack', this.index.markAt(lease.queue, Number(at)));
-    if (state === 'X') await guardRedis('nack', this.index.markIn(lease.queue, this.retentionMs));
+    if (state === 'X')
+      await guardRedis('nack', this.index.markIn(lease.queue, this.deadRetentionMs));
     if (state === 'X') return { state: 'dead' };
     return { state: state === 'S' ? 'scheduled' : 'pending', retryTime: Number(at) };
   }
@@ -292,7 +323,12 @@ export class RedisJobStore implements JobStore, UpkeepStore {
   }
 
   async stats(queue: string): Promise<QueueStats> {
-    const reply = (await this.call('stats', queue, [])) as unknown[];
+    const [reply, paused, pausedTenants, tenantsAtCap] = await Promise.all([
+      this.call('stats', queue, []) as Promise<unknown[]>,
+      guardRedis('stats', this.redis.hget(metaKey(queue), 'paused')),
+      guardRedis('stats', this.redis.smembers(pausedTenantsKey(queue))),
+      this.tenantsAtCap(queue),
+    ]);
     const [now, scheduled, leased, dead, flat, overdue, samples] = reply as [
       number,
       number,
@@ -315,6 +351,9 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       counts: { pending, scheduled, leased, dead },
       tiers,
       oldestReadyAgeMs: Math.max(0, ...tiers.map((t) => t.oldestReadyAgeMs)),
+      paused: paused !== null,
+      pausedTenants: pausedTenants.sort(),
+      tenantsAtCap,
       backlog: pending + overdue,
       ...ratesOf(
         {
@@ -325,6 +364,18 @@ export class RedisJobStore implements JobStore, UpkeepStore {
         parseSamples(samples),
       ),
     };
+  }
+
+  /** Tenants with leases out (few: at most one per leased job) that are at their cap. */
+  private async tenantsAtCap(queue: string): Promise<number> {
+    const leased = await guardRedis('stats', this.redis.hgetall(tenantLeasedKey(queue)));
+    const tenants = Object.keys(leased);
+    if (tenants.length === 0) return 0;
+    const own = await guardRedis('stats', this.redis.hmget(tenantCapsKey(queue), ...tenants));
+    return tenants.filter((tenant, i) => {
+      const cap = own[i] === null || own[i] === undefined ? this.options.tenantCap : Number(own[i]);
+      return cap !== undefined && cap > 0 && Number(leased[tenant]) >= cap;
+    }).length;
   }
 
   async listJobs(query: ListQuery): Promise<JobPage> {
@@ -442,8 +493,68 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     return job;
   }
 
+  async setPaused(queue: string, tenant: string, paused: boolean): Promise<boolean> {
+    const [changed] = await Promise.all([
+      this.call('pause', queue, [tenant, paused ? 1 : 0]) as Promise<number>,
+      this.register(queue),
+    ]);
+    return changed === 1;
+  }
+
+  async updatePriority(ref: JobRef, priority: number): Promise<void> {
+    const reply = await this.call('update_job', ref.queue, [ref.seq, priority]);
+    this.checkEdit(reply, 'update_job', ref, 'a pending or scheduled job');
+  }
+
+  async promote(ref: JobRef): Promise<void> {
+    const reply = await this.call('promote', ref.queue, [ref.seq]);
+    this.checkEdit(reply, 'promote', ref, 'a scheduled job');
+  }
+
+  async cancelJobs(
+    queue: string,
+    tenant: string,
+    limit: number,
+    pageToken: string,
+  ): Promise<CancelJobsResult> {
+    const args = [tenant, limit, this.retentionMs, pageToken];
+    const [cancelled, next] = (await this.call('cancel_jobs', queue, args)) as [number, string];
+    return { cancelled, nextPageToken: next };
+  }
+
+  async purgeDead(queue: string, limit: number): Promise<number> {
+    return (await this.call('purge_dead', queue, [limit])) as number;
+  }
+
+  /** Reply of an edit script: 1, a failure code, or `{-4, state}` (lua/update_job.lua). */
+  private checkEdit(reply: unknown, op: string, ref: JobRef, needs: string): void {
+    const id = formatJobId(ref.queue, ref.seq);
+    if (Array.isArray(reply)) throw wrongState(op, id, stateName(String(reply[1])), needs);
+    if ((reply as number) < 0) throw scriptError(reply as number, op, id);
+  }
+
+  /**
+   * Keeps :tcap in step with the tier source: each tenant's own cap, written when this process
+   * has not written that value for that queue yet (so once per tenant and queue in the steady
+   * state). A tenant without one is deleted from it, so a cap removed at the source goes too.
+   */
+  private async writeOwnCaps(queue: string, jobs: NewJob[]): Promise<void> {
+    const wanted = new Map<string, number>();
+    for (const { tenantId, ownCap } of jobs) wanted.set(tenantId, ownCap ?? -1);
+    const writes: Array<Promise<unknown>> = [];
+    for (const [tenantId, cap] of wanted) {
+      const key = `${queue}\u0000${tenantId}`;
+      if (this.ownCapsWritten.get(key) === cap) continue;
+      const caps = tenantCapsKey(queue);
+      const write =
+        cap < 0 ? this.redis.hdel(caps, tenantId) : this.redis.hset(caps, tenantId, cap);
+      writes.push(write.then(() => this.ownCapsWritten.set(key, cap)));
+    }
+    if (writes.length > 0) await guardRedis('enqueue', Promise.all(writes));
+  }
+
   /** Remembers the queue name once per process (a set outside the queue's slot). */
-  private async register(queue: string): Promise<void> {
+  async register(queue: string): Promise<void> {
     if (this.knownQueues.has(queue)) return;
     await guardRedis('enqueue', this.redis.sadd(QUEUES_KEY, queue));
     this.knownQueues.add(queue);

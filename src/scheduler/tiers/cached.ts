@@ -17,13 +17,20 @@ import {
 import type { BreakerState, FallbackReason, TierEvent, TierObserver } from './events';
 import type { TierResolver } from './resolver';
 
+/** What the source holds of one tenant, as stored (checked by the resolver). */
+export interface TenantEntry {
+  tier: unknown;
+  /** Its own concurrency cap per queue, if the document has one. */
+  concurrency?: unknown;
+}
+
 /** Where tiers are stored. Implementations do the query only: no caching, no fallback. */
 export interface TierDirectory {
   /**
-   * One query for all the given tenants. Returns the raw tier value of each tenant found; a tenant
+   * One query for all the given tenants. Returns the raw entry of each tenant found; a tenant
    * missing from the map is unknown to the source. Rejects when the source fails.
    */
-  find(tenantIds: readonly string[]): Promise<Map<string, unknown>>;
+  find(tenantIds: readonly string[]): Promise<Map<string, TenantEntry>>;
   close(): Promise<void>;
 }
 
@@ -55,6 +62,8 @@ export class CachingTierResolver implements TierResolver {
   /** Expired entries stay (until evicted) as the last known tier for when the source is down. */
   private readonly cache: LRUCache<string, string>;
   private readonly inFlight = new Map<string, Promise<string>>();
+  /** Tenants' own caps as last read (no TTL: kept as last known while the source is down). */
+  private readonly caps: LRUCache<string, number>;
   private readonly warned = new LRUCache<string, true>({ max: MAX_WARNED });
   private readonly breaker: CircuitBreaker<[string[]], Map<string, string>>;
   private state: BreakerState = 'closed';
@@ -75,6 +84,9 @@ export class CachingTierResolver implements TierResolver {
       max: options.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
       ttl: options.cacheTtlMs ?? DEFAULT_CACHE_TTL_MS,
       noDeleteOnStaleGet: true,
+    });
+    this.caps = new LRUCache<string, number>({
+      max: options.cacheMaxEntries ?? DEFAULT_CACHE_MAX_ENTRIES,
     });
     this.breaker = createTierBreaker(
       (ids) => this.query(ids),
@@ -113,6 +125,10 @@ export class CachingTierResolver implements TierResolver {
     }
     await Promise.all(waits);
     return result;
+  }
+
+  concurrencyOf(tenantId: string): number | undefined {
+    return this.caps.get(tenantId);
   }
 
   async close(): Promise<void> {
@@ -157,7 +173,9 @@ export class CachingTierResolver implements TierResolver {
     const raw = await this.directory.find(ids);
     const tiers = new Map<string, string>();
     for (const id of ids) {
-      const tier = this.toTier(id, raw.get(id));
+      const entry = raw.get(id);
+      const tier = this.toTier(id, entry?.tier);
+      this.noteCap(id, entry?.concurrency);
       // Not-found tenants are cached too (as the default tier), or each would hit the source.
       this.cache.set(id, tier);
       tiers.set(id, tier);
@@ -186,6 +204,23 @@ export class CachingTierResolver implements TierResolver {
     if (typeof value === 'string' && this.knownTiers.has(value)) return value;
     this.warnUnknownTier(tenantId, value);
     return this.defaultTier;
+  }
+
+  /** A non-negative integer is the tenant's own cap; anything else is none (warned once). */
+  private noteCap(tenantId: string, value: unknown): void {
+    if (typeof value === 'number' && Number.isInteger(value) && value >= 0) {
+      this.caps.set(tenantId, value);
+      return;
+    }
+    this.caps.delete(tenantId);
+    if (value === undefined || value === null) return;
+    const key = `cap\u0000${tenantId}\u0000${inspect(value)}`;
+    if (this.warned.has(key)) return;
+    this.warned.set(key, true);
+    this.logger.warn(
+      { tenantId, concurrency: value },
+      'concurrency in the tier source is not a non-negative integer: using the default',
+    );
   }
 
   private warnUnknownTier(tenantId: string, value: unknown): void {

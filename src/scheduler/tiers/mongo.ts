@@ -5,7 +5,12 @@
  */
 import { MongoClient, type Collection, type MongoClientOptions } from 'mongodb';
 import type { Logger } from 'pino';
-import { CachingTierResolver, type CachingTierResolverOptions, type TierDirectory } from './cached';
+import {
+  CachingTierResolver,
+  type CachingTierResolverOptions,
+  type TenantEntry,
+  type TierDirectory,
+} from './cached';
 
 export interface MongoTierDirectoryOptions {
   /** Default `scheduler`. */
@@ -14,6 +19,8 @@ export interface MongoTierDirectoryOptions {
   collection?: string;
   /** Field holding the tier name; a dotted path reaches into sub-documents. Default `tier`. */
   tierField?: string;
+  /** Field holding the tenant's own concurrency cap per queue (optional). Default `concurrency`. */
+  concurrencyField?: string;
   /**
    * Server-side bound on one query (`maxTimeMS`). Longer than the breaker timeout on purpose: an
    * answer that comes late still warms the cache. Default 1000 ms.
@@ -25,6 +32,7 @@ export const DEFAULT_MONGO_DIRECTORY = {
   database: 'scheduler',
   collection: 'customers',
   tierField: 'tier',
+  concurrencyField: 'concurrency',
   maxTimeMS: 1000,
 } as const;
 
@@ -46,6 +54,7 @@ interface CustomerDoc {
 export class MongoTierDirectory implements TierDirectory {
   private readonly collection: Collection<CustomerDoc>;
   private readonly tierPath: readonly string[];
+  private readonly capPath: readonly string[];
   private readonly maxTimeMS: number;
 
   /** `ownsClient`: close() closes the client too (it was made for this directory). */
@@ -57,16 +66,17 @@ export class MongoTierDirectory implements TierDirectory {
     const o = { ...DEFAULT_MONGO_DIRECTORY, ...definedOnly(options) };
     this.collection = client.db(o.database).collection<CustomerDoc>(o.collection);
     this.tierPath = o.tierField.split('.');
+    this.capPath = o.concurrencyField.split('.');
     this.maxTimeMS = o.maxTimeMS;
   }
 
-  /** One `find` on `_id` (the primary index) that returns only the tier field. */
-  async find(tenantIds: readonly string[]): Promise<Map<string, unknown>> {
+  /** One `find` on `_id` (the primary index) that returns only the tier and cap fields. */
+  async find(tenantIds: readonly string[]): Promise<Map<string, TenantEntry>> {
     const docs = await this.collection
       .find(
         { _id: { $in: [...tenantIds] } },
         {
-          projection: { [this.tierPath.join('.')]: 1 },
+          projection: { [this.tierPath.join('.')]: 1, [this.capPath.join('.')]: 1 },
           // _id is unique, so all answers fit in one reply: ask the server to close the cursor
           // with it, or a reply of exactly batchSize documents costs a getMore round trip.
           limit: tenantIds.length,
@@ -76,11 +86,14 @@ export class MongoTierDirectory implements TierDirectory {
         },
       )
       .toArray();
-    const tiers = new Map<string, unknown>();
+    const entries = new Map<string, TenantEntry>();
     for (const doc of docs) {
-      tiers.set(doc._id, readPath(doc, this.tierPath));
+      entries.set(doc._id, {
+        tier: readPath(doc, this.tierPath),
+        concurrency: readPath(doc, this.capPath),
+      });
     }
-    return tiers;
+    return entries;
   }
 
   async close(): Promise<void> {

@@ -4,5 +4,10 @@ export interface TierResolver {
   resolve(tenantId: string): Promise<string>;
   /** One lookup for many tenants (batch enqueue). */
   resolveMany(tenantIds: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * The tenant's own concurrency cap per queue, as the source last said (read after a resolve):
+   * undefined when it has none (the default applies), 0 for no cap at all.
+   */
+  concurrencyOf(tenantId: string): number | undefined;
   close(): Promise<void>;
 }

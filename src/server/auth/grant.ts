@@ -8,8 +8,9 @@ import { SchedulerError } from '../../scheduler/errors';
 /**
  * - enqueue: Enqueue, EnqueueBatch
  * - lease:   Lease, Ack, Nack, ExtendLease, ReportProgress
- * - read:    GetJob, WatchJob, GetQueueStats, ListJobs, ListDeadJobs
- * - admin:   CancelJob, RedriveDeadJobs, and everything `read` allows
+ * - read:    GetJob, WatchJob, GetQueueStats, ListJobs, ListDeadJobs, ListQueues
+ * - admin:   CancelJob, RedriveDeadJobs, PauseQueue, ResumeQueue, UpdateJob, PromoteJob,
+ *            CancelJobs, PurgeDeadJobs, and everything `read` allows
  * - schedule: UpsertSchedule, DeleteSchedule, GetSchedule, ListSchedules (a schedule enqueues
  *            for its template's tenant, so the queue and tenant grants apply as for Enqueue)
  */

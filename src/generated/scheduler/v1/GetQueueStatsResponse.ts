@@ -10,6 +10,9 @@ export interface GetQueueStatsResponse {
   'counts'?: (_scheduler_v1_StateCounts | null);
   'tiers'?: (_scheduler_v1_TierStats)[];
   'oldestReadyAge'?: (_google_protobuf_Duration | null);
+  'paused'?: (boolean);
+  'pausedTenants'?: (string)[];
+  'tenantsAtCap'?: (number);
   'backlog'?: (number | string | Long);
   'addRate'?: (number | string);
   'dispatchRate'?: (number | string);
@@ -21,6 +24,9 @@ export interface GetQueueStatsResponse__Output {
   'counts': (_scheduler_v1_StateCounts__Output | null);
   'tiers': (_scheduler_v1_TierStats__Output)[];
   'oldestReadyAge': (_google_protobuf_Duration__Output | null);
+  'paused': (boolean);
+  'pausedTenants': (string)[];
+  'tenantsAtCap': (number);
   'backlog': (string);
   'addRate': (number);
   'dispatchRate': (number);

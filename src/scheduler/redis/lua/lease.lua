@@ -2,6 +2,7 @@
 leases up to `count` ready jobs by the fairness policy. A tier with a concurrency cap (ARGV[3])
 that has that many jobs leased in this queue is skipped for this call but stays active, so it is
 served again as soon as an ack frees a slot; like an idle tier it banks no credit meanwhile.
+A paused queue (pause.lua) leases nothing but still moves due work; held_back.lua skips tenants.
 KEYS: the queue's fixed keys                    ARGV[1] key prefix      ARGV[2] pinned time or ''
 ARGV[3] tiers (keys.lua, clock.lua, tiers.lua)  ARGV[4] count
 ARGV[5] visibility (ms): one for every job, or `v1,v2,...`, the i-th leased job's (streams of
@@ -9,8 +10,8 @@ ARGV[5] visibility (ms): one for every job, or `v1,v2,...`, the i-th leased job'
 ARGV[6] lease tokens, TOKEN_CHARS (12) each, one per job that may be leased: every
         lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
 ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
-ARGV[11] retention (ms)
-ARGV[12..] acks to apply first (includes/acks.lua): seq, lease token, result, seq, token, result...
+ARGV[11] retention of dead jobs (ms)    ARGV[12] retention of acked jobs (ms)
+ARGV[13..] acks to apply first (includes/acks.lua): seq, lease token, result, seq, token, result...
 Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n,
 1 if that time is earlier than the queue's earliest due time before this call (the upkeep index
 must hear of it, ../upkeep-index.ts) else 0, then n times: seq, head, record, then one code per
@@ -23,13 +24,15 @@ rewrite its head, charge the tenant). The tiers (a handful) are read once and wr
 once; the virtual times, the leased set and the counters once per call. Idle members are pruned
 at most once a second per queue: they only cost memory. Dead jobs past retention leave when due
 (a bounded number per call), with their tier's count. With count 0 it is the queue's upkeep
-(redis/upkeep.ts): due work moved, nothing leased.
+(redis/upkeep.ts): due work moved, nothing leased. Tenant caps: one EXISTS per call when none is
+in force; with one, per tenant and call three commands (cap, count, HINCRBY).
 ]]
 --- @include "acks"
 --- @include "fairness"
 --- @include "ready"
 --- @include "ready_log"
 --- @include "due_work"
+--- @include "held_back"
 local now = now_ms()
 local count_wanted = tonumber(ARGV[4])
 local visibilities = {}
@@ -42,9 +45,10 @@ local PRUNE_EVERY_MS = 1000
 
 -- The worker's acks first: the slots they free are leased below. The earliest lease deadline
 -- as it was before them is what the upkeep index was told (see `out[3]` below).
-local acks_before = #ARGV >= 12 and (head_score(K.leased) or math.huge)
-local ack_codes = acks_before and ack_leases(12, now, policy.retention) or {}
+local acks_before = #ARGV >= 13 and (head_score(K.leased) or math.huge)
+local ack_codes = acks_before and ack_leases(13, now, tonumber(ARGV[12])) or {}
 local next_due, next_deadline, moved = move_due_work(now, max_moves, policy)
+flush_tenant_leased()
 local due_before = math.min(next_due or math.huge, acks_before or next_deadline or math.huge)
 if acks_before then next_deadline = nil end -- an acked lease may have been the earliest
 
@@ -65,15 +69,6 @@ for tier, cap in pairs(caps) do
   if in_flight[tier] >= cap then capped[tier] = true end
 end
 
--- Byte order, as a sorted set orders members of equal score (Lua's `<` follows the locale).
-local function bytes_before(a, b)
-  for i = 1, math.min(#a, #b) do
-    local x, y = string.byte(a, i), string.byte(b, i)
-    if x ~= y then return x < y end
-  end
-  return #a < #b
-end
-
 -- The active tier below its cap with the lowest finish tag (ties: the name that sorts first).
 local function pick_tier()
   local best
@@ -86,8 +81,10 @@ local function pick_tier()
   return best
 end
 
-local meta = rcall('HMGET', K.meta, 'vt', 'pruned')
+local meta = rcall('HMGET', K.meta, 'vt', 'pruned', 'paused', 'ptn')
 local vt, last_prune = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
+if meta[3] then count_wanted = 0 end -- the whole queue is paused
+load_paused_tenants(meta[4])
 local tenant_vt = {}
 local out = { -1, 0, 0 }
 local leased_seqs = {}
@@ -102,7 +99,7 @@ while leased < count_wanted do
   if not t then break end
   local tier = t.name
   local tenants = t.tenants
-  local tenant, tfinish = pick(tenants)
+  local tenant, tfinish = pick_tenant(t)
   local priorities = tenant and k_priorities(tier, tenant)
   local priority = priorities and rcall('ZRANGE', priorities, 0, 0)[1]
   local band = priority and k_band(tier, tenant, priority)
@@ -131,6 +128,7 @@ while leased < count_wanted do
     leased_seqs[#leased_seqs + 1] = deadline
     leased_seqs[#leased_seqs + 1] = seq
     leased_of[tier] = (leased_of[tier] or 0) + 1
+    count_busy(tier, tenant)
     if caps[tier] then
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
@@ -160,6 +158,8 @@ while leased < count_wanted do
     rcall('ZREM', priorities, priority)
   elseif tenant then
     deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
+  elseif tfinish then
+    capped[tier] = true -- every active tenant is held back: skipped for this call, still active
   else
     t.active = false
     deactivate(K.tiers, K.tidle, tier, t.pass)
@@ -183,6 +183,8 @@ for _, t in ipairs(tiers) do
   end
 end
 
+requeue_held_back(tenant_vt)
+
 if leased > 0 or next(capped) ~= nil then
   local zadd, vts = {}, { 'vt', vt }
   for _, t in ipairs(tiers) do
@@ -195,12 +197,15 @@ end
 if leased > 0 then call_chunked('ZADD', K.leased, leased_seqs) end
 for tier in pairs(touched) do tidy_ready_log(tier, leased + 16, stale_log) end
 flush()
+flush_tenant_leased()
 
 if now - last_prune >= PRUNE_EVERY_MS then
   rcall('HSET', K.meta, 'pruned', now)
   for _, t in ipairs(tiers) do touched[t.name] = true end
   for tier in pairs(touched) do prune_idle(k_tenants_idle(tier), 'vt:' .. tier) end
   prune_idle(K.tidle, 'vt')
+  -- Nothing leased: heals tenant counts a lost record left behind (else held at the cap for good).
+  if rcall('EXISTS', K.leased) == 0 then rcall('DEL', K.tenant_leased) end
 end
 
 local next_dead = expire_dead(now, policy.retention, max_moves)

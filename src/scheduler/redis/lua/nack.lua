@@ -12,6 +12,7 @@ Returns {state ('P', 'S' or 'X'), time it is ready again (or died)}, or -1, -2, 
 --- @include "tiers"
 --- @include "settle"
 --- @include "ready"
+--- @include "tenant_caps"
 --- @include "retry"
 local now = now_ms()
 local seq = ARGV[4]
@@ -20,10 +21,12 @@ if not job then return code end
 local tier = job.tier
 rcall('ZREM', K.leased, seq)
 count('leased', tier, -1)
+count_tenant_leased(tier, job.tenant, -1)
 count('nacked', tier, 1)
 local policy = { base = tonumber(ARGV[9]), cap = tonumber(ARGV[10]), jitter = tonumber(ARGV[11]),
   retention = tonumber(ARGV[12]) }
 local state, at = retry_or_bury(seq, job, now, ARGV[6], tonumber(ARGV[7]), ARGV[8] == '1', policy)
 flush()
+flush_tenant_leased()
 freed_slot(tier)
 return { state, at }

@@ -11,15 +11,18 @@ Returns when the job is ready again (ms), or -1, -2, -3 as ack.lua.
 --- @include "tiers"
 --- @include "settle"
 --- @include "ready"
+--- @include "tenant_caps"
 local now = now_ms()
 local seq = ARGV[4]
 local job, code = check_lease(seq, ARGV[5], now)
 if not job then return code end
 rcall('ZREM', K.leased, seq)
 count('leased', job.tier, -1)
+count_tenant_leased(job.tier, job.tenant, -1)
 job.attempt = job.attempt - 1
 local delay = tonumber(ARGV[6]) or 0
 if delay > 0 then schedule(seq, job, now + delay) else make_ready(seq, job, now) end
 flush()
+flush_tenant_leased()
 freed_slot(job.tier)
 return now + delay

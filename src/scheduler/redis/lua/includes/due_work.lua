@@ -6,6 +6,7 @@ ready, expired leases are retried or dead-lettered.
 --- @include "counters"
 --- @include "ready"
 --- @include "retry"
+--- @include "tenant_caps"
 local function head_score(key)
   local score = rcall('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
   return score and tonumber(score)
@@ -39,6 +40,7 @@ local function move_due_work(now, max_moves, policy)
       local job = load_job(seq)
       if job then
         count('leased', job.tier, -1)
+        count_tenant_leased(job.tier, job.tenant, -1)
         count('expired', job.tier, 1)
         -- A golden-ratio step spreads one random draw over the batch.
         policy.jitter = (policy.jitter_base + i * 0.6180339887) % 1

@@ -38,3 +38,12 @@ local function prune_idle(idle, vt_field)
   local vt = rcall('HGET', K.meta, vt_field)
   if vt then rcall('ZREMRANGEBYSCORE', idle, '-inf', vt) end
 end
+
+-- Byte order, as a sorted set orders members of equal score (Lua's `<` follows the locale).
+local function bytes_before(a, b)
+  for i = 1, math.min(#a, #b) do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then return x < y end
+  end
+  return #a < #b
+end

@@ -23,6 +23,13 @@ Keys of a queue (* marks the fixed ones, passed in KEYS):
   :schedules:due *     zset   active schedules -> next run time (K.schedules_due)
   :watched *           string exists while some replica has WatchJob callers on the queue
                               (each sets it with a short expiry and refreshes it; lifecycle.lua)
+  :ptn *               set    tenants paused one by one (pause.lua; K.paused_tenants); meta `ptn`
+                              holds their number, meta `paused` is 1 while the whole queue is
+  :tcap *              hash   tenant -> its own concurrency cap (0: none), from the tier source;
+                              written by the server (store.ts) only for tenants that have one
+                              (K.tenant_caps)
+  :tleased *           hash   tenant -> its jobs leased now, counted while a cap is in force
+                              (tenant_caps.lua; K.tenant_leased)
   :schedule:<id>       hash   one schedule: spec, ver, paused, next, last, job
                               (schedule_upsert.lua, schedule_fire.lua)
   :j:<seq>             string one job, the record (record.lua): one key per job
@@ -48,7 +55,8 @@ end
 
 local K = { meta = KEYS[1], tiers = KEYS[2], tidle = KEYS[3], delayed = KEYS[4], leased = KEYS[5],
   dead = KEYS[6], count = KEYS[7], rates = KEYS[8], schedules = KEYS[9],
-  schedules_due = KEYS[10], watched = KEYS[11] }
+  schedules_due = KEYS[10], watched = KEYS[11], paused_tenants = KEYS[12],
+  tenant_caps = KEYS[13], tenant_leased = KEYS[14] }
 
 local function k_job(seq) return P .. ':j:' .. seq end
 local function k_out(seq) return P .. ':out:' .. seq end

@@ -76,23 +76,27 @@ local function flush()
   publish_changed()
 end
 
--- Takes a ready job out of the ready structures (cancel). LREM walks the band up to the job.
--- A member left with nothing ready goes idle with the finish tag of its next lease: it gives up
--- at most one stride.
-local function unready(seq, job)
-  local tier, tenant = job.tier, job.tenant
+-- After jobs left a band other than by a lease: an emptied band leaves its tenant's priorities,
+-- an emptied tenant goes idle, an emptied tier too (with the finish tag of its next lease): it
+-- gives up at most one stride.
+local function drop_if_empty(tier, tenant, priority)
   local priorities = k_priorities(tier, tenant)
-  local band = k_band(tier, tenant, job.priority)
-  rcall('LREM', band, 1, seq)
-  count('pending', tier, -1)
-  if rcall('EXISTS', band) == 1 then return end
-  rcall('ZREM', priorities, job.priority)
+  if rcall('EXISTS', k_band(tier, tenant, priority)) == 1 then return end
+  rcall('ZREM', priorities, priority)
   if rcall('EXISTS', priorities) == 1 then return end
   local tpass = rcall('ZSCORE', k_tenants(tier), tenant)
   if tpass then deactivate(k_tenants(tier), k_tenants_idle(tier), tenant, tpass) end
   if rcall('EXISTS', k_tenants(tier)) == 1 then return end
   local pass = rcall('ZSCORE', K.tiers, tier)
   if pass then deactivate(K.tiers, K.tidle, tier, pass) end
+end
+
+-- Takes a ready job out of the ready structures (cancel, update_job). LREM walks the band up to
+-- the job.
+local function unready(seq, job)
+  rcall('LREM', k_band(job.tier, job.tenant, job.priority), 1, seq)
+  count('pending', job.tier, -1)
+  drop_if_empty(job.tier, job.tenant, job.priority)
 end
 
 -- A new earliest due time wakes consumers too, so idle ones re-arm their timers for it.

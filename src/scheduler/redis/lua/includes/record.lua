@@ -105,21 +105,27 @@ local function load_job(seq)
   }
 end
 
--- A job's record up to its tier, without the payload (all an ack needs), and the tier; nil when
--- there is no record. One GETRANGE of the head and a stretch of text that holds any usual tier
--- name; a longer one costs a GET.
-local TIER_READ = RECORD_TEXT + 63
-local function head_and_tier(seq)
+-- A job's record up to its tier and tenant, without the payload (all a settle needs), and those
+-- two; nil when there is no record. One GETRANGE of the head and a stretch of text that holds
+-- usual tier and tenant names; longer ones cost a GET.
+local NAMES_READ = RECORD_TEXT + 127
+local function head_and_names(seq)
   local key = k_job(seq)
-  local rec = rcall('GETRANGE', key, 0, TIER_READ)
+  local rec = rcall('GETRANGE', key, 0, NAMES_READ)
   if rec == '' then return nil end
-  local colon = string.find(rec, ':', RECORD_TEXT, true)
-  local len = colon and tonumber(string.sub(rec, RECORD_TEXT, colon - 1))
-  if not len or colon + len > #rec then
-    rec = rcall('GET', key)
-    return rec, record_fields(rec, TEXT.tier)[TEXT.tier]
+  local names, pos = {}, RECORD_TEXT
+  for i = 1, TEXT.tenant do
+    local colon = string.find(rec, ':', pos, true)
+    local len = colon and tonumber(string.sub(rec, pos, colon - 1))
+    if not len or colon + len > #rec then
+      rec = rcall('GET', key)
+      names = record_fields(rec, TEXT.tenant)
+      break
+    end
+    names[i] = string.sub(rec, colon + 1, colon + len)
+    pos = colon + len + 1
   end
-  return rec, string.sub(rec, colon + 1, colon + len)
+  return rec, names[TEXT.tier], names[TEXT.tenant]
 end
 
 -- A job listed in a structure has no record: only possible when something outside these scripts

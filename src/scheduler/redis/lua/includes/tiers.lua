@@ -1,7 +1,7 @@
 --[[ tiers.lua: the tiers' weights and concurrency caps.
-ARGV[3]: `tier=weight[:cap],...` (scripts.ts encodeTiers). An unlisted tier gets the smallest
-weight; a tier without a cap has no limit on its leased jobs in the queue (`leased:<tier>` in
-K.count).
+ARGV[3]: `tier=weight[:cap],...[;tenant cap]` (scripts.ts encodeTiers; the tenant cap is read by
+tenant_caps.lua). An unlisted tier gets the smallest weight; a tier without a cap has no limit
+on its leased jobs in the queue (`leased:<tier>` in K.count).
 ]]
 --- @include "keys"
 --- @include "counters"
