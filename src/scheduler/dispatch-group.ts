@@ -5,15 +5,42 @@
  * credit grant) or a timer if it did not. However many timeouts the consumers use, one wake costs
  * one lease call per full batch.
  *
+ * Acks the consumers' workers send with their credits ride on that same call, applied before the
+ * lease, so a worker's cycle (ack some, take more) is one store call. Acks that find no call to
+ * ride on (nobody wants jobs) go alone, and so do more than RIDE_MAX at once: a call's reply waits
+ * for all its work, and a big batch of acks is better applied while the leased jobs travel (the
+ * fixed cost a separate call adds is then small beside the acks' own).
+ *
  * This module imports nothing from dispatcher.ts: the Dispatcher owns groups, not the reverse.
  */
-import type { LeaseBatch, LeasedJob } from './job';
+import type { SchedulerError } from './errors';
+import type { AckBatch, LeaseBatch, LeasedJob } from './job';
 
 /** What the dispatcher needs of the domain: the Scheduler fits. */
 export interface LeaseSource {
-  /** `visibilityMs[i]` is the i-th leased job's timeout. */
-  lease(queue: string, count: number, visibilityMs: readonly number[]): Promise<LeaseBatch>;
+  /** `visibilityMs[i]` is the i-th leased job's timeout; `acks` are applied first. */
+  lease(
+    queue: string,
+    count: number,
+    visibilityMs: readonly number[],
+    acks?: AckBatch,
+  ): Promise<LeaseBatch>;
+  /** Acks alone, when no lease call is due. */
+  ackLeases(queue: string, acks: AckBatch): Promise<AckOutcomes>;
   release(leaseId: string): Promise<void>;
+}
+
+/** Most acks that ride on a lease call; more go alone, after it (see above). */
+export const RIDE_MAX = 32;
+
+/** One outcome per ack: undefined when acked. */
+export type AckOutcomes = Array<SchedulerError | undefined>;
+
+/** Acks waiting for the group's next call, and who waits for their outcomes. */
+interface PendingAcks {
+  acks: AckBatch;
+  resolve: (outcomes: AckOutcomes) => void;
+  reject: (err: unknown) => void;
 }
 
 export interface DispatcherLog {
@@ -56,6 +83,15 @@ export class Consumer {
     private readonly group: QueueGroup,
   ) {}
 
+  get queue(): string {
+    return this.group.queue;
+  }
+
+  /** Acks of this queue: applied with the group's next lease call, or alone if none is due. */
+  ack(acks: AckBatch): Promise<AckOutcomes> {
+    return this.group.ack(acks);
+  }
+
   /** Wants `n` more jobs (a worker's credits). */
   grant(n: number): void {
     if (this.closed || n <= 0) return;
@@ -96,6 +132,8 @@ export class QueueGroup {
   private failures = 0;
   private backingOff = false;
   private turn = 0;
+  private pendingAcks: PendingAcks[] = [];
+  private pendingAckCount = 0;
 
   constructor(
     readonly queue: string,
@@ -108,6 +146,24 @@ export class QueueGroup {
     const consumer = new Consumer(visibilityMs, deliver, this);
     this.consumers.add(consumer);
     return consumer;
+  }
+
+  /**
+   * Acks for the next call. A grant made in the same turn (a worker's message carries both)
+   * starts that call; else a kick at the end of the turn does, unless the loop is held up
+   * (backing off, stopped): then they go alone at once.
+   */
+  ack(acks: AckBatch): Promise<AckOutcomes> {
+    return new Promise((resolve, reject) => {
+      this.pendingAcks.push({ acks, resolve, reject });
+      this.pendingAckCount += acks.leases.length;
+      if (this.stopped || this.backingOff) return this.ackAlone();
+      queueMicrotask(() => {
+        if (this.pendingAcks.length === 0) return;
+        if (this.running && this.pendingAckCount > RIDE_MAX) this.ackAlone();
+        else this.kick();
+      });
+    });
   }
 
   kick(): void {
@@ -149,6 +205,7 @@ export class QueueGroup {
     this.stopped = true;
     this.clearTimer();
     await this.running;
+    this.ackAlone();
   }
 
   private clearTimer(): void {
@@ -164,10 +221,16 @@ export class QueueGroup {
   private async run(): Promise<void> {
     for (;;) {
       this.again = false;
-      const plan = this.plan();
-      if (plan.length === 0 || this.stopped) return;
+      const plan = this.stopped ? [] : this.plan();
+      if (plan.length === 0) {
+        this.ackAlone();
+        return;
+      }
       const visibilities = plan.map((c) => c.visibilityMs);
-      const batch = await this.lease(plan.length, visibilities);
+      const riding = this.pendingAckCount <= RIDE_MAX ? this.takeAcks() : undefined;
+      const call = this.lease(plan.length, visibilities, riding);
+      this.ackAlone(); // too many to ride: they follow the lease call
+      const batch = await call;
       if (!batch) return;
       this.deal(plan, batch.jobs);
       if (batch.jobs.length < plan.length && !this.again) {
@@ -175,6 +238,30 @@ export class QueueGroup {
         return;
       }
     }
+  }
+
+  /** The pending acks as one batch, and their waiters; none when there are none. */
+  private takeAcks(): { batch: AckBatch; waiters: PendingAcks[] } | undefined {
+    const waiters = this.pendingAcks;
+    if (waiters.length === 0) return undefined;
+    this.pendingAcks = [];
+    this.pendingAckCount = 0;
+    if (waiters.length === 1) return { batch: waiters[0]!.acks, waiters };
+    const batch: AckBatch = {
+      leases: waiters.flatMap((w) => w.acks.leases),
+      results: waiters.flatMap((w) => w.acks.leases.map((_, i) => w.acks.results[i])),
+    };
+    return { batch, waiters };
+  }
+
+  /** Sends the pending acks in a call of their own. */
+  private ackAlone(): void {
+    const taken = this.takeAcks();
+    if (!taken) return;
+    this.ctx.source.ackLeases(this.queue, taken.batch).then(
+      (outcomes) => settleWaiters(taken.waiters, outcomes),
+      (err: unknown) => taken.waiters.forEach((w) => w.reject(err)),
+    );
   }
 
   /**
@@ -200,12 +287,18 @@ export class QueueGroup {
     return plan;
   }
 
-  private async lease(count: number, visibilities: number[]): Promise<LeaseBatch | undefined> {
+  private async lease(
+    count: number,
+    visibilities: number[],
+    acks: { batch: AckBatch; waiters: PendingAcks[] } | undefined,
+  ): Promise<LeaseBatch | undefined> {
     try {
-      const batch = await this.ctx.source.lease(this.queue, count, visibilities);
+      const batch = await this.ctx.source.lease(this.queue, count, visibilities, acks?.batch);
       this.failures = 0;
+      if (acks) settleWaiters(acks.waiters, batch.ackErrors ?? []);
       return batch;
     } catch (err) {
+      acks?.waiters.forEach((w) => w.reject(err));
       this.failures += 1;
       if (this.failures === 1)
         this.ctx.log.warn({ err, queue: this.queue }, 'lease failed; retrying');
@@ -219,6 +312,7 @@ export class QueueGroup {
     const delay = Math.min(retryCapMs, retryBaseMs * 2 ** Math.min(this.failures - 1, 20));
     this.backingOff = true;
     this.clearTimer();
+    this.ackAlone(); // acks that came during the failed call do not wait out the backoff
     this.timer = setTimeout(
       () => {
         this.backingOff = false;
@@ -276,5 +370,15 @@ export class QueueGroup {
         .then(() => this.ctx.source.release(leaseId))
         .catch((err: unknown) => this.ctx.log.warn({ err, jobId: job.id }, 'give-back failed'));
     }
+  }
+}
+
+/** Hands each waiter its slice of the outcomes (they were sent in waiter order). */
+function settleWaiters(waiters: PendingAcks[], outcomes: AckOutcomes): void {
+  let at = 0;
+  for (const w of waiters) {
+    const n = w.acks.leases.length;
+    w.resolve(outcomes.slice(at, at + n));
+    at += n;
   }
 }

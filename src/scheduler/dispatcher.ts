@@ -7,6 +7,7 @@
  */
 import {
   QueueGroup,
+  type AckOutcomes,
   type Consumer,
   type Deliver,
   type DispatcherLog,
@@ -16,7 +17,9 @@ import {
 } from './dispatch-group';
 import type { WakeSignal } from './store';
 
-export type { Consumer, Deliver, DispatcherLog, DispatcherOptions, LeaseSource };
+export { RIDE_MAX } from './dispatch-group';
+
+export type { AckOutcomes, Consumer, Deliver, DispatcherLog, DispatcherOptions, LeaseSource };
 
 export const DEFAULT_DISPATCHER_OPTIONS: DispatcherOptions = {
   maxBatch: 100,

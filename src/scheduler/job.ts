@@ -1,4 +1,6 @@
 /** The job model: what a producer hands in and what a worker receives. */
+import type { SchedulerError } from './errors';
+import type { LeaseRef } from './ids';
 
 export const JOB_STATES = [
   'pending',
@@ -76,6 +78,14 @@ export interface LeaseBatch {
    * Redis's clock; undefined when nothing waits on the clock. An idle consumer looks again then.
    */
   nextWakeInMs?: number;
+  /** The outcome of each ack applied before leasing (AckBatch order): undefined when acked. */
+  ackErrors?: Array<SchedulerError | undefined>;
+}
+
+/** Acks of leases of one queue (`results[i]`: lease i's result, if any). */
+export interface AckBatch {
+  leases: LeaseRef[];
+  results: ReadonlyArray<Buffer | undefined>;
 }
 
 export interface NackInput {

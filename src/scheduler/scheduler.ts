@@ -6,7 +6,9 @@ import { EnqueueCoalescer } from './enqueue-coalescer';
 import { SchedulerError, invalidArgument, isSchedulerError } from './errors';
 import { parseJobId, parseLeaseId, type LeaseRef } from './ids';
 import { groupBy } from './group-by';
+import type { Consumer } from './dispatch-group';
 import type {
+  AckBatch,
   JobPage,
   EnqueueInput,
   EnqueueResult,
@@ -117,20 +119,31 @@ export class Scheduler {
     return results;
   }
 
-  /** `visibilityMs`: one timeout for every job, or the i-th job's (`count` of them). */
+  /**
+   * `visibilityMs`: one timeout for every job, or the i-th job's (`count` of them). `acks` of
+   * this queue (checked by ackMany) are applied first, in the same store call.
+   */
   async lease(
     queue: string,
     count: number,
     visibilityMs: number | readonly number[],
+    acks?: AckBatch,
   ): Promise<LeaseBatch> {
     checkName('queue', queue);
     checkCount('credits', count, 1, this.options.maxLeaseCount);
-    if (typeof visibilityMs === 'number')
-      return this.store.lease(queue, count, checkDuration('visibility_timeout', visibilityMs, 1));
+    if (typeof visibilityMs === 'number') {
+      const each = checkDuration('visibility_timeout', visibilityMs, 1);
+      return this.store.lease(queue, count, each, acks);
+    }
     if (visibilityMs.length !== count)
       throw invalidArgument('visibility_timeout', `needs one timeout per job (${count})`);
     const each = visibilityMs.map((ms) => checkDuration('visibility_timeout', ms, 1));
-    return this.store.lease(queue, count, each);
+    return this.store.lease(queue, count, each, acks);
+  }
+
+  /** Acks of one queue, checked by ackMany, that found no lease call to ride on. */
+  ackLeases(queue: string, acks: AckBatch): Promise<Array<SchedulerError | undefined>> {
+    return this.store.ackMany(queue, acks.leases, acks.results);
   }
 
   /** `result` (empty: none) is kept as the job's result. */
@@ -157,6 +170,8 @@ export class Scheduler {
   async ackMany(
     leaseIds: string[],
     results: ReadonlyArray<Buffer | undefined> = [],
+    /** A Lease stream's consumer: its queue's acks ride on its group's next lease call. */
+    via?: Consumer,
   ): Promise<Array<SchedulerError | undefined>> {
     const outcomes = new Array<SchedulerError | undefined>(leaseIds.length);
     const parsed: Array<{ i: number; lease: LeaseRef }> = [];
@@ -173,11 +188,13 @@ export class Scheduler {
     const byQueue = groupBy(parsed, (item) => item.lease.queue);
     await Promise.all(
       [...byQueue].map(async ([queue, items]) => {
-        const errors = await this.store.ackMany(
-          queue,
-          items.map((item) => item.lease),
-          items.map((item) => (results[item.i]?.length ? results[item.i] : undefined)),
-        );
+        const acks: AckBatch = {
+          leases: items.map((item) => item.lease),
+          results: items.map((item) => (results[item.i]?.length ? results[item.i] : undefined)),
+        };
+        const errors = await (via?.queue === queue
+          ? via.ack(acks)
+          : this.store.ackMany(queue, acks.leases, acks.results));
         items.forEach((item, k) => (outcomes[item.i] = errors[k]));
       }),
     );

@@ -3,6 +3,7 @@
  * method is one atomic operation on one queue.
  */
 import type {
+  AckBatch,
   CancelJobsResult,
   JobPage,
   EnqueueInput,
@@ -29,12 +30,15 @@ export interface JobStore {
   enqueue(queue: string, jobs: NewJob[]): Promise<EnqueueResult[]>;
   /**
    * Leases up to `count` ready jobs by the fairness policy. `visibilityMs`: one timeout for all,
-   * or the i-th leased job's (one call serves consumers with different timeouts).
+   * or the i-th leased job's (one call serves consumers with different timeouts). `acks` of the
+   * same queue are applied first, in the same atomic call (a worker's cycle: the slots they free
+   * can be leased); their outcomes come back in `ackErrors`.
    */
   lease(
     queue: string,
     count: number,
     visibilityMs: number | readonly number[],
+    acks?: AckBatch,
   ): Promise<LeaseBatch>;
   /** `result`: kept as the job's result for its retention. */
   ack(lease: LeaseRef, result?: Buffer): Promise<void>;

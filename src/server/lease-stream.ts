@@ -14,7 +14,7 @@ import type { LeaseRequest__Output } from '../generated/scheduler/v1/LeaseReques
 import type { LeaseResponse } from '../generated/scheduler/v1/LeaseResponse';
 import type { ReportProgressRequest__Output } from '../generated/scheduler/v1/ReportProgressRequest';
 import type { SettleResult } from '../generated/scheduler/v1/SettleResult';
-import type { Consumer, Dispatcher } from '../scheduler/dispatcher';
+import { RIDE_MAX, type Consumer, type Dispatcher } from '../scheduler/dispatcher';
 import { isSchedulerError } from '../scheduler/errors';
 import { parseLeaseId } from '../scheduler/ids';
 import type { LeasedJob } from '../scheduler/job';
@@ -172,11 +172,16 @@ class LeaseStream {
       void this.end(toWireError(err, { method: 'Lease', log: this.deps.log }));
       return;
     }
-    // Credits first: the lease call goes to Redis ahead of the settles, so the next jobs are on
-    // their way while Redis applies the acks (a tier cap freed by an ack wakes the queue again).
+    // A few acks are handed over first, so they wait for the lease call the credits start and
+    // ride on it (one script call acks and leases). Many go after the credits, so the lease call
+    // reaches Redis ahead of them (and of the work of checking them): see RIDE_MAX.
+    const ride = req.acks.length + req.resultAcks.length <= RIDE_MAX;
+    const settle = (): void =>
+      this.settle(req.acks, req.nacks, req.releases, req.resultAcks, req.progress);
+    if (ride) settle();
     if (req.credits > 0 && this.consumer) this.consumer.grant(req.credits);
     else this.early += req.credits;
-    this.settle(req.acks, req.nacks, req.releases, req.resultAcks, req.progress);
+    if (!ride) settle();
   }
 
   private open(req: LeaseRequest__Output): boolean {
@@ -273,7 +278,7 @@ class LeaseStream {
     try {
       const { scheduler, tracing } = this.deps;
       const errors = await tracing.settle('ack', allowed, () =>
-        scheduler.ackMany(allowed, allowedResults),
+        scheduler.ackMany(allowed, allowedResults, this.consumer),
       );
       const acked: string[] = [];
       allowed.forEach((id, i) => {

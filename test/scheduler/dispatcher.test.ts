@@ -8,10 +8,13 @@ import { EventEmitter } from 'node:events';
 import { describe, it, type TestContext } from 'node:test';
 import {
   Dispatcher,
+  RIDE_MAX,
+  type AckOutcomes,
   type DispatcherOptions,
   type LeaseSource,
 } from '../../src/scheduler/dispatcher';
-import type { LeaseBatch, LeasedJob } from '../../src/scheduler/job';
+import { scriptError, ScriptCode } from '../../src/scheduler/errors';
+import type { AckBatch, LeaseBatch, LeasedJob } from '../../src/scheduler/job';
 import type { WakeSignal } from '../../src/scheduler/store';
 
 function job(n: number, visibilityMs = 0): LeasedJob {
@@ -48,6 +51,18 @@ function once(events: EventEmitter, event: string, done: () => boolean): Promise
   });
 }
 
+/** Acks lease seq "0" fails as stale; every other one is acked. */
+function outcomes(acks: AckBatch): AckOutcomes {
+  return acks.leases.map((l) =>
+    l.seq === '0' ? scriptError(ScriptCode.LEASE_MISMATCH, 'ack', `q/${l.seq}`) : undefined,
+  );
+}
+
+const ackOf = (...seqs: string[]): AckBatch => ({
+  leases: seqs.map((seq) => ({ queue: 'q', seq, token: `token${seq}xx` })),
+  results: [],
+});
+
 /** Lets every promise continuation that is ready run (the group deals in one). */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -56,8 +71,15 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
  * leased job's leaseExpireTime is the visibility timeout it was leased with.
  */
 class FakeSource implements LeaseSource {
-  readonly calls: Array<{ queue: string; count: number; visibilityMs: readonly number[] }> = [];
+  readonly calls: Array<{
+    queue: string;
+    count: number;
+    visibilityMs: readonly number[];
+    acks: number;
+  }> = [];
   readonly released: string[] = [];
+  /** Sizes of the ack calls made without a lease. */
+  readonly ackedAlone: number[] = [];
   failures = 0;
   nextWakeInMs: number | undefined;
   private ready = 0;
@@ -84,8 +106,13 @@ class FakeSource implements LeaseSource {
     return once(this.events, 'call', () => this.calls.length >= n);
   }
 
-  async lease(queue: string, count: number, visibilityMs: readonly number[]): Promise<LeaseBatch> {
-    this.calls.push({ queue, count, visibilityMs });
+  async lease(
+    queue: string,
+    count: number,
+    visibilityMs: readonly number[],
+    acks?: AckBatch,
+  ): Promise<LeaseBatch> {
+    this.calls.push({ queue, count, visibilityMs, acks: acks?.leases.length ?? 0 });
     this.events.emit('call');
     const failing = this.failures > 0;
     // Like the script, a call sees the jobs ready when it starts, whenever its reply comes.
@@ -97,7 +124,12 @@ class FakeSource implements LeaseSource {
       this.failures -= 1;
       throw new Error('Connection is closed.');
     }
-    return { jobs, nextWakeInMs: this.nextWakeInMs };
+    return { jobs, nextWakeInMs: this.nextWakeInMs, ackErrors: acks && outcomes(acks) };
+  }
+
+  ackLeases(_queue: string, acks: AckBatch): Promise<AckOutcomes> {
+    this.ackedAlone.push(acks.leases.length);
+    return Promise.resolve(outcomes(acks));
   }
 
   release(leaseId: string): Promise<void> {
@@ -199,6 +231,103 @@ describe('Dispatcher', () => {
     await turn();
     assert.equal(sink.jobs.length, 5);
     await dispatcher.stop();
+  });
+
+  it('applies the acks a worker sends with its credits in the same lease call', async () => {
+    const { source, dispatcher } = setup();
+    source.add(3);
+    const sink = new Sink();
+    const consumer = dispatcher.register('q', 30_000, sink.deliver);
+    consumer.grant(1);
+    await sink.got(1);
+    // One message: acks of two leases (one stale), then a credit.
+    const outcome = consumer.ack(ackOf('1', '0'));
+    consumer.grant(1);
+    const [acked, stale] = await outcome;
+    assert.equal(acked, undefined);
+    assert.equal(stale?.code, 'failed_precondition');
+    await sink.got(2);
+    assert.deepEqual(
+      source.calls.map((c) => [c.count, c.acks]),
+      [
+        [1, 0],
+        [1, 2],
+      ],
+    );
+    assert.deepEqual(source.ackedAlone, []);
+    await dispatcher.stop();
+  });
+
+  it('sends more acks than ride on a lease call alone, after that call', async () => {
+    const { source, dispatcher } = setup();
+    source.add(1);
+    const sink = new Sink();
+    const consumer = dispatcher.register('q', 30_000, sink.deliver);
+    const many = Array.from({ length: RIDE_MAX + 1 }, (_, i) => String(i + 1));
+    const outcome = consumer.ack(ackOf(...many));
+    consumer.grant(1);
+    assert.equal((await outcome).length, RIDE_MAX + 1);
+    await sink.got(1);
+    assert.deepEqual(
+      source.calls.map((c) => c.acks),
+      [0],
+    );
+    assert.deepEqual(source.ackedAlone, [RIDE_MAX + 1]);
+    await dispatcher.stop();
+  });
+
+  it('sends acks alone when no consumer wants jobs, and keeps their order', async () => {
+    const { source, dispatcher } = setup();
+    const consumer = dispatcher.register('q', 30_000, new Sink().deliver);
+    const first = consumer.ack(ackOf('1', '2'));
+    const second = consumer.ack(ackOf('0'));
+    assert.deepEqual(await first, [undefined, undefined]);
+    assert.equal((await second)[0]?.code, 'failed_precondition');
+    assert.deepEqual(source.ackedAlone, [3]);
+    assert.equal(source.calls.length, 0);
+    await dispatcher.stop();
+  });
+
+  it('carries acks that arrive during a lease call on the next one', async () => {
+    const { source, dispatcher } = setup({ maxIdleMs: 60_000 });
+    source.add(5);
+    source.hold();
+    const sink = new Sink();
+    const consumer = dispatcher.register('q', 30_000, sink.deliver);
+    consumer.grant(1);
+    await source.called(1);
+    const outcome = consumer.ack(ackOf('7'));
+    consumer.grant(1);
+    source.unhold();
+    assert.deepEqual(await outcome, [undefined]);
+    await sink.got(2);
+    assert.deepEqual(
+      source.calls.map((c) => c.acks),
+      [0, 1],
+    );
+    await dispatcher.stop();
+  });
+
+  it('fails the acks riding on a lease call that fails, and sends later ones alone meanwhile', async () => {
+    const { source, dispatcher } = setup({ retryBaseMs: 60_000, retryCapMs: 60_000 });
+    source.failures = 1;
+    const consumer = dispatcher.register('q', 30_000, new Sink().deliver);
+    const riding = consumer.ack(ackOf('1'));
+    consumer.grant(1);
+    await assert.rejects(riding, /Connection is closed/);
+    // Backing off now: an ack does not wait out the backoff.
+    assert.deepEqual(await consumer.ack(ackOf('2')), [undefined]);
+    assert.deepEqual(source.ackedAlone, [1]);
+    await dispatcher.stop();
+  });
+
+  it('applies acks still pending when it stops', async () => {
+    const { source, dispatcher } = setup();
+    const consumer = dispatcher.register('q', 30_000, new Sink().deliver);
+    const outcome = consumer.ack(ackOf('3'));
+    await dispatcher.stop();
+    assert.deepEqual(await outcome, [undefined]);
+    assert.deepEqual(source.ackedAlone, [1]);
   });
 
   it('looks again when a wake arrives during a lease call', async () => {

@@ -689,3 +689,98 @@ describe('ackMany', () => {
       assert.equal((await h.scheduler.getJob(job.id)).state, 'succeeded');
   });
 });
+
+describe('a worker cycle in one call: acks ride on the lease', () => {
+  it('applies the acks first, reports each one, then leases', async () => {
+    for (let i = 0; i < 3; i++) await h.scheduler.enqueue(input());
+    const [first, second] = (await h.scheduler.lease(queue, 2, 1000)).jobs;
+    const before = await scriptCalls(h.redis);
+    const acks = {
+      leases: [first!, second!, first!].map((l) => parseLeaseId(l.leaseId)),
+      results: [Buffer.from('done'), undefined, undefined],
+    };
+    const batch = await h.scheduler.lease(queue, 5, 1000, acks);
+    assert.equal((await scriptCalls(h.redis)) - before, 1, 'acks and lease: one script call');
+    assert.equal(batch.jobs.length, 1);
+    assert.equal(batch.ackErrors?.length, 3);
+    assert.equal(batch.ackErrors?.[0], undefined);
+    assert.equal(batch.ackErrors?.[1], undefined);
+    assert.equal(batch.ackErrors?.[2]?.code, 'failed_precondition', 'acked already: stale');
+    const done = await h.scheduler.getJob(first!.job.id);
+    assert.equal(done.state, 'succeeded');
+    assert.equal(done.result?.toString(), 'done');
+    assert.equal((await h.scheduler.getJob(second!.job.id)).state, 'succeeded');
+    const stats = await h.scheduler.stats(queue);
+    assert.equal(stats.counts.leased, 1);
+  });
+
+  it('leases the slot of a capped tier that its acks free, in the same call', async () => {
+    const capped = await harness({ store: { tierCaps: new Map([['free', 2]]) } });
+    try {
+      const q = uniqueName();
+      const put = { queue: q, tenantId: 'initech', payload: Buffer.from('p') };
+      for (let i = 0; i < 4; i++) await capped.scheduler.enqueue(put);
+      const held = (await capped.scheduler.lease(q, 4, 1000)).jobs;
+      assert.equal(held.length, 2, 'the cap');
+      const batch = await capped.scheduler.lease(q, 4, 1000, {
+        leases: [parseLeaseId(held[0]!.leaseId)],
+        results: [],
+      });
+      assert.deepEqual(batch.ackErrors, [undefined]);
+      assert.equal(batch.jobs.length, 1, 'the freed slot, and no more');
+      assert.deepEqual(await checkInvariant(capped.redis, q), []);
+    } finally {
+      await capped.close();
+    }
+  });
+
+  it('acks more than one script call takes in calls of 1,000, the last one with the lease', async () => {
+    for (let i = 0; i < 3; i++) await h.scheduler.enqueue(input());
+    const [one] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
+    const bogus = Array.from({ length: 1500 }, (_, i) => ({
+      queue,
+      seq: String(900_000 + i),
+      token: 'AAAAAAAAAAAA',
+    }));
+    const before = await scriptCalls(h.redis);
+    const batch = await h.scheduler.lease(queue, 1, 1000, {
+      leases: [...bogus, parseLeaseId(one!.leaseId)],
+      results: [],
+    });
+    assert.equal((await scriptCalls(h.redis)) - before, 2);
+    assert.equal(batch.ackErrors?.length, 1501);
+    assert.ok(batch.ackErrors?.slice(0, 1500).every((e) => e?.code === 'not_found'));
+    assert.equal(batch.ackErrors?.[1500], undefined, 'the real ack, in its place');
+    assert.equal((await h.scheduler.getJob(one!.job.id)).state, 'succeeded');
+    assert.equal(batch.jobs.length, 1);
+  });
+});
+
+describe('acks read a record’s head and tier, not its payload', () => {
+  it('acks the job of a tier whose name runs past the bounded read, and counts it there', async () => {
+    const tier = `tier-${'x'.repeat(90)}`;
+    const long = await harness({
+      tiers: { acme: tier },
+      store: {
+        weights: new Map([
+          [tier, 10],
+          ['free', 1],
+        ]),
+      },
+    });
+    try {
+      const q = uniqueName();
+      await long.scheduler.enqueue({ queue: q, tenantId: 'acme', payload: Buffer.alloc(70_000) });
+      const [leased] = (await long.scheduler.lease(q, 1, 1000)).jobs;
+      assert.equal(leased!.job.tier, tier);
+      assert.equal(leased!.job.payload.length, 70_000);
+      await long.scheduler.ack(leased!.leaseId);
+      assert.equal((await long.scheduler.getJob(leased!.job.id)).state, 'succeeded');
+      const counts = await long.redis.hgetall(queueKey(q, 'count'));
+      assert.equal(counts[`leased:${tier}`], '0');
+      assert.equal(counts[`acked:${tier}`], '1');
+    } finally {
+      await long.close();
+    }
+  });
+});

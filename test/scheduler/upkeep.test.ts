@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
+import { parseLeaseId } from '../../src/scheduler/ids';
 import type { EnqueueInput } from '../../src/scheduler/job';
 import { UPKEEP_DUE_KEY, UPKEEP_MARKS_KEY } from '../../src/scheduler/redis/keys';
 import { UpkeepIndex } from '../../src/scheduler/redis/upkeep-index';
@@ -101,6 +102,62 @@ describe('upkeep with no worker connected', () => {
     h.clock.now += 60_000;
     await upkeep.runOnce();
     assert.equal((await scriptCalls(h.redis)) - before, 1, 'one claim, no script per queue');
+  });
+});
+
+describe('the upkeep index hears only of earlier due work', () => {
+  const entry = async (): Promise<number | null> => {
+    const score = await h.redis.zscore(UPKEEP_DUE_KEY, queue);
+    return score === null ? null : Number(score);
+  };
+  const marked = async (): Promise<boolean> =>
+    (await h.redis.sismember(UPKEEP_MARKS_KEY, queue)) === 1;
+
+  it('is told of a lease deadline earlier than the queue’s due work, not of a later one', async () => {
+    await fresh();
+    for (let i = 0; i < 3; i++) await h.scheduler.enqueue(input());
+    await h.scheduler.lease(queue, 1, 10_000);
+    assert.equal(await entry(), T0 + 10_000);
+    await h.redis.del(UPKEEP_MARKS_KEY);
+    await h.scheduler.lease(queue, 1, 20_000);
+    assert.equal(await marked(), false, 'a later deadline: no mark call');
+    assert.equal(await entry(), T0 + 10_000);
+    await h.scheduler.lease(queue, 1, 5_000);
+    assert.equal(await marked(), true);
+    assert.equal(await entry(), T0 + 5_000);
+  });
+
+  it('still expires a lease it was not told of, once the worker that took it is gone', async () => {
+    await fresh();
+    await h.scheduler.enqueue(input());
+    const { jobId } = await h.scheduler.enqueue(input());
+    const [first] = (await h.scheduler.lease(queue, 1, 1000)).jobs;
+    await h.redis.del(UPKEEP_MARKS_KEY);
+    // The worker's next cycle: acks the first job and takes the second, in one call.
+    const { jobs } = await h.scheduler.lease(queue, 1, 5000, {
+      leases: [parseLeaseId(first!.leaseId)],
+      results: [],
+    });
+    assert.equal(jobs[0]!.job.id, jobId);
+    assert.equal(await marked(), false, 'its deadline is later than the acked one: no mark');
+    h.clock.now += 1001;
+    await upkeep.runOnce(); // visits at the first deadline, and finds the second lease
+    assert.equal((await h.scheduler.getJob(jobId)).state, 'leased');
+    h.clock.now += 4000;
+    await upkeep.runOnce();
+    const job = await h.scheduler.getJob(jobId);
+    assert.equal(job.state, 'scheduled');
+    assert.equal(job.lastError, 'lease expired');
+  });
+
+  it('makes a job snoozed on a queue with no worker ready when its snooze ends', async () => {
+    await fresh();
+    const { jobId } = await h.scheduler.enqueue(input());
+    const [leased] = (await h.scheduler.lease(queue, 1, 60_000)).jobs;
+    await h.scheduler.nack({ leaseId: leased!.leaseId, snooze: true, retryDelayMs: 2000 });
+    h.clock.now += 2000;
+    await upkeep.runOnce();
+    assert.equal((await h.scheduler.getJob(jobId)).state, 'pending', 'long before the lease end');
   });
 });
 

@@ -8,6 +8,7 @@ import { SchedulerError, ScriptCode, scriptError, wrongState } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import {
   jobBytes,
+  type AckBatch,
   type CancelJobsResult,
   type JobPage,
   type EnqueueResult,
@@ -158,12 +159,24 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     queue: string,
     count: number,
     visibilityMs: number | readonly number[],
+    acks?: AckBatch,
   ): Promise<LeaseBatch> {
-    const batch = await this.leaseCall(queue, count, visibilityMs);
-    // Not awaited: the jobs are leased either way. A lost mark delays the upkeep of this queue's
-    // deadlines only if no worker leases from it again (and until a restart marks every queue).
-    if (batch.nextWakeInMs !== undefined)
+    let ride = acks;
+    let ackErrors: Array<SchedulerError | undefined> = [];
+    if (acks && acks.leases.length > ACK_CHUNK) {
+      // Acks beyond one script call's share go first, alone; the last chunk rides on the lease.
+      const split = acks.leases.length - ACK_CHUNK;
+      ackErrors = await this.ackMany(queue, acks.leases.slice(0, split), acks.results);
+      ride = { leases: acks.leases.slice(split), results: acks.results.slice(split) };
+    }
+    const { batch, mark } = await this.leaseCall(queue, count, visibilityMs, ride);
+    // Only a due time earlier than the queue had before needs the index (the script says which):
+    // the index holds one at or before every earlier one (upkeep-index.ts). Not awaited: the
+    // jobs are leased either way; a lost mark delays this queue's upkeep only while no worker
+    // leases from it (and until a restart marks every queue).
+    if (mark && batch.nextWakeInMs !== undefined)
       this.index.markIn(queue, batch.nextWakeInMs).catch(() => undefined);
+    if (acks) batch.ackErrors = [...ackErrors, ...(batch.ackErrors ?? [])];
     return batch;
   }
 
@@ -173,7 +186,7 @@ export class RedisJobStore implements JobStore, UpkeepStore {
 
   /** lease.lua for no job: due work moved, dead jobs past retention pruned; then the index. */
   async upkeep(queue: string): Promise<void> {
-    const { nextWakeInMs } = await this.leaseCall(queue, 0, 1);
+    const { nextWakeInMs } = (await this.leaseCall(queue, 0, 1)).batch;
     await guardRedis('upkeep', this.index.done(queue, nextWakeInMs));
   }
 
@@ -186,8 +199,9 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     queue: string,
     count: number,
     visibilityMs: number | readonly number[],
-  ): Promise<LeaseBatch> {
-    const reply = (await this.callBuffer('lease', queue, [
+    acks?: AckBatch,
+  ): Promise<{ batch: LeaseBatch; mark: boolean }> {
+    const args: ScriptArg[] = [
       count,
       typeof visibilityMs === 'number' ? visibilityMs : visibilityMs.join(','),
       leaseTokens(count),
@@ -196,13 +210,20 @@ export class RedisJobStore implements JobStore, UpkeepStore {
       this.backoff.capMs,
       Math.random(),
       this.deadRetentionMs,
-    ])) as Array<number | Buffer>;
-    const [wake, n] = reply as [number, number];
+      this.retentionMs,
+    ];
+    if (acks) pushAcks(args, acks.leases, acks.results);
+    const reply = (await this.callBuffer('lease', queue, args)) as Array<number | Buffer>;
+    const [wake, n, mark] = reply as [number, number, number];
     const jobs: LeasedJob[] = [];
     for (let i = 0; i < n; i++) {
-      jobs.push(leasedJob(queue, reply[2 + i * 2] as Buffer, reply[3 + i * 2] as Buffer));
+      const [seq, head, record] = reply.slice(3 + i * 3, 6 + i * 3) as [Buffer, Buffer, Buffer];
+      head.copy(record); // the record as leased, without a copy of its payload in Lua
+      jobs.push(leasedJob(queue, seq, record));
     }
-    return wake >= 0 ? { jobs, nextWakeInMs: wake } : { jobs };
+    const batch: LeaseBatch = wake >= 0 ? { jobs, nextWakeInMs: wake } : { jobs };
+    if (acks) batch.ackErrors = ackOutcomes(acks.leases, reply.slice(3 + n * 3) as number[]);
+    return { batch, mark: mark === 1 };
   }
 
   async ack(lease: LeaseRef, result?: Buffer): Promise<void> {
@@ -224,11 +245,8 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     for (let at = 0; at < leases.length; at += ACK_CHUNK) {
       const chunk = leases.slice(at, at + ACK_CHUNK);
       const args: ScriptArg[] = [this.retentionMs];
-      chunk.forEach((l, i) => args.push(l.seq, l.token, results[at + i] ?? ''));
-      const codes = (await this.call('ack', queue, args)) as number[];
-      chunk.forEach((l, i) =>
-        errors.push(codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined),
-      );
+      pushAcks(args, chunk, results.slice(at, at + ACK_CHUNK));
+      errors.push(...ackOutcomes(chunk, (await this.call('ack', queue, args)) as number[]));
     }
     return errors;
   }
@@ -263,6 +281,9 @@ export class RedisJobStore implements JobStore, UpkeepStore {
     const args = [lease.seq, lease.token, delayMs];
     const reply = (await this.call('release', lease.queue, args)) as number;
     if (reply < 0) throw scriptError(reply, 'release', leaseName(lease));
+    // A snooze is due work like a delayed enqueue: the upkeep index must know, for a queue that
+    // no worker leases from meanwhile.
+    if (delayMs > 0) await guardRedis('release', this.index.markAt(lease.queue, reply));
     return reply;
   }
 
@@ -556,6 +577,22 @@ function leasedJob(queue: string, seq: Buffer, record: Buffer): LeasedJob {
     leaseId: formatLeaseId(queue, seqText, leaseToken(record)),
     leaseExpireTime: job.leaseExpireTime!,
   };
+}
+
+/** Script arguments for acks (includes/acks.lua): seq, token, result ('' for none) each. */
+function pushAcks(
+  args: ScriptArg[],
+  leases: LeaseRef[],
+  results: ReadonlyArray<Buffer | undefined>,
+): void {
+  leases.forEach((l, i) => args.push(l.seq, l.token, results[i] ?? ''));
+}
+
+/** One outcome per ack from the script's codes: undefined when acked. */
+function ackOutcomes(leases: LeaseRef[], codes: number[]): Array<SchedulerError | undefined> {
+  return leases.map((l, i) =>
+    codes[i]! < 0 ? scriptError(codes[i]!, 'ack', leaseName(l)) : undefined,
+  );
 }
 
 function leaseName(lease: LeaseRef): string {

@@ -9,9 +9,14 @@ ARGV[5] visibility (ms): one for every job, or `v1,v2,...`, the i-th leased job'
         one queue with different timeouts share one call)
 ARGV[6] lease tokens, TOKEN_CHARS (12) each, one per job that may be leased: every
         lease gets its own 72 random bits, cut from one string     ARGV[7] max moves
-ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)   ARGV[11] retention (ms)
-Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n, then
-n times: seq, record (as leased: state, attempt, deadline and token rewritten; record.lua)}.
+ARGV[8] backoff base    ARGV[9] backoff cap     ARGV[10] jitter in [0, 1)
+ARGV[11] retention of dead jobs (ms)    ARGV[12] retention of acked jobs (ms)
+ARGV[13..] acks to apply first (includes/acks.lua): seq, lease token, result, seq, token, result...
+Returns {ms until the next due job, lease deadline or dead job past retention (-1: none), n,
+1 if that time is earlier than the queue's earliest due time before this call (the upkeep index
+must hear of it, ../upkeep-index.ts) else 0, then n times: seq, head, record, then one code per
+ack} (the head as leased: state, attempt, deadline and token rewritten, to lay over the record as
+read; includes/record.lua).
 
 Cost: per leased job, seven commands (pick the tenant, its best priority, pop the job, is that
 band empty (if so: drop the priority, is the tenant empty, is the tier empty), read the record,
@@ -22,15 +27,11 @@ at most once a second per queue: they only cost memory. Dead jobs past retention
 (redis/upkeep.ts): due work moved, nothing leased. Tenant caps: one EXISTS per call when none is
 in force; with one, per tenant and call three commands (cap, count, HINCRBY).
 ]]
---- @include "keys"
---- @include "clock"
---- @include "record"
---- @include "counters"
---- @include "tiers"
+--- @include "acks"
 --- @include "fairness"
 --- @include "ready"
 --- @include "ready_log"
---- @include "retry"
+--- @include "due_work"
 --- @include "held_back"
 local now = now_ms()
 local count_wanted = tonumber(ARGV[4])
@@ -39,53 +40,17 @@ for v in string.gmatch(ARGV[5], '[^,]+') do visibilities[#visibilities + 1] = to
 local function visibility_of(k) return visibilities[k] or visibilities[1] end
 local max_moves = tonumber(ARGV[7])
 local policy = { base = tonumber(ARGV[8]), cap = tonumber(ARGV[9]), jitter = tonumber(ARGV[10]),
-  retention = tonumber(ARGV[11]) }
+  jitter_base = tonumber(ARGV[10]), retention = tonumber(ARGV[11]) }
 local PRUNE_EVERY_MS = 1000
 
-local function head_score(key)
-  local score = rcall('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
-  return score and tonumber(score)
-end
-
--- The earliest due time and lease deadline: false for an empty set, nil once a move below may
--- have changed them (read again at the end).
-local next_due, next_deadline = head_score(K.delayed) or false, head_score(K.leased) or false
-
-if next_due and next_due <= now then
-  for _, seq in ipairs(rcall('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, max_moves)) do
-    rcall('ZREM', K.delayed, seq)
-    local job = load_job(seq)
-    if job then
-      count('scheduled', job.tier, -1)
-      -- A delayed job never tried joins the back, as if enqueued now; a retry goes to the front.
-      make_ready(seq, job, now, false, job.attempt == 0)
-    else
-      lost_record(seq, K.delayed)
-    end
-  end
-  next_due = nil
-end
-
-if next_deadline and next_deadline < now then
-  local expired = rcall('ZRANGEBYSCORE', K.leased, '-inf', '(' .. now, 'LIMIT', 0, max_moves)
-  for i, seq in ipairs(expired) do
-    rcall('ZREM', K.leased, seq)
-    local job = load_job(seq)
-    if job then
-      count('leased', job.tier, -1)
-      count_tenant_leased(job.tier, job.tenant, -1)
-      count('expired', job.tier, 1)
-      -- A golden-ratio step spreads one random draw over the batch.
-      policy.jitter = (tonumber(ARGV[10]) + i * 0.6180339887) % 1
-      retry_or_bury(seq, job, now, 'lease expired', -1, false, policy)
-    else
-      lost_record(seq, K.leased)
-    end
-  end
-  next_due, next_deadline = nil, nil
-end
-flush()
+-- The worker's acks first: the slots they free are leased below. The earliest lease deadline
+-- as it was before them is what the upkeep index was told (see `out[3]` below).
+local acks_before = #ARGV >= 13 and (head_score(K.leased) or math.huge)
+local ack_codes = acks_before and ack_leases(13, now, tonumber(ARGV[12])) or {}
+local next_due, next_deadline, moved = move_due_work(now, max_moves, policy)
 flush_tenant_leased()
+local due_before = math.min(next_due or math.huge, acks_before or next_deadline or math.huge)
+if acks_before then next_deadline = nil end -- an acked lease may have been the earliest
 
 -- The active tiers, kept here while leasing and written back at the end.
 local tiers = {}
@@ -121,7 +86,7 @@ local vt, last_prune = tonumber(meta[1] or '0'), tonumber(meta[2] or '0')
 if meta[3] then count_wanted = 0 end -- the whole queue is paused
 load_paused_tenants(meta[4])
 local tenant_vt = {}
-local out = { -1, 0 }
+local out = { -1, 0, 0 }
 local leased_seqs = {}
 local stale_log = {}
 local touched = {}
@@ -168,7 +133,9 @@ while leased < count_wanted do
       in_flight[tier] = in_flight[tier] + 1
       if in_flight[tier] >= caps[tier] then capped[tier] = true end
     end
-    out[#out + 1] = seq; out[#out + 1] = head .. string.sub(rec, #head + 1)
+    -- The record as read and its new head apart: the server lays one over the other, so a large
+    -- payload is not copied again here.
+    out[#out + 1] = seq; out[#out + 1] = head; out[#out + 1] = rec
     tenant_vt[tier] = tfinish - 1
     if tenant_has_more then
       rcall('ZADD', tenants, tfinish + 1, tenant)
@@ -199,6 +166,8 @@ while leased < count_wanted do
   end
 end
 out[2] = leased
+-- A lease deadline earlier than anything due before, or moved work: the upkeep index must know.
+if moved or first_deadline < due_before then out[3] = 1 end
 for tier, n in pairs(leased_of) do
   count('leased', tier, n)
   count('dispatched', tier, n)
@@ -246,4 +215,5 @@ if next_deadline == nil then next_deadline = head_score(K.leased)
 elseif leased > 0 then next_deadline = math.min(next_deadline or math.huge, first_deadline) end
 local wake_at = math.min(next_due or math.huge, next_deadline or math.huge, next_dead or math.huge)
 if wake_at ~= math.huge then out[1] = math.max(0, wake_at - now) end
+for _, code in ipairs(ack_codes) do out[#out + 1] = code end
 return out

@@ -105,6 +105,29 @@ local function load_job(seq)
   }
 end
 
+-- A job's record up to its tier and tenant, without the payload (all a settle needs), and those
+-- two; nil when there is no record. One GETRANGE of the head and a stretch of text that holds
+-- usual tier and tenant names; longer ones cost a GET.
+local NAMES_READ = RECORD_TEXT + 127
+local function head_and_names(seq)
+  local key = k_job(seq)
+  local rec = rcall('GETRANGE', key, 0, NAMES_READ)
+  if rec == '' then return nil end
+  local names, pos = {}, RECORD_TEXT
+  for i = 1, TEXT.tenant do
+    local colon = string.find(rec, ':', pos, true)
+    local len = colon and tonumber(string.sub(rec, pos, colon - 1))
+    if not len or colon + len > #rec then
+      rec = rcall('GET', key)
+      names = record_fields(rec, TEXT.tenant)
+      break
+    end
+    names[i] = string.sub(rec, colon + 1, colon + len)
+    pos = colon + len + 1
+  end
+  return rec, names[TEXT.tier], names[TEXT.tenant]
+end
+
 -- A job listed in a structure has no record: only possible when something outside these scripts
 -- deleted or evicted it (Redis must run with noeviction). The caller drops it from the structure
 -- and carries on, so one lost record cannot stop a queue; Redis's log says which.
