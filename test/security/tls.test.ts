@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
-import { ConfigError, loadConfig } from '../../src/server/config';
+import { ConfigError } from '../../src/server/config';
 import { pem, serverTlsEnv, useCerts } from '../helpers/certs';
 import { uniqueName, useRedis } from '../helpers/redis';
 import { rpcError, unary, type Client } from '../helpers/server';
@@ -94,18 +94,7 @@ describe('mutual TLS', () => {
   });
 });
 
-describe('TLS configuration', () => {
-  it('needs TLS_CERT_FILE and TLS_KEY_FILE together, and both for TLS_CA_FILE', () => {
-    assert.throws(
-      () => loadConfig({ TLS_CERT_FILE: certs.serverCert }),
-      /TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE must be set together/,
-    );
-    assert.throws(
-      () => loadConfig({ TLS_CA_FILE: certs.caCert }),
-      /TLS_CA_FILE: client certificates \(mTLS\) need TLS_CERT_FILE and TLS_KEY_FILE/,
-    );
-  });
-
+describe('TLS files', () => {
   it('stops start-up on an unreadable file or a key that does not match, naming the variable', async () => {
     await assert.rejects(
       startLogged(redis.url, { TLS_CERT_FILE: '/nonexistent.pem', TLS_KEY_FILE: certs.serverKey }),
