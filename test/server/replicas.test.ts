@@ -13,10 +13,10 @@ import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/E
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
 import { uniqueName, useRedis } from '../helpers/redis';
+import { ScriptCalls } from '../helpers/script-calls';
 import {
   TestWorker,
   connect,
-  sleep,
   startTestServer,
   unary,
   type Client,
@@ -39,20 +39,27 @@ describe('two in-process replicas', () => {
 
   it('wakes an idle worker on one replica when a job is enqueued on the other', async () => {
     const queue = uniqueName();
+    const scripts = await ScriptCalls.start(redis.url, queue, ['lease']);
     const worker = new TestWorker(b.client, { queue, credits: 10 });
-    await sleep(300); // the worker is idle: its first lease call found nothing
-    const latencies: number[] = [];
-    for (let i = 1; i <= 5; i++) {
-      const started = Date.now();
-      await unary<EnqueueResponse__Output>((cb) =>
-        a.client.enqueue({ queue, tenantId: 't', payload: Buffer.from(`#${i}`) }, cb),
-      );
-      await worker.waitForJobs(i, 2000);
-      latencies.push(Date.now() - started);
-      await sleep(50);
+    try {
+      const latencies: number[] = [];
+      for (let i = 1; i <= 5; i++) {
+        // B's worker is idle: its lease call ran on the empty queue (the first), or took job i-1
+        // and came back short of its 10 credits; only a wake brings another call sooner than the
+        // dispatcher's 2 s safety net.
+        await scripts.waitFor('lease', i);
+        const started = Date.now();
+        await unary<EnqueueResponse__Output>((cb) =>
+          a.client.enqueue({ queue, tenantId: 't', payload: Buffer.from(`#${i}`) }, cb),
+        );
+        await worker.waitForJobs(i, 2000);
+        latencies.push(Date.now() - started);
+      }
+      assert.ok(Math.max(...latencies) < 250, `latencies ${latencies.join(', ')} ms`);
+    } finally {
+      worker.end();
+      scripts.stop();
     }
-    assert.ok(Math.max(...latencies) < 250, `latencies ${latencies.join(', ')} ms`);
-    worker.end();
   });
 });
 
