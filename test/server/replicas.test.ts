@@ -8,10 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { status } from '@grpc/grpc-js';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
-import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
+import type { SettleResult__Output } from '../../src/generated/scheduler/v1/SettleResult';
+import { LeaseStream } from '../helpers/lease-stream';
 import { uniqueName, useRedis } from '../helpers/redis';
 import { ScriptCalls } from '../helpers/script-calls';
 import {
@@ -99,28 +101,32 @@ function spawnServer(redisUrl: string): Promise<ServerProcess> {
   });
 }
 
-/** Leases until `total` jobs arrived, acking each batch inline and granting as many credits back. */
-function drain(
+/**
+ * Leases until `total` jobs arrived, acking each turn's jobs inline and granting as many credits
+ * back; returns how often each job was delivered, once the server applied the last acks.
+ */
+async function drain(
   client: Client,
   queue: string,
   total: number,
   credits: number,
 ): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  const stream = client.lease();
-  return new Promise((resolve, reject) => {
-    stream.on('data', (msg: LeaseResponse__Output) => {
-      if (msg.settleErrors.length > 0)
-        reject(new Error(`settle errors: ${JSON.stringify(msg.settleErrors)}`));
-      for (const { job } of msg.jobs) seen.set(job!.id, (seen.get(job!.id) ?? 0) + 1);
-      if (msg.jobs.length > 0)
-        stream.write({ acks: msg.jobs.map((j) => j.leaseId), credits: msg.jobs.length });
-      if (seen.size >= total) stream.end();
-    });
-    stream.on('error', (err) => reject(err));
-    stream.on('status', () => resolve(seen));
-    stream.write({ queue, credits, visibilityTimeout: { seconds: 120 } });
-  });
+  const settleErrors: SettleResult__Output[] = [];
+  const worker = new LeaseStream(
+    client,
+    { queue, credits, visibilityTimeout: { seconds: 120 } },
+    {
+      autoAck: true,
+      onJob: ({ job }) => seen.set(job!.id, (seen.get(job!.id) ?? 0) + 1),
+      onMessage: (msg) => settleErrors.push(...msg.settleErrors),
+    },
+  );
+  await worker.waitFor(total, 50_000);
+  worker.end();
+  assert.equal((await worker.status).code, status.OK);
+  assert.deepEqual(settleErrors, [], 'every inline ack applied');
+  return seen;
 }
 
 describe('two server processes', () => {
