@@ -168,6 +168,16 @@ export class TestWorker extends LeaseStream {
   }
 }
 
+/**
+ * Lease streams open on `queue` as `server` counts them (the scheduler_queue_lease_streams gauge):
+ * 1 once a stream is taking jobs, 0 again once the server has closed its side.
+ */
+export async function openLeaseStreams(server: TestServer, queue: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+  const gauge = new RegExp(`^scheduler_queue_lease_streams\\{queue="${queue}"\\} (\\d+)$`, 'm');
+  return Number(gauge.exec(text)?.[1] ?? 0);
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Leases one job of `queue` for `visibilityMs` on a stream, then cuts the stream: a dead worker. */
