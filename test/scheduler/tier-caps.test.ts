@@ -11,7 +11,8 @@ import { WAKE_CHANNEL, queuePrefix } from '../../src/scheduler/redis/keys';
 import { encodeTiers } from '../../src/scheduler/redis/scripts';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, seconds, sleep, unary, useTestServer } from '../helpers/server';
+import { TestWorker, seconds, unary, useTestServer } from '../helpers/server';
+import { waitFor } from '../clients/helpers';
 import { T0, checkInvariant, harness, type Harness } from './harness';
 import { job } from './workload';
 
@@ -53,7 +54,7 @@ describe('lease.lua with a cap of 2 on free', () => {
     await sub.subscribe(WAKE_CHANNEL);
     try {
       await settle();
-      await waitUntil(() => woken.includes(queue));
+      await waitFor('a wake for the queue', () => woken.includes(queue), 2000);
     } finally {
       sub.disconnect();
     }
@@ -203,11 +204,3 @@ describe('TIER_CONCURRENCY through the server', () => {
     await worker.status;
   });
 });
-
-async function waitUntil(done: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(10);
-  }
-}
