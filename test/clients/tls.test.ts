@@ -1,7 +1,8 @@
 /**
- * The SDK's TLS options against a real server, with certificates made by openssl for this run: a
- * SchedulerClient and a Worker that trust the CA enqueue, lease and ack; ones that do not are
- * refused without hanging; with mutual TLS only a client certificate from TLS_CA_FILE gets in.
+ * The SDK's TLS options against a real server (the server's own TLS is test/server/tls.test.ts),
+ * with certificates made by openssl for this run: a SchedulerClient and a Worker that trust the
+ * CA enqueue, lease and ack; ones that do not are refused without hanging; with mutual TLS only a
+ * client certificate from TLS_CA_FILE gets in.
  */
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
@@ -14,7 +15,7 @@ import {
   Worker,
   type TlsOptions,
 } from '../../src/clients';
-import { pem, serverTlsEnv, useCerts } from '../helpers/certs';
+import { clientTls, serverTlsEnv, useCerts } from '../helpers/certs';
 import { uniqueName, useRedis } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { waitFor } from './helpers';
@@ -22,17 +23,10 @@ import { waitFor } from './helpers';
 const certs = useCerts();
 const redis = useRedis();
 
-/** Trusts `ca` (the test CA by default) and, for mutual TLS, presents a key pair. */
-function tlsOptions(ca = certs.caCert, pair?: { cert: string; key: string }): TlsOptions {
-  if (!pair) return { rootCerts: pem(ca) };
-  return { rootCerts: pem(ca), privateKey: pem(pair.key), certChain: pem(pair.cert) };
-}
-
 function sdkClient(server: TestServer, tls: boolean | TlsOptions): SchedulerClient {
   return new SchedulerClient({ address: server.address, tls, deadlineMs: 1000 });
 }
 
-/** Enqueues a job with `producer`, lets a Worker on `consumer` run it, and checks it succeeded. */
 /** A producer and a Worker's client, both with `tls`, enqueue and run one job; then both close. */
 async function enqueueAndWork(server: TestServer, tls: TlsOptions): Promise<void> {
   const producer = sdkClient(server, tls);
@@ -109,11 +103,11 @@ describe('SDK over TLS', () => {
   after(() => server.stop());
 
   it('enqueues with a client that trusts the CA, and a Worker that trusts it runs and acks the job', async () => {
-    await enqueueAndWork(server, tlsOptions());
+    await enqueueAndWork(server, clientTls(certs));
   });
 
   it('ends a call from a client without the CA, or with another CA, at its deadline', async () => {
-    for (const tls of [true, tlsOptions(certs.otherCaCert)]) {
+    for (const tls of [true, clientTls(certs, { trust: 'other-ca' })]) {
       const { err, ms } = await enqueueFailure(sdkClient(server, tls));
       assert.equal(err.code, Status.DEADLINE_EXCEEDED, err.message);
       assert.equal(err.method, 'Enqueue');
@@ -122,7 +116,7 @@ describe('SDK over TLS', () => {
   });
 
   it('has a Worker without the CA, or with another CA, report UNAVAILABLE naming the certificate', async () => {
-    for (const tls of [true, tlsOptions(certs.otherCaCert)]) {
+    for (const tls of [true, clientTls(certs, { trust: 'other-ca' })]) {
       const err = await streamFailure(sdkClient(server, tls));
       assert.equal(err.code, Status.UNAVAILABLE, err.message);
       assert.equal(err.method, 'Lease');
@@ -139,22 +133,21 @@ describe('SDK over mutual TLS', () => {
   after(() => server.stop());
 
   it('serves a client and a Worker presenting a certificate signed by the client CA', async () => {
-    const pair = { cert: certs.clientCert, key: certs.clientKey };
-    await enqueueAndWork(server, tlsOptions(certs.caCert, pair));
+    await enqueueAndWork(server, clientTls(certs, { present: 'client' }));
   });
 
   it('refuses a client without a certificate: its call ends at the deadline, its Worker sees UNAVAILABLE', async () => {
-    const { err, ms } = await enqueueFailure(sdkClient(server, tlsOptions()));
+    const { err, ms } = await enqueueFailure(sdkClient(server, clientTls(certs)));
     assert.equal(err.code, Status.DEADLINE_EXCEEDED, err.message);
     assert.ok(ms < 3000, `took ${ms} ms for a 1 s deadline`);
-    const streamErr = await streamFailure(sdkClient(server, tlsOptions()));
+    const streamErr = await streamFailure(sdkClient(server, clientTls(certs)));
     assert.equal(streamErr.code, Status.UNAVAILABLE, streamErr.message);
     assert.match(streamErr.details, /certificate required/);
   });
 
   it('refuses a Worker whose certificate another CA signed', async () => {
-    const pair = { cert: certs.strangerCert, key: certs.strangerKey };
-    const err = await streamFailure(sdkClient(server, tlsOptions(certs.caCert, pair)));
+    const tls = clientTls(certs, { present: 'stranger' });
+    const err = await streamFailure(sdkClient(server, tls));
     assert.equal(err.code, Status.UNAVAILABLE, err.message);
     assert.equal(err.method, 'Lease');
   });

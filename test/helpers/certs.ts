@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
+import type { TlsOptions } from '../../src/clients';
 
 export interface Certs {
   dir: string;
@@ -34,6 +35,26 @@ export function useCerts(): Certs {
 
 /** A PEM file's bytes, as grpc-js and the SDK take them. */
 export const pem = (file: string): Buffer => readFileSync(file);
+
+/** Whom a TLS client trusts (this run's CA unless told), and the key pair it presents, if any. */
+export interface ClientIdentity {
+  trust?: 'ca' | 'other-ca';
+  present?: 'client' | 'stranger';
+}
+
+/**
+ * A TLS client's PEM bytes: the roots it trusts and, for mutual TLS, its key pair. The SDK takes
+ * them as they are (TlsOptions); grpc-js as createSsl(rootCerts, privateKey, certChain).
+ */
+export function clientTls(certs: Certs, who: ClientIdentity = {}): TlsOptions {
+  const rootCerts = pem(who.trust === 'other-ca' ? certs.otherCaCert : certs.caCert);
+  if (!who.present) return { rootCerts };
+  const [cert, key] =
+    who.present === 'client'
+      ? [certs.clientCert, certs.clientKey]
+      : [certs.strangerCert, certs.strangerKey];
+  return { rootCerts, privateKey: pem(key), certChain: pem(cert) };
+}
 
 /** The server's environment for TLS on its gRPC port, and for mutual TLS with this run's CA. */
 export function serverTlsEnv(certs: Certs, mode: 'tls' | 'mtls'): Record<string, string> {

@@ -1,20 +1,19 @@
 /**
  * Real scheduler servers for tests: in-process on port 0 through startServer, reached with a real
- * grpc-js client built from the proto. Plus a small Lease worker that records what it receives.
+ * grpc-js client built from the proto. Plus a Lease worker that records what it receives.
  */
-import { EventEmitter } from 'node:events';
 import { after, before } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import type { ProtoGrpcType } from '../../src/generated/scheduler';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
-import type { LeaseRequest } from '../../src/generated/scheduler/v1/LeaseRequest';
 import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
 import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
 import type { SchedulerServiceClient } from '../../src/generated/scheduler/v1/SchedulerService';
 import type { SettleResult__Output } from '../../src/generated/scheduler/v1/SettleResult';
 import { loadConfig } from '../../src/server/config';
 import { startServer, type ServerHandle } from '../../src/server/main';
+import { LeaseStream } from './lease-stream';
 import { startRedis, type TestRedis } from './redis';
 import { loadSchedulerPackage } from '../../src/server/proto';
 import type { Tracing } from '../../src/server/tracing';
@@ -125,7 +124,6 @@ export function seconds(ms: number): { seconds: number; nanos: number } {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1e6 };
 }
 
-/** A Lease stream that records jobs, settle errors and the final status. */
 /** Leases one job through a stream, then leaves the stream: the lease stays out. */
 export async function leaseOneJob(
   client: Client,
@@ -143,67 +141,43 @@ export async function leaseOneJob(
   return leased!;
 }
 
-export class TestWorker {
+/** A Lease stream that records every message, job and settle error, and the final status. */
+export class TestWorker extends LeaseStream {
   readonly jobs: LeasedJob__Output[] = [];
   readonly settleErrors: SettleResult__Output[] = [];
   readonly messages: LeaseResponse__Output[] = [];
-  readonly status: Promise<grpc.StatusObject>;
-  private readonly stream: grpc.ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
-  private readonly changed = new EventEmitter();
-
-  constructor(client: Client, first: LeaseRequest) {
-    this.stream = client.lease();
-    this.stream.on('data', (msg: LeaseResponse__Output) => {
-      this.messages.push(msg);
-      this.jobs.push(...msg.jobs);
-      this.settleErrors.push(...msg.settleErrors);
-      this.changed.emit('change');
-    });
-    this.stream.on('error', () => undefined); // the status promise reports it
-    this.status = new Promise((resolve) => this.stream.on('status', resolve));
-    this.stream.write(first);
-  }
-
-  send(req: LeaseRequest): void {
-    this.stream.write(req);
-  }
 
   /** Waits until at least `n` jobs arrived in all; returns them all. */
   async waitForJobs(n: number, timeoutMs = 5000): Promise<LeasedJob__Output[]> {
-    await this.until(() => this.jobs.length >= n, timeoutMs, `${n} jobs (got ${this.jobs.length})`);
+    await this.waitFor(n, timeoutMs);
     return this.jobs;
   }
 
   async waitForSettleErrors(n: number, timeoutMs = 5000): Promise<SettleResult__Output[]> {
-    await this.until(() => this.settleErrors.length >= n, timeoutMs, `${n} settle errors`);
+    await this.changed.until(
+      () => this.settleErrors.length >= n,
+      timeoutMs,
+      () => `${n} settle errors (got ${this.settleErrors.length})`,
+    );
     return this.settleErrors;
   }
 
-  /** Half-closes: the server ends the stream with OK. */
-  end(): void {
-    this.stream.end();
+  protected override onMessage(msg: LeaseResponse__Output): void {
+    this.messages.push(msg);
+    this.jobs.push(...msg.jobs);
+    this.settleErrors.push(...msg.settleErrors);
+    super.onMessage(msg);
   }
+}
 
-  cancel(): void {
-    this.stream.cancel();
-  }
-
-  private until(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-    if (done()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = (): void => {
-        if (!done()) return;
-        clearTimeout(timer);
-        this.changed.off('change', check);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.changed.off('change', check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }, timeoutMs);
-      this.changed.on('change', check);
-    });
-  }
+/**
+ * Lease streams open on `queue` as `server` counts them (the scheduler_queue_lease_streams gauge):
+ * 1 once a stream is taking jobs, 0 again once the server has closed its side.
+ */
+export async function openLeaseStreams(server: TestServer, queue: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+  const gauge = new RegExp(`^scheduler_queue_lease_streams\\{queue="${queue}"\\} (\\d+)$`, 'm');
+  return Number(gauge.exec(text)?.[1] ?? 0);
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -8,10 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
 import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
-import { seconds } from '../helpers/server';
+import { TestWorker, seconds } from '../helpers/server';
 import { summarize } from './checker';
 import { LIBFAKETIME, spawnServer, type ServerProc } from './procs';
 import { call, connectClient, sleep } from './rpc';
@@ -155,26 +154,14 @@ async function leaseOnce(
   n: number,
   timeoutMs = 5000,
 ): Promise<LeasedJob__Output[]> {
-  const stream = client.lease();
-  const jobs: LeasedJob__Output[] = [];
+  const worker = new TestWorker(client, {
+    queue,
+    credits: n,
+    visibilityTimeout: seconds(VISIBILITY_MS),
+  });
   try {
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`got ${jobs.length} of ${n} jobs`)),
-        timeoutMs,
-      );
-      stream.on('data', (m: LeaseResponse__Output) => {
-        jobs.push(...m.jobs);
-        if (jobs.length >= n) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      stream.on('error', () => undefined);
-      stream.write({ queue, credits: n, visibilityTimeout: seconds(VISIBILITY_MS) });
-    });
+    return [...(await worker.waitForJobs(n, timeoutMs))];
   } finally {
-    stream.cancel();
+    worker.cancel();
   }
-  return jobs;
 }

@@ -8,10 +8,10 @@
  * It deliberately uses raw grpc-js rather than the SDK (src/clients), so that what the history
  * records is exactly what went over the wire.
  */
-import { status, type ClientDuplexStream, type StatusObject } from '@grpc/grpc-js';
-import type { LeaseRequest } from '../../src/generated/scheduler/v1/LeaseRequest';
+import { status, type StatusObject } from '@grpc/grpc-js';
 import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
 import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
+import { LeaseStream } from '../helpers/lease-stream';
 import { seconds } from '../helpers/server';
 import { PENDING, isIndeterminate, type HistoryEvent, type SettleEvent } from './history';
 import { call, outcomeOf, sleep, type Endpoints } from './rpc';
@@ -33,10 +33,8 @@ export interface WorkerOptions {
   home?: number;
 }
 
-type LeaseCall = ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
-
 interface Stream {
-  call: LeaseCall;
+  call: LeaseStream;
   open: boolean;
   /** Inline acks the server has not reported on: leaseId -> the event to record. */
   inline: Map<string, SettleEvent>;
@@ -101,24 +99,17 @@ export class LoadWorker {
   }
 
   private open(): void {
-    const call = this.endpoints.client(this.endpoint).lease();
-    const stream: Stream = { call, open: true, inline: new Map() };
-    this.stream = stream;
-    call.on('data', (msg: LeaseResponse__Output) => this.onMessage(stream, msg));
-    call.on('error', () => undefined); // 'status' says how it ended
-    this.streamDone.add(
-      new Promise((resolve) =>
-        call.on('status', (s: StatusObject) => {
-          this.onEnd(stream, s);
-          resolve();
-        }),
-      ),
-    );
-    call.write({
+    const first = {
       queue: this.options.queue,
       visibilityTimeout: seconds(this.options.visibilityMs),
       credits: Math.max(0, this.options.credits - this.held.size),
+    };
+    const call = new LeaseStream(this.endpoints.client(this.endpoint), first, {
+      onMessage: (msg) => this.onMessage(stream, msg),
     });
+    const stream: Stream = { call, open: true, inline: new Map() };
+    this.stream = stream;
+    this.streamDone.add(call.status.then((s: StatusObject) => this.onEnd(stream, s)));
   }
 
   private onMessage(stream: Stream, msg: LeaseResponse__Output): void {
@@ -178,7 +169,7 @@ export class LoadWorker {
     else await this.settle('ack', held, false);
     if (held.abandoned) return;
     this.held.delete(leaseId);
-    if (this.stream?.open && !this.stopping) this.stream.call.write({ credits: 1 });
+    if (this.stream?.open && !this.stopping) this.stream.call.send({ credits: 1 });
   }
 
   private ackInline(held: Held): void {
@@ -187,7 +178,7 @@ export class LoadWorker {
     // On record before it is sent: if this process dies, the ack is still known (as maybe applied).
     this.sink({ ...event, outcome: PENDING });
     stream.inline.set(event.leaseId, event);
-    stream.call.write({ acks: [event.leaseId] });
+    stream.call.send({ acks: [event.leaseId] });
   }
 
   /** A unary settle, retried on the next replica while the outcome is unknown and the lease lives. */

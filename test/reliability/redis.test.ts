@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
+import { LeaseStream } from '../helpers/lease-stream';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import { startTestServer } from '../helpers/server';
 import { summarize } from './checker';
@@ -109,16 +109,12 @@ describe(`Redis stopped for ${OUTAGE_MS} ms during load`, () => {
       const health = new Health(server.address);
       const probe = connectClient(server.address, 3000);
       const probeQueue = uniqueName('probe');
-      const stream = probe.lease();
       const probeJobs: string[] = [];
-      stream.on('data', (m: LeaseResponse__Output) => {
-        for (const j of m.jobs) {
-          probeJobs.push(j.job!.payload.toString());
-          stream.write({ acks: [j.leaseId], credits: 1 });
-        }
-      });
-      stream.on('error', () => undefined);
-      stream.write({ queue: probeQueue, credits: 1 });
+      const stream = new LeaseStream(
+        probe,
+        { queue: probeQueue, credits: 1 },
+        { autoAck: true, onJob: ({ job }) => probeJobs.push(job!.payload.toString()) },
+      );
       try {
         const run = new LoadRun({
           addresses: [server.address],

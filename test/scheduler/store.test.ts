@@ -593,15 +593,19 @@ describe('wake signal', () => {
   it('publishes when a queue gets its first ready job or a new earliest delayed job', async () => {
     const sub = h.redis.duplicate({ enableOfflineQueue: true });
     const heard: string[] = [];
+    // Redis delivers a channel's messages in order: once this one is in, every wake before it is.
+    const last = `${queue}-last`;
+    const allIn = new Promise<void>((resolve) =>
+      sub.on('message', (_channel: string, q: string) => (q === last ? resolve() : heard.push(q))),
+    );
     await sub.subscribe('sched:wake');
-    sub.on('message', (_channel: string, q: string) => heard.push(q));
     await h.scheduler.enqueue(input({ delayMs: 5000 })); // first delayed: wake
     await h.scheduler.enqueue(input({ delayMs: 9000 })); // later than the head: silent
     await h.scheduler.enqueue(input({ delayMs: 1000 })); // new earliest: wake
     await h.scheduler.enqueue(input()); // first ready: wake
     await h.scheduler.enqueue(input()); // already ready: silent
-    await h.redis.ping();
-    await new Promise((r) => setTimeout(r, 50));
+    await h.redis.publish('sched:wake', last);
+    await allIn;
     sub.disconnect();
     assert.deepEqual(heard, [queue, queue, queue]);
   });

@@ -7,9 +7,11 @@ import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueReq
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { uniqueName } from '../helpers/redis';
+import { waitFor } from '../clients/helpers';
 import {
   TestWorker,
   leaseAndVanish,
+  openLeaseStreams,
   seconds,
   sleep,
   statesOnceUnleased,
@@ -247,9 +249,13 @@ describe('Lease stream', () => {
     const [jobId] = await enqueueMany(queue, 1);
     const worker = new TestWorker(t.client, { queue, credits: 1 });
     await worker.waitForJobs(1);
+    assert.equal(await openLeaseStreams(t.server, queue), 1);
     worker.cancel();
     await worker.status;
-    await sleep(50);
+    // The server has closed its side of the stream, and settled nothing when it did.
+    await waitFor('the server to close the stream', async () => {
+      return (await openLeaseStreams(t.server, queue)) === 0;
+    });
     assert.equal((await getJob(jobId!)).job!.state, 'JOB_STATE_LEASED');
   });
 

@@ -13,6 +13,7 @@ import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import {
   TestWorker,
   connect,
+  openLeaseStreams,
   rpcError,
   sleep,
   startTestServer,
@@ -126,7 +127,9 @@ describe('a running server', () => {
   it('goes NOT_SERVING and answers UNAVAILABLE while Redis is down, then recovers', async () => {
     const queue = uniqueName();
     const worker = new TestWorker(server.client, { queue, credits: 1 });
-    await sleep(100);
+    await waitFor('the stream to take jobs', async () => {
+      return (await openLeaseStreams(server, queue)) === 1;
+    });
     await redis.stop();
     await waitFor('NOT_SERVING', async () => (await check(health)) === 'NOT_SERVING');
     assert.equal((await fetch(`http://127.0.0.1:${server.metricsPort}/readyz`)).status, 503);

@@ -8,15 +8,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { status } from '@grpc/grpc-js';
 import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler/v1/EnqueueBatchResponse';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
-import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
+import type { SettleResult__Output } from '../../src/generated/scheduler/v1/SettleResult';
+import { LeaseStream } from '../helpers/lease-stream';
 import { uniqueName, useRedis } from '../helpers/redis';
+import { ScriptCalls } from '../helpers/script-calls';
 import {
   TestWorker,
   connect,
-  sleep,
   startTestServer,
   unary,
   type Client,
@@ -39,20 +41,27 @@ describe('two in-process replicas', () => {
 
   it('wakes an idle worker on one replica when a job is enqueued on the other', async () => {
     const queue = uniqueName();
+    const scripts = await ScriptCalls.start(redis.url, queue, ['lease']);
     const worker = new TestWorker(b.client, { queue, credits: 10 });
-    await sleep(300); // the worker is idle: its first lease call found nothing
-    const latencies: number[] = [];
-    for (let i = 1; i <= 5; i++) {
-      const started = Date.now();
-      await unary<EnqueueResponse__Output>((cb) =>
-        a.client.enqueue({ queue, tenantId: 't', payload: Buffer.from(`#${i}`) }, cb),
-      );
-      await worker.waitForJobs(i, 2000);
-      latencies.push(Date.now() - started);
-      await sleep(50);
+    try {
+      const latencies: number[] = [];
+      for (let i = 1; i <= 5; i++) {
+        // B's worker is idle: its lease call ran on the empty queue (the first), or took job i-1
+        // and came back short of its 10 credits; only a wake brings another call sooner than the
+        // dispatcher's 2 s safety net.
+        await scripts.waitFor('lease', i);
+        const started = Date.now();
+        await unary<EnqueueResponse__Output>((cb) =>
+          a.client.enqueue({ queue, tenantId: 't', payload: Buffer.from(`#${i}`) }, cb),
+        );
+        await worker.waitForJobs(i, 2000);
+        latencies.push(Date.now() - started);
+      }
+      assert.ok(Math.max(...latencies) < 250, `latencies ${latencies.join(', ')} ms`);
+    } finally {
+      worker.end();
+      scripts.stop();
     }
-    assert.ok(Math.max(...latencies) < 250, `latencies ${latencies.join(', ')} ms`);
-    worker.end();
   });
 });
 
@@ -92,28 +101,32 @@ function spawnServer(redisUrl: string): Promise<ServerProcess> {
   });
 }
 
-/** Leases until `total` jobs arrived, acking each batch inline and granting as many credits back. */
-function drain(
+/**
+ * Leases until `total` jobs arrived, acking each turn's jobs inline and granting as many credits
+ * back; returns how often each job was delivered, once the server applied the last acks.
+ */
+async function drain(
   client: Client,
   queue: string,
   total: number,
   credits: number,
 ): Promise<Map<string, number>> {
   const seen = new Map<string, number>();
-  const stream = client.lease();
-  return new Promise((resolve, reject) => {
-    stream.on('data', (msg: LeaseResponse__Output) => {
-      if (msg.settleErrors.length > 0)
-        reject(new Error(`settle errors: ${JSON.stringify(msg.settleErrors)}`));
-      for (const { job } of msg.jobs) seen.set(job!.id, (seen.get(job!.id) ?? 0) + 1);
-      if (msg.jobs.length > 0)
-        stream.write({ acks: msg.jobs.map((j) => j.leaseId), credits: msg.jobs.length });
-      if (seen.size >= total) stream.end();
-    });
-    stream.on('error', (err) => reject(err));
-    stream.on('status', () => resolve(seen));
-    stream.write({ queue, credits, visibilityTimeout: { seconds: 120 } });
-  });
+  const settleErrors: SettleResult__Output[] = [];
+  const worker = new LeaseStream(
+    client,
+    { queue, credits, visibilityTimeout: { seconds: 120 } },
+    {
+      autoAck: true,
+      onJob: ({ job }) => seen.set(job!.id, (seen.get(job!.id) ?? 0) + 1),
+      onMessage: (msg) => settleErrors.push(...msg.settleErrors),
+    },
+  );
+  await worker.waitFor(total, 50_000);
+  worker.end();
+  assert.equal((await worker.status).code, status.OK);
+  assert.deepEqual(settleErrors, [], 'every inline ack applied');
+  return seen;
 }
 
 describe('two server processes', () => {

@@ -1,16 +1,31 @@
 /**
  * Per-tier concurrency caps (TIER_CONCURRENCY), enforced inside lease.lua: a tier at its cap is
  * skipped but stays active, other tiers keep flowing, and an ack that frees a slot wakes the
- * waiting consumers. First on the store with a pinned clock, then through a real server.
+ * waiting consumers. First how the caps reach the scripts, then on the store with a pinned
+ * clock, then through a real server.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { parseLeaseId } from '../../src/scheduler/ids';
 import { WAKE_CHANNEL, queuePrefix } from '../../src/scheduler/redis/keys';
+import { encodeTiers } from '../../src/scheduler/redis/scripts';
+import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
 import { uniqueName } from '../helpers/redis';
-import { TestWorker, seconds, sleep, unary, useTestServer } from '../helpers/server';
-import { T0, checkInvariant, harness, type Harness } from '../scheduler/harness';
-import { job } from '../scheduler/workload';
+import { TestWorker, seconds, unary, useTestServer } from '../helpers/server';
+import { waitFor } from '../clients/helpers';
+import { T0, checkInvariant, harness, type Harness } from './harness';
+import { job } from './workload';
+
+describe('encodeTiers', () => {
+  it('passes caps to the scripts beside the weights', () => {
+    const weights = new Map([
+      ['premium', 1000],
+      ['free', 100],
+    ]);
+    assert.equal(encodeTiers(weights, new Map()), 'premium=1000,free=100');
+    assert.equal(encodeTiers(weights, new Map([['free', 50]])), 'premium=1000,free=100:50');
+  });
+});
 
 describe('lease.lua with a cap of 2 on free', () => {
   let h: Harness;
@@ -39,7 +54,7 @@ describe('lease.lua with a cap of 2 on free', () => {
     await sub.subscribe(WAKE_CHANNEL);
     try {
       await settle();
-      await waitUntil(() => woken.includes(queue));
+      await waitFor('a wake for the queue', () => woken.includes(queue), 2000);
     } finally {
       sub.disconnect();
     }
@@ -124,6 +139,17 @@ describe('TIER_CONCURRENCY through the server', () => {
         unary((cb) => t.client.enqueue({ queue, tenantId, payload: Buffer.from('p') }, cb)),
       ),
     );
+  /** One tier's pending and leased jobs, as GetQueueStats reports them. */
+  const tierCounts = async (
+    queue: string,
+    tier: string,
+  ): Promise<{ pending: number; leased: number }> => {
+    const stats = await unary<GetQueueStatsResponse__Output>((cb) =>
+      t.client.getQueueStats({ queue }, cb),
+    );
+    const counts = stats.tiers.find((s) => s.tier === tier)?.counts;
+    return { pending: Number(counts?.pending), leased: Number(counts?.leased) };
+  };
 
   it('streams exactly 2 free jobs to 10 credits until one is acked; premium keeps flowing', async () => {
     const queue = uniqueName();
@@ -134,8 +160,8 @@ describe('TIER_CONCURRENCY through the server', () => {
       visibilityTimeout: seconds(30_000),
     });
     await worker.waitForJobs(2);
-    await sleep(300);
-    assert.equal(worker.jobs.length, 2, 'no third free job while two are out');
+    // Absence proved by the server's counts: one lease call asked for 10 and took only 2.
+    assert.deepEqual(await tierCounts(queue, 'free'), { pending: 8, leased: 2 }, 'at the cap');
 
     await enqueue(queue, 'acme', 5);
     const jobs = await worker.waitForJobs(7);
@@ -150,8 +176,9 @@ describe('TIER_CONCURRENCY through the server', () => {
     assert.equal(third?.job?.tier, 'free');
     // Woken by the ack (the dispatcher's idle safety net is 2 s).
     assert.ok(Date.now() - started < 1500, `took ${Date.now() - started} ms`);
-    await sleep(200);
-    assert.equal(worker.jobs.length, 8, 'back at the cap');
+    // The lease the ack woke asked for the 3 credits left and took 1.
+    assert.deepEqual(await tierCounts(queue, 'free'), { pending: 7, leased: 2 }, 'back at the cap');
+    assert.equal(worker.jobs.length, 8);
     worker.end();
     await worker.status;
   });
@@ -177,11 +204,3 @@ describe('TIER_CONCURRENCY through the server', () => {
     await worker.status;
   });
 });
-
-async function waitUntil(done: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await sleep(10);
-  }
-}

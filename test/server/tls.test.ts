@@ -1,29 +1,26 @@
 /**
- * TLS and mutual TLS on the gRPC port, with certificates made by openssl for this run: a TLS
- * client gets through, a plaintext one does not; with TLS_CA_FILE a client must present a
- * certificate from that CA. Unusable files stop start-up naming the variable.
+ * The server's TLS and mutual TLS on its gRPC port (src/server/tls.ts; the SDK's TLS options are
+ * test/clients/tls.test.ts), with certificates made by openssl for this run: a TLS client gets
+ * through, a plaintext one does not; with TLS_CA_FILE a client must present a certificate from
+ * that CA. Unusable files stop start-up naming the variable.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { EnqueueResponse__Output } from '../../src/generated/scheduler/v1/EnqueueResponse';
-import { ConfigError, loadConfig } from '../../src/server/config';
-import { pem, serverTlsEnv, useCerts } from '../helpers/certs';
+import { ConfigError } from '../../src/server/config';
+import { clientTls, serverTlsEnv, useCerts, type ClientIdentity } from '../helpers/certs';
 import { uniqueName, useRedis } from '../helpers/redis';
 import { rpcError, unary, type Client } from '../helpers/server';
-import { healthStatus, schedulerClient, startLogged, type LoggedServer } from './clients';
+import { healthStatus, schedulerClient, startLogged, type LoggedServer } from '../security/clients';
 
 const certs = useCerts();
 const redis = useRedis();
 
-function tlsCredentials(withClientCert: 'none' | 'client' | 'stranger'): grpc.ChannelCredentials {
-  const ca = pem(certs.caCert);
-  if (withClientCert === 'none') return grpc.credentials.createSsl(ca);
-  const [cert, key] =
-    withClientCert === 'client'
-      ? [certs.clientCert, certs.clientKey]
-      : [certs.strangerCert, certs.strangerKey];
-  return grpc.credentials.createSsl(ca, pem(key), pem(cert));
+/** grpc-js channel credentials for a TLS client that is `who`. */
+function tlsCredentials(who: ClientIdentity = {}): grpc.ChannelCredentials {
+  const { rootCerts, privateKey, certChain } = clientTls(certs, who);
+  return grpc.credentials.createSsl(rootCerts, privateKey, certChain);
 }
 
 async function enqueueWith(
@@ -53,9 +50,9 @@ describe('TLS', () => {
   after(() => server.stop());
 
   it('serves a client that trusts the CA, scheduler and health alike', async () => {
-    const res = await enqueueWith(server, tlsCredentials('none'));
+    const res = await enqueueWith(server, tlsCredentials());
     assert.equal(res.duplicate, false);
-    assert.equal(await healthStatus(server.address, tlsCredentials('none')), 'SERVING');
+    assert.equal(await healthStatus(server.address, tlsCredentials()), 'SERVING');
     assert.ok(server.lines.some((l) => l.includes('"grpcTls":"tls"')));
   });
 
@@ -78,34 +75,23 @@ describe('mutual TLS', () => {
   after(() => server.stop());
 
   it('serves a client presenting a certificate from TLS_CA_FILE', async () => {
-    const res = await enqueueWith(server, tlsCredentials('client'));
+    const res = await enqueueWith(server, tlsCredentials({ present: 'client' }));
     assert.equal(res.duplicate, false);
     assert.ok(server.lines.some((l) => l.includes('"grpcTls":"mtls"')));
   });
 
   it('refuses a TLS client without a certificate', async () => {
-    const err = await rpcError(enqueueWith(server, tlsCredentials('none')));
+    const err = await rpcError(enqueueWith(server, tlsCredentials()));
     assert.equal(err.code, grpc.status.UNAVAILABLE, err.details);
   });
 
   it('refuses a client certificate from another CA', async () => {
-    const err = await rpcError(enqueueWith(server, tlsCredentials('stranger')));
+    const err = await rpcError(enqueueWith(server, tlsCredentials({ present: 'stranger' })));
     assert.equal(err.code, grpc.status.UNAVAILABLE, err.details);
   });
 });
 
-describe('TLS configuration', () => {
-  it('needs TLS_CERT_FILE and TLS_KEY_FILE together, and both for TLS_CA_FILE', () => {
-    assert.throws(
-      () => loadConfig({ TLS_CERT_FILE: certs.serverCert }),
-      /TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE must be set together/,
-    );
-    assert.throws(
-      () => loadConfig({ TLS_CA_FILE: certs.caCert }),
-      /TLS_CA_FILE: client certificates \(mTLS\) need TLS_CERT_FILE and TLS_KEY_FILE/,
-    );
-  });
-
+describe('TLS files', () => {
   it('stops start-up on an unreadable file or a key that does not match, naming the variable', async () => {
     await assert.rejects(
       startLogged(redis.url, { TLS_CERT_FILE: '/nonexistent.pem', TLS_KEY_FILE: certs.serverKey }),
