@@ -21,10 +21,11 @@ const WHY: Record<string, string> = {
     'a job travels Redis -> server -> Lease stream -> worker and its ack comes back the same ' +
     "way: two hops where BullMQ's worker has one (it completes a job and fetches the next in " +
     'one Redis call). Our worker holds `concurrency` credits and acks a delivery in one message ' +
-    'that grants them again; the server sends the lease for those credits to Redis ahead of the ' +
-    'acks, so the acks are applied while the next batch travels, but one batch per stream is ' +
-    'in flight. Each cycle costs a fixed ~0.5 ms of server and Redis CPU (two script calls, two ' +
-    'gRPC messages, each a wake-up of another process) shared by `concurrency` jobs: at 1 and 10 ' +
+    'that grants them again; up to 32 acks ride on the lease call for those credits (one script ' +
+    'call), more follow it alone so the next batch is not held back, and one batch per stream ' +
+    'is in flight (the SDK Worker prefetches a second). Each cycle costs a fixed share of server ' +
+    'and Redis CPU (a script call, two gRPC messages, each a wake-up of another process) shared ' +
+    'by `concurrency` jobs: at 1 and 10 ' +
     'the drain is bound by that cycle (no process near 100 %; the bare grpc-js Lease stream at ' +
     'the same concurrency is the most any gRPC worker protocol does here), at 50 and 100 by ' +
     'Redis time per job (lease.lua + ack.lua) and the server per job.',
