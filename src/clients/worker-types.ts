@@ -15,9 +15,10 @@ export interface WorkerOptions {
   concurrency?: number;
   /**
    * Jobs leased beyond `concurrency` and held until a slot frees, so the next job starts without
-   * waiting a round trip (default 10; 0 turns it off). Their leases are extended while they wait,
-   * and close() hands them back unstarted. The cost is fairness: a premium job enqueued now can
-   * wait behind up to `prefetch` jobs this worker already holds.
+   * waiting a round trip (default: twice `concurrency`, at least 10; 0 turns it off). Their
+   * leases are extended while they wait, and close() hands them back unstarted. The cost is
+   * fairness: a premium job enqueued now can wait behind up to `prefetch` jobs this worker already
+   * holds (with the default, about two handler durations).
    */
   prefetch?: number;
   /** How long a leased job stays invisible to others unless extended (default 30 s). */

@@ -33,10 +33,12 @@ const FATAL = new Set<number>([
   status.NOT_FOUND,
 ]);
 /**
- * Jobs held beyond `concurrency` unless told otherwise. Measured with the bench's SDK drains
- * (docs/benchmarks.md, "Prefetch").
+ * Jobs held beyond `concurrency` unless told otherwise: twice the concurrency, and at least 10.
+ * Chosen with the bench's SDK drains (docs/benchmarks.md, "Prefetch").
  */
-export const DEFAULT_PREFETCH = 10;
+export function defaultPrefetch(concurrency: number): number {
+  return Math.max(10, 2 * concurrency);
+}
 /** How long close() waits for the server to end the stream after the half-close. */
 const END_TIMEOUT_MS = 10_000;
 
@@ -78,7 +80,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
   ) {
     super();
     this.concurrency = options.concurrency ?? 1;
-    this.prefetch = options.prefetch ?? DEFAULT_PREFETCH;
+    this.prefetch = options.prefetch ?? defaultPrefetch(this.concurrency);
     this.visibilityMs = options.visibilityTimeoutMs ?? 30_000;
     this.extendEveryMs = options.extendIntervalMs ?? Math.floor(this.visibilityMs / 2);
     this.reconnectBackoff = { initialMs: 100, maxMs: 5000, ...options.reconnect };

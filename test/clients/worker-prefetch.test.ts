@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Worker } from '../../src/clients';
+import { defaultPrefetch } from '../../src/clients/worker';
 import { uniqueName } from '../helpers/redis';
 import { sleep } from '../helpers/server';
 import { gate, useEnv, waitFor } from './helpers';
@@ -44,6 +45,27 @@ describe('Worker prefetch', () => {
     } finally {
       await worker.close();
     }
+  });
+
+  it('holds twice its concurrency by default, and at least 10', async () => {
+    const queue = uniqueName();
+    await enqueue(queue, 40);
+    const release = gate();
+    const worker = new Worker(env.client, {
+      queue,
+      concurrency: 8,
+      handler: () => release.promise,
+    }).start();
+    try {
+      await waitFor('8 running and 16 held', () => worker.stats.buffered === 16);
+      const { counts } = await env.client.getQueueStats(queue);
+      assert.equal(counts.leased, 24, 'no more than concurrency + 2 x concurrency leased');
+    } finally {
+      release.open();
+      await worker.close();
+    }
+    assert.equal(defaultPrefetch(1), 10);
+    assert.equal(defaultPrefetch(100), 200);
   });
 
   it('keeps extending the lease of a held job, so it runs once after outwaiting its visibility', async () => {
