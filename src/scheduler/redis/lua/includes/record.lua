@@ -74,12 +74,14 @@ local function new_record(state, since, now, tail)
 end
 
 -- The first `n` text fields of a record (or of a tail, from TAIL_TEXT), and where each starts;
--- the payload follows the last one.
+-- the payload follows the last one. nil when `rec` is cut short before the n-th field ends (a
+-- head read with GETRANGE).
 local function record_fields(rec, n, from)
   local values, starts, pos = {}, {}, from or RECORD_TEXT
   for i = 1, n do
     local colon = string.find(rec, ':', pos, true)
-    local len = tonumber(string.sub(rec, pos, colon - 1))
+    local len = colon and tonumber(string.sub(rec, pos, colon - 1))
+    if not len or colon + len > #rec then return nil end
     starts[i] = pos
     values[i] = string.sub(rec, colon + 1, colon + len)
     pos = colon + len + 1
@@ -113,17 +115,10 @@ local function head_and_names(seq)
   local key = k_job(seq)
   local rec = rcall('GETRANGE', key, 0, NAMES_READ)
   if rec == '' then return nil end
-  local names, pos = {}, RECORD_TEXT
-  for i = 1, TEXT.tenant do
-    local colon = string.find(rec, ':', pos, true)
-    local len = colon and tonumber(string.sub(rec, pos, colon - 1))
-    if not len or colon + len > #rec then
-      rec = rcall('GET', key)
-      names = record_fields(rec, TEXT.tenant)
-      break
-    end
-    names[i] = string.sub(rec, colon + 1, colon + len)
-    pos = colon + len + 1
+  local names = record_fields(rec, TEXT.tenant)
+  if not names then
+    rec = rcall('GET', key)
+    names = record_fields(rec, TEXT.tenant)
   end
   return rec, names[TEXT.tier], names[TEXT.tenant]
 end
