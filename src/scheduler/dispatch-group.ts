@@ -133,7 +133,6 @@ export class QueueGroup {
   private backingOff = false;
   private turn = 0;
   private pendingAcks: PendingAcks[] = [];
-  private pendingAckCount = 0;
 
   constructor(
     readonly queue: string,
@@ -156,11 +155,10 @@ export class QueueGroup {
   ack(acks: AckBatch): Promise<AckOutcomes> {
     return new Promise((resolve, reject) => {
       this.pendingAcks.push({ acks, resolve, reject });
-      this.pendingAckCount += acks.leases.length;
       if (this.stopped || this.backingOff) return this.ackAlone();
       queueMicrotask(() => {
         if (this.pendingAcks.length === 0) return;
-        if (this.running && this.pendingAckCount > RIDE_MAX) this.ackAlone();
+        if (this.running && !this.acksRide()) this.ackAlone();
         else this.kick();
       });
     });
@@ -227,7 +225,7 @@ export class QueueGroup {
         return;
       }
       const visibilities = plan.map((c) => c.visibilityMs);
-      const riding = this.pendingAckCount <= RIDE_MAX ? this.takeAcks() : undefined;
+      const riding = this.acksRide() ? this.takeAcks() : undefined;
       const call = this.lease(plan.length, visibilities, riding);
       this.ackAlone(); // too many to ride: they follow the lease call
       const batch = await call;
@@ -240,12 +238,18 @@ export class QueueGroup {
     }
   }
 
+  /** Whether the pending acks are few enough to ride on a lease call (RIDE_MAX). */
+  private acksRide(): boolean {
+    let n = 0;
+    for (const w of this.pendingAcks) n += w.acks.leases.length;
+    return n <= RIDE_MAX;
+  }
+
   /** The pending acks as one batch, and their waiters; none when there are none. */
   private takeAcks(): { batch: AckBatch; waiters: PendingAcks[] } | undefined {
     const waiters = this.pendingAcks;
     if (waiters.length === 0) return undefined;
     this.pendingAcks = [];
-    this.pendingAckCount = 0;
     if (waiters.length === 1) return { batch: waiters[0]!.acks, waiters };
     const batch: AckBatch = {
       leases: waiters.flatMap((w) => w.acks.leases),
