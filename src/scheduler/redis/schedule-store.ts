@@ -21,6 +21,7 @@ import {
 } from './keys';
 import { decodeSpec, encodeSpec } from './schedule-spec';
 import { Scripts, type RedisClient } from './scripts';
+import { UpkeepIndex } from './upkeep-index';
 
 export interface RedisScheduleStoreOptions {
   weights: ReadonlyMap<string, number>;
@@ -41,6 +42,7 @@ const REFRESH_ROUNDS = 3;
 export class RedisScheduleStore implements ScheduleStore {
   private readonly scripts: Scripts;
   private readonly index: string;
+  private readonly upkeepIndex: UpkeepIndex;
 
   constructor(
     private readonly redis: RedisClient,
@@ -48,6 +50,7 @@ export class RedisScheduleStore implements ScheduleStore {
   ) {
     this.scripts = new Scripts(redis, options.weights, options.pinnedNow, options.tierCaps);
     this.index = options.indexKey ?? SCHEDULE_QUEUES_KEY;
+    this.upkeepIndex = new UpkeepIndex(redis, options.pinnedNow);
   }
 
   async time(): Promise<number> {
@@ -175,6 +178,10 @@ export class RedisScheduleStore implements ScheduleStore {
     if (typeof reply === 'number') throw new Error(`unexpected schedule_fire reply ${reply}`);
     if (reply.length === 0) return { outcome: 'skipped' };
     const [seq, duplicate] = reply;
+    // A delayed job is due work like a delayed enqueue: the upkeep index must know, for a queue
+    // that no worker leases from meanwhile (after the script, as RedisJobStore.enqueue does).
+    if (duplicate !== 1 && job?.delayMs)
+      await guardRedis('fire_schedule', this.upkeepIndex.markIn(queue, job.delayMs));
     return { outcome: 'fired', jobId: formatJobId(queue, String(seq)), duplicate: duplicate === 1 };
   }
 
