@@ -8,7 +8,12 @@
  */
 import { SchedulerError, ScriptCode } from '../errors';
 import { formatJobId } from '../ids';
-import type { Schedule, ScheduleInput, SchedulePage } from '../schedules/schedule';
+import {
+  scheduleBytes,
+  type Schedule,
+  type ScheduleInput,
+  type SchedulePage,
+} from '../schedules/schedule';
 import type { DueSchedule, Run, RunOutcome, ScheduleStore, UpsertResult } from '../schedules/store';
 import { encodeTail } from './codec';
 import { guardRedis } from './redis-errors';
@@ -104,18 +109,31 @@ export class RedisScheduleStore implements ScheduleStore {
     return hash.spec === undefined ? undefined : fromHash(queue, scheduleId, hash);
   }
 
-  async list(queue: string, pageSize: number, pageToken: string): Promise<SchedulePage> {
+  async list(
+    queue: string,
+    pageSize: number,
+    pageToken: string,
+    maxBytes: number,
+  ): Promise<SchedulePage> {
     const from = pageToken === '' ? '-' : `(${pageToken}`;
     const ids = await guardRedis(
       'list_schedules',
       this.redis.zrangebylex(schedulesKey(queue), from, '+', 'LIMIT', 0, pageSize + 1),
     );
     const page = ids.slice(0, pageSize);
-    const schedules = await this.readMany(queue, page);
-    return {
-      schedules: schedules.map((s) => s.schedule),
-      nextPageToken: ids.length > pageSize ? page[page.length - 1]! : '',
-    };
+    const read = (await this.readMany(queue, page)).map((s) => s.schedule);
+    const schedules: Schedule[] = [];
+    let bytes = 0;
+    for (const schedule of read) {
+      const size = scheduleBytes(schedule);
+      if (schedules.length > 0 && bytes + size > maxBytes) break;
+      schedules.push(schedule);
+      bytes += size;
+    }
+    // Cut short by size: the rest follows the last schedule sent.
+    if (schedules.length < read.length)
+      return { schedules, nextPageToken: schedules[schedules.length - 1]!.scheduleId };
+    return { schedules, nextPageToken: ids.length > pageSize ? page[page.length - 1]! : '' };
   }
 
   async delete(queue: string, scheduleId: string): Promise<boolean> {
