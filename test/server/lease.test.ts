@@ -6,8 +6,10 @@ import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
+import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
 import { uniqueName } from '../helpers/redis';
 import { waitFor } from '../clients/helpers';
+import { ScriptCalls } from '../helpers/script-calls';
 import {
   TestWorker,
   leaseAndVanish,
@@ -231,6 +233,40 @@ describe('Lease stream', () => {
     assert.equal(second!.job!.attempt, 2);
     assert.notEqual(second!.leaseId, first!.leaseId);
     worker.end();
+  });
+
+  it('serves streams with 20 distinct visibility timeouts in one lease call, each job with its stream’s', async () => {
+    const queue = uniqueName();
+    const timeouts = Array.from({ length: 20 }, (_, i) => 60_000 + i * 10_000);
+    const workers = timeouts.map(
+      (ms) => new TestWorker(t.client, { queue, credits: 1, visibilityTimeout: seconds(ms) }),
+    );
+    const calls = await ScriptCalls.start(t.redis.url, queue, ['lease']);
+    let leaseCalls: number;
+    let jobs: LeasedJob__Output[];
+    const before = Date.now();
+    try {
+      await waitFor(
+        '20 open streams',
+        async () => (await openLeaseStreams(t.server, queue)) === 20,
+      );
+      const idle = calls.count('lease');
+      await enqueueMany(queue, 20);
+      jobs = await Promise.all(workers.map(async (w) => (await w.waitForJobs(1))[0]!));
+      leaseCalls = calls.count('lease') - idle;
+    } finally {
+      calls.stop();
+      for (const w of workers) w.cancel(); // the jobs stay leased; the queue is the test's own
+    }
+    // One wake, one call for all twenty (by timeout it took twenty); a second may race the wake.
+    assert.ok(leaseCalls <= 2, `${leaseCalls} lease calls`);
+    jobs.forEach((job, i) => {
+      const expire = Number(job.leaseExpireTime!.seconds) * 1000;
+      assert.ok(
+        expire >= before + timeouts[i]! - 1000 && expire <= Date.now() + timeouts[i]!,
+        `stream ${i}: deadline ${expire - before} ms after the enqueue, timeout ${timeouts[i]}`,
+      );
+    });
   });
 
   it('splits large jobs over messages that clients accept (under 4 MiB each)', async () => {
