@@ -153,10 +153,14 @@ describe('Lease stream', () => {
     { timeout: 30_000 },
     async () => {
       const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 0 });
-      // Malformed ids come back as sent: 600 of 8 KB make 4.8 MB of settle errors.
-      const acks = Array.from({ length: 600 }, (_, i) => `${i}:${'x'.repeat(8000)}`);
+      // Malformed ids of up to 1 KiB come back as sent: 5,000 make over 5 MB of settle errors.
+      const acks = Array.from({ length: 5000 }, (_, i) => `${i}:${'x'.repeat(1000)}`);
       worker.send({ acks });
-      await worker.waitForSettleErrors(600, 10_000);
+      const errors = await worker.waitForSettleErrors(5000, 10_000);
+      assert.deepEqual(
+        errors.map((e) => e.leaseId),
+        acks,
+      );
       const sizes = worker.messages.map((m) => JSON.stringify(m).length);
       assert.ok(sizes.length >= 2, `${sizes.length} message(s)`);
       assert.ok(Math.max(...sizes) < 4 * 1024 * 1024, `messages of ${sizes.join(', ')} bytes`);
@@ -164,6 +168,23 @@ describe('Lease stream', () => {
       assert.equal((await worker.status).code, status.OK);
     },
   );
+
+  it('cuts a lease id longer than any it issues in its settle error, so one bogus ack cannot kill the stream', async () => {
+    const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 0 });
+    const huge = 'x'.repeat(5 * 1024 * 1024); // over a default client's 4 MiB, under the server's 64
+    worker.send({ acks: [huge, 'garbage'] });
+    const errors = await worker.waitForSettleErrors(2);
+    assert.deepEqual(
+      errors.map((e) => [e.leaseId.length, e.error?.code]),
+      [
+        [1024, status.INVALID_ARGUMENT],
+        ['garbage'.length, status.INVALID_ARGUMENT],
+      ],
+    );
+    assert.ok(huge.startsWith(errors[0]!.leaseId));
+    worker.end();
+    assert.equal((await worker.status).code, status.OK);
+  });
 
   it('settles inline: good acks succeed, bad ones come back in settle_errors and the stream goes on', async () => {
     const queue = uniqueName();
