@@ -179,12 +179,14 @@ export interface JobPage {
 }
 
 /**
- * An upper bound of a job's encoded size (payload, text fields, a margin for the fixed fields and
- * framing): what packs stream messages and listing pages under a client's message limit.
+ * An upper bound of a job's encoded size (payload, result, progress, text fields, a margin for the
+ * fixed fields and framing): what packs stream messages and listing pages under a client's
+ * message limit.
  */
 export function jobBytes(job: Job): number {
   let text = job.id.length + job.queue.length + job.tenantId.length + job.tier.length;
   text += Buffer.byteLength(job.lastError) + Buffer.byteLength(job.idempotencyKey ?? '');
   for (const [k, v] of Object.entries(job.headers)) text += Buffer.byteLength(k + v) + 8;
-  return job.payload.length + text + 256;
+  const output = (job.result?.length ?? 0) + (job.progress?.length ?? 0);
+  return job.payload.length + output + text + 256;
 }

@@ -9,7 +9,7 @@ import { parseJobId } from '../scheduler/ids';
 import type { Job } from '../scheduler/job';
 import type { Grant } from './auth/grant';
 import { toDuration, toProtoCounts, toProtoJob } from './convert';
-import { wrapUnary, type HandlerDeps } from './handlers';
+import { visibleJob, wrapUnary, type HandlerDeps } from './handlers';
 
 type ControlHandlers = Pick<
   SchedulerServiceHandlers,
@@ -34,10 +34,13 @@ export function controlHandlers(deps: HandlerDeps): ControlHandlers {
     if (tenant === '') grant.requireAllTenants(method, queue);
     else grant.requireTenant(tenant);
   };
-  /** As CancelJob: a job's tenant never changes, so checking it first is race-free. */
+  /**
+   * As CancelJob: another tenant's job answers as a missing one; a job's tenant never changes, so
+   * checking it first is race-free.
+   */
   const requireJob = async (grant: Grant, jobId: string): Promise<void> => {
     grant.requireQueue(parseJobId(jobId).queue, 'job_id');
-    if (!grant.allTenants) grant.requireTenant((await scheduler.getJob(jobId)).tenantId, 'job_id');
+    if (!grant.allTenants) await visibleJob(scheduler, grant, jobId);
   };
   const jobResponse = (job: Job): { job: ReturnType<typeof toProtoJob> } => ({
     job: toProtoJob(job),

@@ -70,15 +70,6 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
   /** Lease ids carry their queue: a worker may only settle jobs of queues it was granted. */
   const leaseQueue = (grant: Grant, leaseId: string): void =>
     grant.requireQueue(parseLeaseId(leaseId).queue, 'lease_id');
-  /**
-   * A job of a tenant outside the caller's grant answers exactly as a missing job does, so a
-   * tenant-limited token cannot learn which ids exist (no PERMISSION_DENIED oracle).
-   */
-  const visibleJob = async (grant: Grant, jobId: string): Promise<Job> => {
-    const job = await scheduler.getJob(jobId);
-    if (grant.tenantDenied(job.tenantId)) throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', job.id);
-    return job;
-  };
   return {
     Enqueue: unary('Enqueue', async (req, grant) => {
       grant.requireQueue(req.queue);
@@ -146,12 +137,12 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
     }),
     GetJob: unary('GetJob', async (req, grant) => {
       grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
-      return { job: toProtoJob(await visibleJob(grant, req.jobId)) };
+      return { job: toProtoJob(await visibleJob(scheduler, grant, req.jobId)) };
     }),
     CancelJob: unary('CancelJob', async (req, grant) => {
       grant.requireQueue(parseJobId(req.jobId).queue, 'job_id');
       // A job's tenant never changes, so checking it before cancelling is race-free.
-      if (!grant.allTenants) await visibleJob(grant, req.jobId);
+      if (!grant.allTenants) await visibleJob(scheduler, grant, req.jobId);
       return { job: toProtoJob(await scheduler.cancelJob(req.jobId)) };
     }),
     GetQueueStats: unary('GetQueueStats', async (req, grant) => {
@@ -180,6 +171,22 @@ export function unaryHandlers(deps: HandlerDeps): UnaryHandlers {
       return { redrivenCount: await scheduler.redrive(req.queue, req.jobIds, req.limit || 1000) };
     }),
   };
+}
+
+/**
+ * The job, if the caller's grant covers its tenant. A job of another tenant answers exactly as a
+ * missing job does, so a tenant-limited token cannot learn which ids exist (no PERMISSION_DENIED
+ * oracle). Every RPC that names a job by id checks it so (GetJob, WatchJob, CancelJob, UpdateJob,
+ * PromoteJob).
+ */
+export async function visibleJob(
+  scheduler: Pick<Scheduler, 'getJob'>,
+  grant: Grant,
+  jobId: string,
+): Promise<Job> {
+  const job = await scheduler.getJob(jobId);
+  if (grant.tenantDenied(job.tenantId)) throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', job.id);
+  return job;
 }
 
 /** Authorizes and times the call, and maps a failure to its status (see status.ts). */

@@ -34,6 +34,8 @@ type LeaseCall = ServerDuplexStream<LeaseRequest__Output, LeaseResponse>;
 export const DEFAULT_VISIBILITY_MS = 30_000;
 /** grpc clients refuse messages over 4 MiB by default: jobs are packed into messages below it. */
 export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
+/** Longest lease id a settle error echoes: a well-formed one is at most 210 (queue/seq/token). */
+const MAX_ECHOED_ID = 1024;
 
 export interface LeaseDeps {
   scheduler: Pick<
@@ -341,10 +343,15 @@ class LeaseStream {
     }
   }
 
+  /**
+   * A lease id longer than any this server issues comes back cut to MAX_ECHOED_ID characters: a
+   * settle error must fit in a message a client accepts, however big the bogus id it answers.
+   */
   private settleError(leaseId: string, err: unknown): SettleResult {
     const wire = toWireError(err, { method: 'Lease', log: this.deps.log });
     const field = isSchedulerError(err) ? (err.field ?? '') : '';
-    return { leaseId, error: { code: wire.code, message: wire.details, field } };
+    const echoed = leaseId.length > MAX_ECHOED_ID ? leaseId.slice(0, MAX_ECHOED_ID) : leaseId;
+    return { leaseId: echoed, error: { code: wire.code, message: wire.details, field } };
   }
 
   /** The worker went away: jobs it holds stay leased and return after their visibility timeout. */

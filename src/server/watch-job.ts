@@ -13,7 +13,7 @@ import type { JobWatchers } from '../scheduler/job-watch';
 import type { Scheduler } from '../scheduler/scheduler';
 import type { Authenticator } from './auth/authenticator';
 import { toProtoJob } from './convert';
-import { REFUSED } from './handlers';
+import { REFUSED, visibleJob } from './handlers';
 import type { Metrics } from './metrics';
 import { statusName, toWireError, type WireError } from './status';
 
@@ -85,9 +85,9 @@ export class WatchStreams {
     const jobId = call.request.jobId;
     const grant = this.deps.auth.authorize(call.metadata, 'WatchJob');
     grant.requireQueue(parseJobId(jobId).queue, 'job_id');
-    // A job's tenant never changes, so checking it before watching is race-free.
-    if (!grant.allTenants)
-      grant.requireTenant((await this.deps.scheduler.getJob(jobId)).tenantId, 'job_id');
+    // Another tenant's job answers as a missing one; a job's tenant never changes, so checking it
+    // before watching is race-free.
+    if (!grant.allTenants) await visibleJob(this.deps.scheduler, grant, jobId);
     await this.deps.watchers.watch(
       jobId,
       (job) => void call.write({ job: toProtoJob(job) }),

@@ -294,6 +294,55 @@ describe('read and admin grants', () => {
     assert.equal(job.job?.state, 'JOB_STATE_PENDING');
   });
 
+  it('answers a tenant-limited WatchJob of another tenant’s job as one of a missing job', async () => {
+    const queue = uniqueName('billing');
+    const theirs = await enqueue(as(TOKENS.root), { queue, tenantId: 'globex' });
+    const missing = `${queue}/999999`;
+    const watch = (jobId: string): Promise<grpc.StatusObject> =>
+      new Promise((resolve) => {
+        const call = as(TOKENS.reader).watchJob({ jobId });
+        call.on('data', () => call.cancel()); // a watch that opens fails the test, not hangs it
+        call.on('error', () => undefined); // the status reports it
+        call.on('status', resolve);
+      });
+    const [err, none] = await Promise.all([watch(theirs.jobId), watch(missing)]);
+    assert.equal(err.code, status.NOT_FOUND);
+    assert.equal(none.code, status.NOT_FOUND);
+    assert.equal(err.details, `job ${theirs.jobId} not found`);
+    assert.equal(none.details, `job ${missing} not found`);
+    assert.deepEqual(err.metadata.get(FIELD_TRAILER), none.metadata.get(FIELD_TRAILER));
+  });
+
+  it('answers a tenant-limited UpdateJob or PromoteJob of another tenant’s job as NOT_FOUND, and leaves it', async () => {
+    const queue = uniqueName('billing');
+    const theirs = await enqueue(as(TOKENS.root), {
+      queue,
+      tenantId: 'globex',
+      delay: { seconds: 3600 },
+    });
+    const missing = `${queue}/999999`;
+    const calls = [
+      (jobId: string) => (cb: grpc.requestCallback<unknown>) =>
+        as(TOKENS.producerAdmin).updateJob({ jobId, priority: 9 }, cb),
+      (jobId: string) => (cb: grpc.requestCallback<unknown>) =>
+        as(TOKENS.producerAdmin).promoteJob({ jobId }, cb),
+    ];
+    for (const call of calls) {
+      const err = await rpcError(unary(call(theirs.jobId)));
+      const none = await rpcError(unary(call(missing)));
+      assert.equal(err.code, status.NOT_FOUND);
+      assert.equal(none.code, status.NOT_FOUND);
+      assert.equal(err.details, `job ${theirs.jobId} not found`);
+      assert.equal(none.details, `job ${missing} not found`);
+      assert.deepEqual(err.metadata.get(FIELD_TRAILER), none.metadata.get(FIELD_TRAILER));
+    }
+    const job = await unary<GetJobResponse__Output>((cb) =>
+      as(TOKENS.admin).getJob({ jobId: theirs.jobId }, cb),
+    );
+    assert.equal(job.job?.state, 'JOB_STATE_SCHEDULED');
+    assert.equal(job.job?.priority, 0);
+  });
+
   it('refuses queue-wide listings to a token limited to some tenants', async () => {
     for (const call of [
       (cb: grpc.requestCallback<unknown>) =>

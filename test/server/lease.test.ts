@@ -6,8 +6,10 @@ import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
+import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
 import { uniqueName } from '../helpers/redis';
 import { waitFor } from '../clients/helpers';
+import { ScriptCalls } from '../helpers/script-calls';
 import {
   TestWorker,
   leaseAndVanish,
@@ -151,10 +153,14 @@ describe('Lease stream', () => {
     { timeout: 30_000 },
     async () => {
       const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 0 });
-      // Malformed ids come back as sent: 600 of 8 KB make 4.8 MB of settle errors.
-      const acks = Array.from({ length: 600 }, (_, i) => `${i}:${'x'.repeat(8000)}`);
+      // Malformed ids of up to 1 KiB come back as sent: 5,000 make over 5 MB of settle errors.
+      const acks = Array.from({ length: 5000 }, (_, i) => `${i}:${'x'.repeat(1000)}`);
       worker.send({ acks });
-      await worker.waitForSettleErrors(600, 10_000);
+      const errors = await worker.waitForSettleErrors(5000, 10_000);
+      assert.deepEqual(
+        errors.map((e) => e.leaseId),
+        acks,
+      );
       const sizes = worker.messages.map((m) => JSON.stringify(m).length);
       assert.ok(sizes.length >= 2, `${sizes.length} message(s)`);
       assert.ok(Math.max(...sizes) < 4 * 1024 * 1024, `messages of ${sizes.join(', ')} bytes`);
@@ -162,6 +168,23 @@ describe('Lease stream', () => {
       assert.equal((await worker.status).code, status.OK);
     },
   );
+
+  it('cuts a lease id longer than any it issues in its settle error, so one bogus ack cannot kill the stream', async () => {
+    const worker = new TestWorker(t.client, { queue: uniqueName(), credits: 0 });
+    const huge = 'x'.repeat(5 * 1024 * 1024); // over a default client's 4 MiB, under the server's 64
+    worker.send({ acks: [huge, 'garbage'] });
+    const errors = await worker.waitForSettleErrors(2);
+    assert.deepEqual(
+      errors.map((e) => [e.leaseId.length, e.error?.code]),
+      [
+        [1024, status.INVALID_ARGUMENT],
+        ['garbage'.length, status.INVALID_ARGUMENT],
+      ],
+    );
+    assert.ok(huge.startsWith(errors[0]!.leaseId));
+    worker.end();
+    assert.equal((await worker.status).code, status.OK);
+  });
 
   it('settles inline: good acks succeed, bad ones come back in settle_errors and the stream goes on', async () => {
     const queue = uniqueName();
@@ -231,6 +254,40 @@ describe('Lease stream', () => {
     assert.equal(second!.job!.attempt, 2);
     assert.notEqual(second!.leaseId, first!.leaseId);
     worker.end();
+  });
+
+  it('serves streams with 20 distinct visibility timeouts in one lease call, each job with its stream’s', async () => {
+    const queue = uniqueName();
+    const timeouts = Array.from({ length: 20 }, (_, i) => 60_000 + i * 10_000);
+    const workers = timeouts.map(
+      (ms) => new TestWorker(t.client, { queue, credits: 1, visibilityTimeout: seconds(ms) }),
+    );
+    const calls = await ScriptCalls.start(t.redis.url, queue, ['lease']);
+    let leaseCalls: number;
+    let jobs: LeasedJob__Output[];
+    const before = Date.now();
+    try {
+      await waitFor(
+        '20 open streams',
+        async () => (await openLeaseStreams(t.server, queue)) === 20,
+      );
+      const idle = calls.count('lease');
+      await enqueueMany(queue, 20);
+      jobs = await Promise.all(workers.map(async (w) => (await w.waitForJobs(1))[0]!));
+      leaseCalls = calls.count('lease') - idle;
+    } finally {
+      calls.stop();
+      for (const w of workers) w.cancel(); // the jobs stay leased; the queue is the test's own
+    }
+    // One wake, one call for all twenty (by timeout it took twenty); a second may race the wake.
+    assert.ok(leaseCalls <= 2, `${leaseCalls} lease calls`);
+    jobs.forEach((job, i) => {
+      const expire = Number(job.leaseExpireTime!.seconds) * 1000;
+      assert.ok(
+        expire >= before + timeouts[i]! - 1000 && expire <= Date.now() + timeouts[i]!,
+        `stream ${i}: deadline ${expire - before} ms after the enqueue, timeout ${timeouts[i]}`,
+      );
+    });
   });
 
   it('splits large jobs over messages that clients accept (under 4 MiB each)', async () => {

@@ -358,6 +358,40 @@ describe('ListJobs and ListDeadJobs with large payloads', () => {
   });
 });
 
+describe('ListJobs of leased jobs with large progress reports', () => {
+  // Progress up to 1 MiB: eight leased jobs with small payloads carry 8 MiB of progress.
+  const big = useTestServer({ STATIC_TIERS: 'acme=premium', MAX_PROGRESS_BYTES: '1048576' });
+
+  it('counts each job’s progress when packing a page under 4 MiB', async () => {
+    const queue = uniqueName();
+    const requests = Array.from({ length: 8 }, () => ({
+      queue,
+      tenantId: 'acme',
+      payload: Buffer.from('p'),
+    }));
+    await unary((cb) => big.client.enqueueBatch({ requests }, cb));
+    const worker = new TestWorker(big.client, { queue, credits: 8 });
+    const leased = await worker.waitForJobs(8);
+    const progress = Buffer.alloc(1024 * 1024 - 100, 7);
+    for (const { leaseId } of leased)
+      await unary((cb) => big.client.reportProgress({ leaseId, progress }, cb));
+    const seen: string[] = [];
+    let pageToken = '';
+    do {
+      // A default client: it refuses replies over 4 MiB.
+      const page = await unary<ListDeadJobsResponse__Output>((cb) =>
+        big.client.listJobs({ queue, state: 'JOB_STATE_LEASED', pageToken }, cb),
+      );
+      assert.ok(page.jobs.length > 0 && page.jobs.length <= 3, `${page.jobs.length} jobs`);
+      assert.ok(page.jobs.every((j) => j.progress.length === progress.length));
+      seen.push(...page.jobs.map((j) => j.id));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+    assert.deepEqual(seen.sort(), leased.map((j) => j.job!.id).sort(), 'every leased job once');
+    worker.end();
+  });
+});
+
 /** Waits until `done` holds, looking again every 20 ms, for up to 5 s. */
 async function waitFor(done: () => Promise<boolean>): Promise<void> {
   for (const end = Date.now() + 5000; !(await done());) {

@@ -186,3 +186,34 @@ describe('schedule RPCs', () => {
     await upsert(schedule(queue, { scheduleId: 'a', cron: '0 10 * * *' }));
   });
 });
+
+describe('ListSchedules with large templates', () => {
+  // The default payload limit (1 MiB): five templates make 5 MiB, more than a client accepts.
+  const big = useTestServer({ STATIC_TIERS: 'acme=premium' });
+
+  it('packs pages under 4 MiB and gives the rest with a page token', async () => {
+    const queue = uniqueName();
+    const payload = Buffer.alloc(1024 * 1024 - 100, 7); // just under MAX_PAYLOAD_BYTES
+    const ids = ['a', 'b', 'c', 'd', 'e'];
+    for (const scheduleId of ids) {
+      const s = schedule(queue, { scheduleId, template: { tenantId: 'acme', payload } });
+      await unary((cb) => big.client.upsertSchedule({ schedule: s }, cb));
+    }
+    const seen: string[] = [];
+    let pageToken = '';
+    do {
+      // A default client: it refuses replies over 4 MiB.
+      const page = await unary<ListSchedulesResponse__Output>((cb) =>
+        big.client.listSchedules({ queue, pageToken }, cb),
+      );
+      assert.ok(
+        page.schedules.length > 0 && page.schedules.length <= 3,
+        `${page.schedules.length}`,
+      );
+      assert.ok(page.schedules.every((s) => s.template?.payload.length === payload.length));
+      seen.push(...page.schedules.map((s) => s.scheduleId));
+      pageToken = page.nextPageToken;
+    } while (pageToken !== '');
+    assert.deepEqual(seen, ids, 'every schedule once, in order');
+  });
+});

@@ -8,7 +8,12 @@
  */
 import { SchedulerError, ScriptCode } from '../errors';
 import { formatJobId } from '../ids';
-import type { Schedule, ScheduleInput, SchedulePage } from '../schedules/schedule';
+import {
+  scheduleBytes,
+  type Schedule,
+  type ScheduleInput,
+  type SchedulePage,
+} from '../schedules/schedule';
 import type { DueSchedule, Run, RunOutcome, ScheduleStore, UpsertResult } from '../schedules/store';
 import { encodeTail } from './codec';
 import { guardRedis } from './redis-errors';
@@ -21,6 +26,7 @@ import {
 } from './keys';
 import { decodeSpec, encodeSpec } from './schedule-spec';
 import { Scripts, type RedisClient } from './scripts';
+import { UpkeepIndex } from './upkeep-index';
 
 export interface RedisScheduleStoreOptions {
   weights: ReadonlyMap<string, number>;
@@ -41,6 +47,7 @@ const REFRESH_ROUNDS = 3;
 export class RedisScheduleStore implements ScheduleStore {
   private readonly scripts: Scripts;
   private readonly index: string;
+  private readonly upkeepIndex: UpkeepIndex;
 
   constructor(
     private readonly redis: RedisClient,
@@ -48,6 +55,7 @@ export class RedisScheduleStore implements ScheduleStore {
   ) {
     this.scripts = new Scripts(redis, options.weights, options.pinnedNow, options.tierCaps);
     this.index = options.indexKey ?? SCHEDULE_QUEUES_KEY;
+    this.upkeepIndex = new UpkeepIndex(redis, options.pinnedNow);
   }
 
   async time(): Promise<number> {
@@ -101,18 +109,31 @@ export class RedisScheduleStore implements ScheduleStore {
     return hash.spec === undefined ? undefined : fromHash(queue, scheduleId, hash);
   }
 
-  async list(queue: string, pageSize: number, pageToken: string): Promise<SchedulePage> {
+  async list(
+    queue: string,
+    pageSize: number,
+    pageToken: string,
+    maxBytes: number,
+  ): Promise<SchedulePage> {
     const from = pageToken === '' ? '-' : `(${pageToken}`;
     const ids = await guardRedis(
       'list_schedules',
       this.redis.zrangebylex(schedulesKey(queue), from, '+', 'LIMIT', 0, pageSize + 1),
     );
     const page = ids.slice(0, pageSize);
-    const schedules = await this.readMany(queue, page);
-    return {
-      schedules: schedules.map((s) => s.schedule),
-      nextPageToken: ids.length > pageSize ? page[page.length - 1]! : '',
-    };
+    const read = (await this.readMany(queue, page)).map((s) => s.schedule);
+    const schedules: Schedule[] = [];
+    let bytes = 0;
+    for (const schedule of read) {
+      const size = scheduleBytes(schedule);
+      if (schedules.length > 0 && bytes + size > maxBytes) break;
+      schedules.push(schedule);
+      bytes += size;
+    }
+    // Cut short by size: the rest follows the last schedule sent.
+    if (schedules.length < read.length)
+      return { schedules, nextPageToken: schedules[schedules.length - 1]!.scheduleId };
+    return { schedules, nextPageToken: ids.length > pageSize ? page[page.length - 1]! : '' };
   }
 
   async delete(queue: string, scheduleId: string): Promise<boolean> {
@@ -175,6 +196,10 @@ export class RedisScheduleStore implements ScheduleStore {
     if (typeof reply === 'number') throw new Error(`unexpected schedule_fire reply ${reply}`);
     if (reply.length === 0) return { outcome: 'skipped' };
     const [seq, duplicate] = reply;
+    // A delayed job is due work like a delayed enqueue: the upkeep index must know, for a queue
+    // that no worker leases from meanwhile (after the script, as RedisJobStore.enqueue does).
+    if (duplicate !== 1 && job?.delayMs)
+      await guardRedis('fire_schedule', this.upkeepIndex.markIn(queue, job.delayMs));
     return { outcome: 'fired', jobId: formatJobId(queue, String(seq)), duplicate: duplicate === 1 };
   }
 

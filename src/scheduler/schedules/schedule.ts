@@ -41,6 +41,19 @@ export interface Schedule extends ScheduleInput {
   lastJobId?: string;
 }
 
+/**
+ * An upper bound of a schedule's encoded size (its template's payload, the text fields, a margin
+ * for the fixed fields and framing): what packs listing pages under a client's message limit.
+ */
+export function scheduleBytes(schedule: Schedule): number {
+  const t = schedule.template;
+  let text = schedule.queue.length + schedule.scheduleId.length + schedule.timeZone.length;
+  text += (schedule.cron?.length ?? 0) + (schedule.lastJobId?.length ?? 0);
+  text += Buffer.byteLength(t.tenantId) + (t.queue?.length ?? 0);
+  for (const [k, v] of Object.entries(t.headers ?? {})) text += Buffer.byteLength(k + v) + 8;
+  return t.payload.length + text + 256;
+}
+
 export interface SchedulePage {
   schedules: Schedule[];
   nextPageToken: string;

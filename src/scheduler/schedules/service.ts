@@ -9,10 +9,15 @@ import type { Schedule, ScheduleInput, SchedulePage } from './schedule';
 import type { ScheduleStore, UpsertResult } from './store';
 import { checkSchedule } from './validation';
 
+export interface ScheduleLimits extends Limits {
+  /** Most bytes of schedules on one ListSchedules page: clients commonly refuse over 4 MiB. */
+  maxPageBytes: number;
+}
+
 export class Schedules {
   constructor(
     private readonly store: ScheduleStore,
-    private readonly limits: Limits,
+    private readonly limits: ScheduleLimits,
   ) {}
 
   /**
@@ -47,13 +52,17 @@ export class Schedules {
       throw notFound(queue, scheduleId, 'delete_schedule');
   }
 
-  /** A queue's schedules by id; the page token is the last id of the previous page. */
+  /**
+   * A queue's schedules by id; the page token is the last id of the previous page. A page also
+   * stops at `maxPageBytes` of schedules (at least one), so big templates never make a reply a
+   * client refuses.
+   */
   async list(queue: string, pageSize = 100, pageToken = ''): Promise<SchedulePage> {
     checkName('queue', queue);
     checkCount('page_size', pageSize, 1, 1000);
     if (pageToken !== '' && !NAME_PATTERN.test(pageToken))
       throw invalidArgument('page_token', 'not a token this server issued');
-    return this.store.list(queue, pageSize, pageToken);
+    return this.store.list(queue, pageSize, pageToken, this.limits.maxPageBytes);
   }
 }
 

@@ -38,7 +38,8 @@ export interface ScheduleStore {
   /** `nextRunTime` applies unless the stored schedule has the same spec and paused flag. */
   upsert(input: ScheduleInput, nextRunTime: number | undefined): Promise<UpsertResult>;
   get(queue: string, scheduleId: string): Promise<Schedule | undefined>;
-  list(queue: string, pageSize: number, pageToken: string): Promise<SchedulePage>;
+  /** Up to `pageSize` schedules by id, stopping at `maxBytes` of them (scheduleBytes; at least one). */
+  list(queue: string, pageSize: number, pageToken: string, maxBytes: number): Promise<SchedulePage>;
   /** False when there was no such schedule. */
   delete(queue: string, scheduleId: string): Promise<boolean>;
   /** Queues that may have a schedule due at `now`, earliest first, and the earliest later one. */

@@ -7,11 +7,13 @@ import { runKey } from '../../../src/scheduler/schedules/runner';
 import type { Run } from '../../../src/scheduler/schedules/store';
 import type { NewJob } from '../../../src/scheduler/store';
 import { Schedules } from '../../../src/scheduler/schedules/service';
+import { Upkeep } from '../../../src/scheduler/upkeep';
 import { uniqueName } from '../../helpers/redis';
 import { T0 } from '../harness';
 import { every, fireTimeOf, scheduleHarness, type ScheduleHarness } from './harness';
 
 const MIN = 60_000;
+const template = { tenantId: 'acme', payload: Buffer.from('{"report":true}') };
 
 describe('schedule runs on Redis (pinned clock)', () => {
   let h: ScheduleHarness;
@@ -262,5 +264,27 @@ describe('schedule runs across daylight saving changes (pinned clock)', () => {
       '2026-11-01T05:30:00.000Z', // 01:30 EDT, not again at 01:30 EST
       '2026-11-02T06:30:00.000Z',
     ]);
+  });
+});
+
+describe('a run’s delayed job on a queue with no worker (own Redis: the upkeep index spans queues)', () => {
+  let h: ScheduleHarness;
+  before(async () => (h = await scheduleHarness(3, { own: true })));
+  after(() => h.close());
+
+  it('is made ready by the upkeep timer once its delay is over', async () => {
+    const queue = uniqueName();
+    h.clock.now = T0;
+    await h.schedules.upsert(every(queue, MIN, { template: { ...template, delayMs: 5000 } }));
+    const upkeep = new Upkeep(h.store, { warn: () => undefined });
+    await h.store.markAllDue();
+    await upkeep.runOnce(); // what start() does: every known queue visited once
+    h.clock.now = T0 + MIN;
+    await h.runner().look();
+    const [fired] = await h.jobs(queue);
+    assert.equal(fired?.state, 'scheduled');
+    h.clock.now = T0 + MIN + 5000;
+    await upkeep.runOnce();
+    assert.equal((await h.store.get({ queue, seq: '1' })).state, 'pending');
   });
 });
