@@ -1,13 +1,15 @@
 /**
  * The WatchJob server stream: the job now, then on each change of its state or progress, ending
  * with OK once it is final (src/scheduler/job-watch.ts does the watching). Authorized like
- * GetJob: the job id's queue, then the job's tenant. Shutdown ends open watches with UNAVAILABLE
- * so clients re-watch on another replica.
+ * GetJob: the job id's queue, then the job's tenant, whose jobs answer NOT_FOUND word for word as
+ * missing ones (no oracle of which ids exist). Shutdown ends open watches with UNAVAILABLE so
+ * clients re-watch on another replica.
  */
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import type { WatchJobRequest__Output } from '../generated/scheduler/v1/WatchJobRequest';
 import type { WatchJobResponse } from '../generated/scheduler/v1/WatchJobResponse';
+import { ScriptCode, scriptError } from '../scheduler/errors';
 import { parseJobId } from '../scheduler/ids';
 import type { JobWatchers } from '../scheduler/job-watch';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -86,8 +88,11 @@ export class WatchStreams {
     const grant = this.deps.auth.authorize(call.metadata, 'WatchJob');
     grant.requireQueue(parseJobId(jobId).queue, 'job_id');
     // A job's tenant never changes, so checking it before watching is race-free.
-    if (!grant.allTenants)
-      grant.requireTenant((await this.deps.scheduler.getJob(jobId)).tenantId, 'job_id');
+    if (!grant.allTenants) {
+      const job = await this.deps.scheduler.getJob(jobId);
+      if (grant.tenantDenied(job.tenantId))
+        throw scriptError(ScriptCode.NO_SUCH_JOB, 'get', job.id);
+    }
     await this.deps.watchers.watch(
       jobId,
       (job) => void call.write({ job: toProtoJob(job) }),
