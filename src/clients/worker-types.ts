@@ -45,7 +45,10 @@ export interface WorkerEvents {
   error: [error: Error, job?: Job];
   /** The stream ended and a new one opens after `delayMs`. */
   reconnecting: [error: SchedulerClientError, delayMs: number];
-  /** A handler resolved: the job is acked with `result` (its encoding, undefined for none). */
+  /**
+   * A handler resolved: the job is acked with `result` (its encoding, undefined for none). A
+   * result the server refuses (over MAX_RESULT_BYTES) dead-letters the job instead: `error` follows.
+   */
   completed: [job: Job, result: Buffer | undefined];
   /** A handler threw: the job is nacked (retried later, or dead-lettered when permanent). */
   failed: [job: Job, error: Error];

@@ -60,6 +60,71 @@ describe('job results and waiting', () => {
     await worker.close();
   });
 
+  it('a result over the server limit dead-letters the job at once, naming the limit', async () => {
+    const queue = uniqueName();
+    let runs = 0;
+    const errors: Error[] = [];
+    const worker = new Worker(env.client, {
+      queue,
+      // Over MAX_RESULT_BYTES (64 KiB): the server refuses the ack.
+      handler: () => {
+        runs++;
+        return Buffer.alloc(64 * 1024 + 1);
+      },
+    });
+    worker.on('error', (err) => errors.push(err));
+    worker.start();
+    try {
+      const { jobId } = await env.client.enqueue({ queue, tenantId: 't', maxAttempts: 3 });
+      // Not left leased until its lease runs out, and not run again for the same refusal.
+      const err = await env.client.waitForJob(jobId, { timeoutMs: 5000 }).then(
+        () => assert.fail('the job succeeded'),
+        (e: unknown) => e,
+      );
+      assert.ok(isJobFailedError(err), `got ${String(err)}`);
+      assert.equal(err.state, 'dead');
+      assert.match(err.job.lastError, /^result: 65537 bytes is over the limit of 65536/);
+      assert.equal(runs, 1);
+      assert.equal(errors.length, 1);
+      assert.ok(isSchedulerClientError(errors[0]));
+      assert.equal(errors[0].code, Status.INVALID_ARGUMENT);
+      assert.equal(errors[0].field, 'result');
+      assert.equal(worker.stats.settleErrors, 1);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('a result over the limit dead-letters the job too when a closing worker acks by unary call', async () => {
+    const queue = uniqueName();
+    const started = gate();
+    const release = gate();
+    const errors: Error[] = [];
+    const worker = new Worker(env.client, {
+      queue,
+      handler: async () => {
+        started.open();
+        await release.promise;
+        return Buffer.alloc(64 * 1024 + 1);
+      },
+    });
+    worker.on('error', (err) => errors.push(err));
+    worker.start();
+    const { jobId } = await env.client.enqueue({ queue, tenantId: 't', maxAttempts: 3 });
+    await started.promise;
+    // The stream is half-closed now: the handler's ack goes by unary Ack.
+    const closed = worker.close();
+    release.open();
+    await closed;
+    const job = await env.client.getJob(jobId);
+    assert.equal(job.state, 'dead');
+    assert.match(job.lastError, /^result: 65537 bytes is over the limit of 65536/);
+    assert.equal(errors.length, 1);
+    assert.ok(isSchedulerClientError(errors[0]));
+    assert.equal(errors[0].method, 'Ack');
+    assert.equal(errors[0].field, 'result');
+  });
+
   it('waitForJob rejects with a JobFailedError for a dead job, and the failed event fires', async () => {
     const queue = uniqueName();
     const failures: string[] = [];
