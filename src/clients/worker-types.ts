@@ -64,6 +64,8 @@ export interface WorkerStats {
   succeeded: number;
   /** Jobs whose handler threw (nacked: retried later, or dead-lettered when permanent). */
   failed: number;
+  /** Jobs whose handler threw `snooze(delayMs)` (given back for later, no attempt counted). */
+  snoozed: number;
   /** Jobs whose lease was lost while they ran (not settled: the server delivers them again). */
   lost: number;
   /** Jobs cancelled while they ran (not settled: they are over). */
@@ -82,6 +84,7 @@ export class WorkerStatsCounter {
   received = 0;
   succeeded = 0;
   failed = 0;
+  snoozed = 0;
   lost = 0;
   cancelled = 0;
   settleErrors = 0;
@@ -90,16 +93,19 @@ export class WorkerStatsCounter {
   count(outcome: Outcome): void {
     if (outcome.kind === 'ack') this.succeeded++;
     else if (outcome.kind === 'nack') this.failed++;
+    else if (outcome.kind === 'snooze') this.snoozed++;
     else if (outcome.kind === 'cancelled') this.cancelled++;
     else this.lost++;
   }
 
   snapshot(running: number, buffered: number): WorkerStats {
-    const { received, succeeded, failed, lost, cancelled, settleErrors, reconnects } = this;
+    const { received, succeeded, failed, snoozed, lost, cancelled, settleErrors, reconnects } =
+      this;
     return {
       received,
       succeeded,
       failed,
+      snoozed,
       lost,
       cancelled,
       settleErrors,

@@ -248,6 +248,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.emit('failed', data, thrown instanceof Error ? thrown : new Error(error));
         return { leaseId, kind: 'nack', error, noRetry };
       }
+      case 'snooze':
+        return {
+          leaseId,
+          kind: 'nack',
+          error: '',
+          noRetry: false,
+          snooze: true,
+          retryDelayMs: outcome.delayMs,
+        };
       case 'cancelled':
         this.emit('cancelled', data);
         return undefined;

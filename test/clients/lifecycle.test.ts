@@ -13,6 +13,7 @@ import {
   isJobFailedError,
   isSchedulerClientError,
   permanent,
+  snooze,
   type Job,
 } from '../../src/clients';
 import { uniqueName } from '../helpers/redis';
@@ -123,6 +124,47 @@ describe('job results and waiting', () => {
     assert.ok(isSchedulerClientError(errors[0]));
     assert.equal(errors[0].method, 'Ack');
     assert.equal(errors[0].field, 'result');
+  });
+
+  it('a handler that throws snooze(ms) runs again after the delay, with no attempt counted', async () => {
+    const queue = uniqueName();
+    const runs: Array<{ attempt: number; at: number }> = [];
+    const failed: Job[] = [];
+    const worker = new Worker(env.client, {
+      queue,
+      handler: (job) => {
+        runs.push({ attempt: job.attempt, at: Date.now() });
+        if (runs.length === 1) throw snooze(400);
+        return 'done';
+      },
+    });
+    worker.on('failed', (job) => failed.push(job));
+    worker.start();
+    try {
+      const { jobId } = await env.client.enqueue({ queue, tenantId: 't', maxAttempts: 1 });
+      // max_attempts 1: had the snooze counted as an attempt, the job would be dead.
+      const job = await env.client.waitForJob(jobId, { timeoutMs: 10_000 });
+      assert.equal(job.state, 'succeeded');
+      assert.equal(job.lastError, '', 'a snooze keeps no error');
+      assert.deepEqual(
+        runs.map((r) => r.attempt),
+        [1, 1],
+        'the snoozed delivery was not counted',
+      );
+      const gap = runs[1]!.at - runs[0]!.at;
+      assert.ok(gap >= 350, `ran again after ${gap} ms, before the 400 ms snooze`);
+      assert.equal(worker.stats.snoozed, 1);
+      assert.equal(worker.stats.failed, 0);
+      assert.deepEqual(failed, [], 'a snooze is not a failure');
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('snooze() refuses a negative or non-finite delay', () => {
+    assert.throws(() => snooze(-1), RangeError);
+    assert.throws(() => snooze(Number.NaN), RangeError);
+    assert.equal(snooze().delayMs, 0);
   });
 
   it('waitForJob rejects with a JobFailedError for a dead job, and the failed event fires', async () => {
