@@ -16,7 +16,7 @@ import {
   snooze,
   type Job,
 } from '../../src/clients';
-import { uniqueName } from '../helpers/redis';
+import { freePort, uniqueName } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { gate, useEnv, waitFor } from './helpers';
 
@@ -231,6 +231,37 @@ describe('job results and waiting', () => {
     ]);
     assert.equal(decodeJson((await env.client.getJob(jobId)).result), 'done');
     await worker.close();
+  });
+});
+
+describe('watching across a replica shutdown', () => {
+  it('watchJob watches again after its replica shuts down, and sees the job to its end', async () => {
+    const port = await freePort();
+    const restartable = { GRPC_PORT: String(port) };
+    let server = await startTestServer(env.redis.url, restartable);
+    const client = new SchedulerClient({ address: `127.0.0.1:${port}` });
+    try {
+      const { jobId } = await env.client.enqueue({ queue: uniqueName(), tenantId: 't' });
+      const seen: string[] = [];
+      const first = gate();
+      const watching = (async () => {
+        for await (const job of client.watchJob(jobId)) {
+          seen.push(job.state);
+          first.open();
+        }
+      })();
+      await first.promise;
+      // A shutdown ends the watch with UNAVAILABLE (not OK: the job is not over).
+      await server.stop();
+      server = await startTestServer(env.redis.url, restartable);
+      await env.client.cancelJob(jobId);
+      await watching;
+      assert.equal(seen[0], 'pending');
+      assert.equal(seen.at(-1), 'cancelled', `saw ${seen.join(', ')}`);
+    } finally {
+      client.close();
+      await server.stop();
+    }
   });
 });
 
