@@ -107,6 +107,26 @@ export function isPermanentError(err: unknown): err is PermanentError {
 }
 
 /**
+ * Thrown by a job handler through `snooze(delayMs)`: not a failure but "not yet" (River's
+ * JobSnooze). The Worker gives the job back to run again after `delayMs`, with no attempt counted
+ * and no error kept (a Nack with `snooze`).
+ */
+export class SnoozeError extends Error {
+  override readonly name = 'SnoozeError';
+
+  constructor(readonly delayMs: number) {
+    super(`snoozed for ${delayMs} ms`);
+  }
+}
+
+/** `throw snooze(60_000)` in a handler runs the job again in a minute, no attempt counted. */
+export function snooze(delayMs = 0): SnoozeError {
+  if (!Number.isFinite(delayMs) || delayMs < 0)
+    throw new RangeError(`snooze: delayMs must be a finite number >= 0, got ${delayMs}`);
+  return new SnoozeError(delayMs);
+}
+
+/**
  * The job a caller waited for (`waitForJob`, `enqueueAndWait`) ended without succeeding: it is
  * DEAD (its attempts ran out, or a handler threw a PermanentError) or CANCELLED.
  */

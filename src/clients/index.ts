@@ -13,6 +13,8 @@ export {
   PermanentError,
   permanent,
   isPermanentError,
+  SnoozeError,
+  snooze,
   JobFailedError,
   isJobFailedError,
   Status,

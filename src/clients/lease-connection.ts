@@ -112,6 +112,8 @@ export class LeaseConnection {
         leaseId: settle.leaseId,
         error: settle.error,
         noRetry: settle.noRetry,
+        snooze: settle.snooze ?? false,
+        retryDelay: settle.retryDelayMs === undefined ? null : toDuration(settle.retryDelayMs),
       });
   }
 

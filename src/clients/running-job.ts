@@ -8,7 +8,7 @@
  */
 import { status } from '@grpc/grpc-js';
 import { encodeValue } from './convert';
-import { isPermanentError, isSchedulerClientError } from './errors';
+import { SnoozeError, isPermanentError, isSchedulerClientError } from './errors';
 import type { Job, LeasedJob } from './types';
 
 /** What a handler gets beside the job. */
@@ -31,7 +31,8 @@ export interface JobContext {
 /**
  * Runs one job. Resolve to ack it, the resolved value becoming the job's result (bytes as they
  * are, anything else as JSON; `undefined`: none); throw to nack it (retried with backoff until
- * `max_attempts`); throw a PermanentError (see `permanent()`) to dead-letter it now.
+ * `max_attempts`); throw a PermanentError (see `permanent()`) to dead-letter it now; throw
+ * `snooze(delayMs)` to run it again later with no attempt counted.
  */
 export type JobHandler = (job: Job, context: JobContext) => unknown;
 
@@ -39,6 +40,7 @@ export type JobHandler = (job: Job, context: JobContext) => unknown;
 export type Outcome =
   | { kind: 'ack'; result: Buffer | undefined }
   | { kind: 'nack'; error: string; noRetry: boolean; thrown: unknown }
+  | { kind: 'snooze'; delayMs: number }
   | { kind: 'lost'; error: Error }
   | { kind: 'cancelled' };
 
@@ -112,6 +114,7 @@ export class RunningJob {
     } catch (err) {
       const over = this.over();
       if (over) return over;
+      if (err instanceof SnoozeError) return { kind: 'snooze', delayMs: err.delayMs };
       const error = err instanceof Error ? err.message : String(err);
       return { kind: 'nack', error, noRetry: isPermanentError(err), thrown: err };
     } finally {

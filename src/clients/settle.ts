@@ -11,7 +11,14 @@ import { isSchedulerClientError } from './errors';
 /** An ack or a nack of one lease. */
 export type Settle =
   | { leaseId: string; kind: 'ack'; result?: Buffer }
-  | { leaseId: string; kind: 'nack'; error: string; noRetry: boolean };
+  | {
+      leaseId: string;
+      kind: 'nack';
+      error: string;
+      noRetry: boolean;
+      snooze?: boolean;
+      retryDelayMs?: number;
+    };
 
 const TRANSIENT = new Set<number>([status.UNAVAILABLE, status.DEADLINE_EXCEEDED]);
 const RETRY = { initialMs: 100, maxMs: 2000 };
@@ -20,8 +27,8 @@ function send(client: SchedulerClient, settle: Settle, deadlineMs: number): Prom
   const options = { deadlineMs };
   if (settle.kind === 'ack')
     return client.ack(settle.leaseId, { ...options, result: settle.result });
-  const { error, noRetry } = settle;
-  return client.nack(settle.leaseId, { error, noRetry }, options);
+  const { error, noRetry, snooze, retryDelayMs } = settle;
+  return client.nack(settle.leaseId, { error, noRetry, snooze, retryDelayMs }, options);
 }
 
 /**

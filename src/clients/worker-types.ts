@@ -45,7 +45,10 @@ export interface WorkerEvents {
   error: [error: Error, job?: Job];
   /** The stream ended and a new one opens after `delayMs`. */
   reconnecting: [error: SchedulerClientError, delayMs: number];
-  /** A handler resolved: the job is acked with `result` (its encoding, undefined for none). */
+  /**
+   * A handler resolved: the job is acked with `result` (its encoding, undefined for none). A
+   * result the server refuses (over MAX_RESULT_BYTES) dead-letters the job instead: `error` follows.
+   */
   completed: [job: Job, result: Buffer | undefined];
   /** A handler threw: the job is nacked (retried later, or dead-lettered when permanent). */
   failed: [job: Job, error: Error];
@@ -61,6 +64,8 @@ export interface WorkerStats {
   succeeded: number;
   /** Jobs whose handler threw (nacked: retried later, or dead-lettered when permanent). */
   failed: number;
+  /** Jobs whose handler threw `snooze(delayMs)` (given back for later, no attempt counted). */
+  snoozed: number;
   /** Jobs whose lease was lost while they ran (not settled: the server delivers them again). */
   lost: number;
   /** Jobs cancelled while they ran (not settled: they are over). */
@@ -79,6 +84,7 @@ export class WorkerStatsCounter {
   received = 0;
   succeeded = 0;
   failed = 0;
+  snoozed = 0;
   lost = 0;
   cancelled = 0;
   settleErrors = 0;
@@ -87,16 +93,19 @@ export class WorkerStatsCounter {
   count(outcome: Outcome): void {
     if (outcome.kind === 'ack') this.succeeded++;
     else if (outcome.kind === 'nack') this.failed++;
+    else if (outcome.kind === 'snooze') this.snoozed++;
     else if (outcome.kind === 'cancelled') this.cancelled++;
     else this.lost++;
   }
 
   snapshot(running: number, buffered: number): WorkerStats {
-    const { received, succeeded, failed, lost, cancelled, settleErrors, reconnects } = this;
+    const { received, succeeded, failed, snoozed, lost, cancelled, settleErrors, reconnects } =
+      this;
     return {
       received,
       succeeded,
       failed,
+      snoozed,
       lost,
       cancelled,
       settleErrors,

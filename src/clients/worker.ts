@@ -248,6 +248,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
         this.emit('failed', data, thrown instanceof Error ? thrown : new Error(error));
         return { leaseId, kind: 'nack', error, noRetry };
       }
+      case 'snooze':
+        return {
+          leaseId,
+          kind: 'nack',
+          error: '',
+          noRetry: false,
+          snooze: true,
+          retryDelayMs: outcome.delayMs,
+        };
       case 'cancelled':
         this.emit('cancelled', data);
         return undefined;
@@ -259,10 +268,30 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private settleLater(sent: SentSettle, resend: boolean, job?: Job): void {
     const settling = settleUnary(this.client, sent.settle, sent.expiresAt, resend).catch(
-      (err: unknown) =>
-        this.report(toClientError(err, sent.settle.kind === 'ack' ? 'Ack' : 'Nack'), job),
+      (err: unknown) => {
+        const error = toClientError(err, sent.settle.kind === 'ack' ? 'Ack' : 'Nack');
+        if (isRefusedResult(sent, error)) this.failRefusedResult(sent, error, job);
+        else this.report(error, job);
+      },
     );
     this.track(settling);
+  }
+
+  /**
+   * The server refused the result a handler resolved with (over its MAX_RESULT_BYTES), so the job
+   * is not done. Left alone it would stay leased until its lease ran out and then run again to
+   * the same result: it is dead-lettered at once instead, the refusal as its last error.
+   */
+  private failRefusedResult(sent: SentSettle, error: SchedulerClientError, job?: Job): void {
+    this.counters.settleErrors++;
+    this.report(error, job);
+    const { leaseId } = sent.settle;
+    const nack: SentSettle = {
+      settle: { leaseId, kind: 'nack', error: error.details, noRetry: true },
+      expiresAt: sent.expiresAt,
+    };
+    if (this.conn?.writable) this.conn.write(0, nack);
+    else this.settleLater(nack, false, job);
   }
 
   private onSettleError(result: SettleResult__Output, sent: SentSettle | undefined): void {
@@ -273,6 +302,10 @@ export class Worker extends EventEmitter<WorkerEvents> {
     // Redis trouble on the replica: worth retrying elsewhere while the lease holds.
     if (sent && (error.code === status.UNAVAILABLE || error.code === status.DEADLINE_EXCEEDED)) {
       this.settleLater(sent, false);
+      return;
+    }
+    if (sent && isRefusedResult(sent, error)) {
+      this.failRefusedResult(sent, error);
       return;
     }
     this.counters.settleErrors++;
@@ -317,4 +350,11 @@ export class Worker extends EventEmitter<WorkerEvents> {
     if (this.listenerCount('error') > 0) this.emit('error', error, job);
     else process.emitWarning(error);
   }
+}
+
+/** An ack the server refused for its result: the result, not the lease, is at fault. */
+function isRefusedResult(sent: SentSettle, error: SchedulerClientError): boolean {
+  return (
+    sent.settle.kind === 'ack' && error.code === status.INVALID_ARGUMENT && error.field === 'result'
+  );
 }

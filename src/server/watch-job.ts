@@ -1,8 +1,9 @@
 /**
  * The WatchJob server stream: the job now, then on each change of its state or progress, ending
  * with OK once it is final (src/scheduler/job-watch.ts does the watching). Authorized like
- * GetJob: the job id's queue, then the job's tenant. Shutdown ends open watches with UNAVAILABLE
- * so clients re-watch on another replica.
+ * GetJob: the job id's queue, then the job's tenant, whose jobs answer NOT_FOUND word for word as
+ * missing ones (no oracle of which ids exist). Shutdown ends open watches with UNAVAILABLE so
+ * clients re-watch on another replica.
  */
 import { status, type ServerWritableStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';

@@ -13,9 +13,10 @@ import {
   isJobFailedError,
   isSchedulerClientError,
   permanent,
+  snooze,
   type Job,
 } from '../../src/clients';
-import { uniqueName } from '../helpers/redis';
+import { freePort, uniqueName } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 import { gate, useEnv, waitFor } from './helpers';
 
@@ -58,6 +59,112 @@ describe('job results and waiting', () => {
     assert.deepEqual(bytes!.result, Buffer.from([0, 255]));
     assert.equal(none!.result, undefined);
     await worker.close();
+  });
+
+  it('a result over the server limit dead-letters the job at once, naming the limit', async () => {
+    const queue = uniqueName();
+    let runs = 0;
+    const errors: Error[] = [];
+    const worker = new Worker(env.client, {
+      queue,
+      // Over MAX_RESULT_BYTES (64 KiB): the server refuses the ack.
+      handler: () => {
+        runs++;
+        return Buffer.alloc(64 * 1024 + 1);
+      },
+    });
+    worker.on('error', (err) => errors.push(err));
+    worker.start();
+    try {
+      const { jobId } = await env.client.enqueue({ queue, tenantId: 't', maxAttempts: 3 });
+      // Not left leased until its lease runs out, and not run again for the same refusal.
+      const err = await env.client.waitForJob(jobId, { timeoutMs: 5000 }).then(
+        () => assert.fail('the job succeeded'),
+        (e: unknown) => e,
+      );
+      assert.ok(isJobFailedError(err), `got ${String(err)}`);
+      assert.equal(err.state, 'dead');
+      assert.match(err.job.lastError, /^result: 65537 bytes is over the limit of 65536/);
+      assert.equal(runs, 1);
+      assert.equal(errors.length, 1);
+      assert.ok(isSchedulerClientError(errors[0]));
+      assert.equal(errors[0].code, Status.INVALID_ARGUMENT);
+      assert.equal(errors[0].field, 'result');
+      assert.equal(worker.stats.settleErrors, 1);
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('a result over the limit dead-letters the job too when a closing worker acks by unary call', async () => {
+    const queue = uniqueName();
+    const started = gate();
+    const release = gate();
+    const errors: Error[] = [];
+    const worker = new Worker(env.client, {
+      queue,
+      handler: async () => {
+        started.open();
+        await release.promise;
+        return Buffer.alloc(64 * 1024 + 1);
+      },
+    });
+    worker.on('error', (err) => errors.push(err));
+    worker.start();
+    const { jobId } = await env.client.enqueue({ queue, tenantId: 't', maxAttempts: 3 });
+    await started.promise;
+    // The stream is half-closed now: the handler's ack goes by unary Ack.
+    const closed = worker.close();
+    release.open();
+    await closed;
+    const job = await env.client.getJob(jobId);
+    assert.equal(job.state, 'dead');
+    assert.match(job.lastError, /^result: 65537 bytes is over the limit of 65536/);
+    assert.equal(errors.length, 1);
+    assert.ok(isSchedulerClientError(errors[0]));
+    assert.equal(errors[0].method, 'Ack');
+    assert.equal(errors[0].field, 'result');
+  });
+
+  it('a handler that throws snooze(ms) runs again after the delay, with no attempt counted', async () => {
+    const queue = uniqueName();
+    const runs: Array<{ attempt: number; at: number }> = [];
+    const failed: Job[] = [];
+    const worker = new Worker(env.client, {
+      queue,
+      handler: (job) => {
+        runs.push({ attempt: job.attempt, at: Date.now() });
+        if (runs.length === 1) throw snooze(400);
+        return 'done';
+      },
+    });
+    worker.on('failed', (job) => failed.push(job));
+    worker.start();
+    try {
+      const { jobId } = await env.client.enqueue({ queue, tenantId: 't', maxAttempts: 1 });
+      // max_attempts 1: had the snooze counted as an attempt, the job would be dead.
+      const job = await env.client.waitForJob(jobId, { timeoutMs: 10_000 });
+      assert.equal(job.state, 'succeeded');
+      assert.equal(job.lastError, '', 'a snooze keeps no error');
+      assert.deepEqual(
+        runs.map((r) => r.attempt),
+        [1, 1],
+        'the snoozed delivery was not counted',
+      );
+      const gap = runs[1]!.at - runs[0]!.at;
+      assert.ok(gap >= 350, `ran again after ${gap} ms, before the 400 ms snooze`);
+      assert.equal(worker.stats.snoozed, 1);
+      assert.equal(worker.stats.failed, 0);
+      assert.deepEqual(failed, [], 'a snooze is not a failure');
+    } finally {
+      await worker.close();
+    }
+  });
+
+  it('snooze() refuses a negative or non-finite delay', () => {
+    assert.throws(() => snooze(-1), RangeError);
+    assert.throws(() => snooze(Number.NaN), RangeError);
+    assert.equal(snooze().delayMs, 0);
   });
 
   it('waitForJob rejects with a JobFailedError for a dead job, and the failed event fires', async () => {
@@ -124,6 +231,37 @@ describe('job results and waiting', () => {
     ]);
     assert.equal(decodeJson((await env.client.getJob(jobId)).result), 'done');
     await worker.close();
+  });
+});
+
+describe('watching across a replica shutdown', () => {
+  it('watchJob watches again after its replica shuts down, and sees the job to its end', async () => {
+    const port = await freePort();
+    const restartable = { GRPC_PORT: String(port) };
+    let server = await startTestServer(env.redis.url, restartable);
+    const client = new SchedulerClient({ address: `127.0.0.1:${port}` });
+    try {
+      const { jobId } = await env.client.enqueue({ queue: uniqueName(), tenantId: 't' });
+      const seen: string[] = [];
+      const first = gate();
+      const watching = (async () => {
+        for await (const job of client.watchJob(jobId)) {
+          seen.push(job.state);
+          first.open();
+        }
+      })();
+      await first.promise;
+      // A shutdown ends the watch with UNAVAILABLE (not OK: the job is not over).
+      await server.stop();
+      server = await startTestServer(env.redis.url, restartable);
+      await env.client.cancelJob(jobId);
+      await watching;
+      assert.equal(seen[0], 'pending');
+      assert.equal(seen.at(-1), 'cancelled', `saw ${seen.join(', ')}`);
+    } finally {
+      client.close();
+      await server.stop();
+    }
   });
 });
 

@@ -17,6 +17,7 @@ import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/Ge
 import type { GetScheduleResponse__Output } from '../../src/generated/scheduler/v1/GetScheduleResponse';
 import type { Schedule } from '../../src/generated/scheduler/v1/Schedule';
 import type { UpsertScheduleResponse__Output } from '../../src/generated/scheduler/v1/UpsertScheduleResponse';
+import type { WatchJobResponse__Output } from '../../src/generated/scheduler/v1/WatchJobResponse';
 import { ConfigError } from '../../src/server/config';
 import { FIELD_TRAILER } from '../../src/server/status';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
@@ -110,6 +111,18 @@ after(async () => {
   await redis.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** A whole WatchJob stream: the jobs it sent and how it ended. */
+function watchAll(
+  client: Client,
+  jobId: string,
+): Promise<{ jobs: WatchJobResponse__Output[]; status: grpc.StatusObject }> {
+  const jobs: WatchJobResponse__Output[] = [];
+  const call = client.watchJob({ jobId });
+  call.on('data', (msg: WatchJobResponse__Output) => jobs.push(msg));
+  call.on('error', () => undefined); // the status says it
+  return new Promise((resolve) => call.on('status', (st) => resolve({ jobs, status: st })));
+}
 
 const enqueue = (client: Client, req: EnqueueRequest): Promise<EnqueueResponse__Output> =>
   unary((cb) => client.enqueue({ tenantId: 'acme', payload: Buffer.from('p'), ...req }, cb));
@@ -236,12 +249,14 @@ describe('lease grants', () => {
     assert.match(producer.details, /Lease needs scope lease/);
   });
 
-  it('denies ack, nack and extend of a lease on a queue outside the grant', async () => {
+  it('denies ack, nack, extend and progress of a lease on a queue outside the grant', async () => {
     const leaseId = 'emails/1/abcdefgh12';
     for (const call of [
       (cb: grpc.requestCallback<unknown>) => as(TOKENS.worker).ack({ leaseId }, cb),
       (cb: grpc.requestCallback<unknown>) => as(TOKENS.worker).nack({ leaseId }, cb),
       (cb: grpc.requestCallback<unknown>) => as(TOKENS.worker).extendLease({ leaseId }, cb),
+      (cb: grpc.requestCallback<unknown>) =>
+        as(TOKENS.worker).reportProgress({ leaseId, progress: Buffer.from('1') }, cb),
     ]) {
       const err = await rpcError(unary(call));
       assert.equal(err.code, status.PERMISSION_DENIED);
@@ -281,6 +296,35 @@ describe('read and admin grants', () => {
     assert.equal(none.details, `job ${missing} not found`);
   });
 
+  it('watches jobs of granted tenants only: another tenant’s job answers as a missing one', async () => {
+    const queue = uniqueName('billing');
+    const mine = await enqueue(as(TOKENS.root), { queue });
+    const theirs = await enqueue(as(TOKENS.root), { queue, tenantId: 'globex' });
+    for (const { jobId } of [mine, theirs])
+      await unary((cb) => as(TOKENS.root).cancelJob({ jobId }, cb));
+    const own = await watchAll(as(TOKENS.reader), mine.jobId);
+    assert.equal(own.status.code, status.OK);
+    assert.deepEqual(
+      own.jobs.map((m) => m.job?.state),
+      ['JOB_STATE_CANCELLED'],
+    );
+    const foreign = await watchAll(as(TOKENS.reader), theirs.jobId);
+    const missing = `${queue}/999999`;
+    const none = await watchAll(as(TOKENS.reader), missing);
+    assert.deepEqual(foreign.jobs, [], 'nothing of the job is sent');
+    assert.equal(foreign.status.code, status.NOT_FOUND);
+    assert.equal(none.status.code, status.NOT_FOUND);
+    assert.equal(foreign.status.details, `job ${theirs.jobId} not found`);
+    assert.equal(none.status.details, `job ${missing} not found`);
+    assert.deepEqual(
+      foreign.status.metadata.get(FIELD_TRAILER),
+      none.status.metadata.get(FIELD_TRAILER),
+    );
+    const producer = await watchAll(as(TOKENS.producer), mine.jobId);
+    assert.equal(producer.status.code, status.PERMISSION_DENIED);
+    assert.match(producer.status.details, /WatchJob needs scope read/);
+  });
+
   it('answers a tenant-limited CancelJob of another tenant’s job as NOT_FOUND, and leaves it', async () => {
     const queue = uniqueName('billing');
     const theirs = await enqueue(as(TOKENS.root), { queue, tenantId: 'globex' });
@@ -292,25 +336,6 @@ describe('read and admin grants', () => {
       as(TOKENS.admin).getJob({ jobId: theirs.jobId }, cb),
     );
     assert.equal(job.job?.state, 'JOB_STATE_PENDING');
-  });
-
-  it('answers a tenant-limited WatchJob of another tenant’s job as one of a missing job', async () => {
-    const queue = uniqueName('billing');
-    const theirs = await enqueue(as(TOKENS.root), { queue, tenantId: 'globex' });
-    const missing = `${queue}/999999`;
-    const watch = (jobId: string): Promise<grpc.StatusObject> =>
-      new Promise((resolve) => {
-        const call = as(TOKENS.reader).watchJob({ jobId });
-        call.on('data', () => call.cancel()); // a watch that opens fails the test, not hangs it
-        call.on('error', () => undefined); // the status reports it
-        call.on('status', resolve);
-      });
-    const [err, none] = await Promise.all([watch(theirs.jobId), watch(missing)]);
-    assert.equal(err.code, status.NOT_FOUND);
-    assert.equal(none.code, status.NOT_FOUND);
-    assert.equal(err.details, `job ${theirs.jobId} not found`);
-    assert.equal(none.details, `job ${missing} not found`);
-    assert.deepEqual(err.metadata.get(FIELD_TRAILER), none.metadata.get(FIELD_TRAILER));
   });
 
   it('answers a tenant-limited UpdateJob or PromoteJob of another tenant’s job as NOT_FOUND, and leaves it', async () => {

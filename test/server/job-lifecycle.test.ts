@@ -296,15 +296,27 @@ describe('WatchJob bounds', () => {
 
   after(() => server.stop());
 
+  /** The scheduler_watch_streams gauge of this replica. */
+  async function openWatches(): Promise<number> {
+    const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+    const gauge = /^scheduler_watch_streams (\d+)$/m.exec(text);
+    assert.ok(gauge, 'the gauge is exported');
+    return Number(gauge[1]);
+  }
+
   it('refuses a watcher beyond MAX_WATCHERS with RESOURCE_EXHAUSTED, and takes one again when a slot frees', async () => {
     const queue = uniqueName();
     const jobId = await enqueue(server.client, queue);
+    assert.equal(await openWatches(), 0);
     const first = new TestWatch(server.client, jobId);
     await first.until('the job', () => true);
+    assert.equal(await openWatches(), 1, 'scheduler_watch_streams counts the open watch');
     const second = new TestWatch(server.client, jobId);
     assert.equal((await second.status).code, grpc.status.RESOURCE_EXHAUSTED);
+    assert.equal(await openWatches(), 1, 'a refused watch is not counted');
     first.cancel();
     await first.status;
+    await waitFor('the gauge to fall', async () => (await openWatches()) === 0);
     await waitFor('the slot to free', async () => {
       const third = new TestWatch(server.client, jobId);
       const got = await Promise.race([
