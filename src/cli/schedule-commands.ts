@@ -1,20 +1,13 @@
 /** schedctl schedule set|get|list|delete|pause|resume: recurring jobs of a queue. */
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { Schedule, ScheduleOptions, SchedulerClient } from '../clients';
 import { duration, table } from './format';
-import { duration as durationArg, integer } from './options';
+import { duration as durationArg, integer, readPayload } from './options';
 
 /** schedctl's action wrapper: a client in, JSON data and text out. */
 export type Runner = <A extends unknown[]>(
   action: (c: SchedulerClient, ...args: A) => Promise<{ data: unknown; text: string }>,
 ) => (...args: A) => Promise<void>;
-
-/** `--payload <text>` or `--payload-file <path>` (- for stdin); empty when neither. */
-export function readPayload(o: { payload?: string; payloadFile?: string }): Buffer | string {
-  const file = o.payloadFile;
-  return file ? readFileSync(file === '-' ? 0 : file) : (o.payload ?? '');
-}
 
 interface SetOptions {
   tenant: string;
@@ -39,7 +32,12 @@ function date(flag: string, text: string | undefined): Date | undefined {
   return d;
 }
 
-function toOptions(queue: string, id: string, o: SetOptions): ScheduleOptions {
+function toOptions(
+  queue: string,
+  id: string,
+  o: SetOptions,
+  payload: Buffer | string,
+): ScheduleOptions {
   return {
     queue,
     scheduleId: id,
@@ -52,7 +50,7 @@ function toOptions(queue: string, id: string, o: SetOptions): ScheduleOptions {
     paused: o.paused,
     template: {
       tenantId: o.tenant,
-      payload: readPayload(o),
+      payload,
       priority: o.priority,
       ...(o.delay !== undefined ? { delayMs: o.delay } : {}),
       ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
@@ -87,7 +85,11 @@ async function setPaused(c: SchedulerClient, queue: string, id: string, paused: 
   return { data: schedule, text: schedulesTable([schedule]) };
 }
 
-export function addScheduleCommands(program: Command, run: Runner): void {
+export function addScheduleCommands(
+  program: Command,
+  run: Runner,
+  fail: (message: string) => never,
+): void {
   const schedule = program.command('schedule').description('recurring jobs of a queue');
   schedule
     .command('set <queue> <schedule-id>')
@@ -113,12 +115,13 @@ export function addScheduleCommands(program: Command, run: Runner): void {
         .default('skip'),
     )
     .option('--paused', 'create it paused', false)
-    .action(
-      run(async (c, queue: string, id: string, o: SetOptions) => {
-        const { schedule: s, created } = await c.upsertSchedule(toOptions(queue, id, o));
+    .action(async (queue: string, id: string, o: SetOptions) => {
+      const payload = readPayload(o, fail); // before connecting: a bad file is a usage error
+      await run(async (c) => {
+        const { schedule: s, created } = await c.upsertSchedule(toOptions(queue, id, o, payload));
         return { data: { schedule: s, created }, text: schedulesTable([s]) };
-      }),
-    );
+      })();
+    });
   schedule.command('get <queue> <schedule-id>').action(
     run(async (c, queue: string, id: string) => {
       const s = await c.getSchedule(queue, id);

@@ -125,6 +125,11 @@ describe('bad option values', () => {
       ['--payload', 'x', '--payload-file', 'package.json'],
       /'--payload <text>' cannot be used with option '--payload-file <path>'/,
     ],
+    [
+      'a payload file it cannot read',
+      ['--payload-file', '/nonexistent/payload'],
+      /--payload-file: cannot read \/nonexistent\/payload \(ENOENT/,
+    ],
   ];
   for (const [what, flags, message] of cases) {
     it(`refuses ${what}, naming the option, and enqueues nothing`, async () => {
@@ -142,7 +147,7 @@ describe('bad option values', () => {
     });
   }
 
-  for (const limit of ['0', 'abc', '2.5']) {
+  for (const limit of ['0', 'abc', '2.5', '1001']) {
     it(`refuses --limit ${limit} for peek and dead list`, async () => {
       for (const command of [['peek'], ['dead', 'list']]) {
         const err = await failure(schedctl(...command, 'q', '--limit', limit));
@@ -150,6 +155,20 @@ describe('bad option values', () => {
       }
     });
   }
+
+  it('refuses a priority that is not 0..9 for job set-priority, and leaves the job as it was', async () => {
+    const queue = uniqueName();
+    const { jobId } = JSON.parse(
+      await schedctl('--json', 'enqueue', queue, '--tenant', 'acme', '--priority', '3'),
+    ) as { jobId: string };
+    for (const priority of ['abc', '1.5', '10']) {
+      const err = await failure(schedctl('job', 'set-priority', jobId, priority));
+      assert.equal(err.code, 1);
+      assert.match(err.stderr, new RegExp(`'${priority}' is invalid for argument 'priority'`));
+    }
+    const job = JSON.parse(await schedctl('--json', 'job', jobId)) as { priority: number };
+    assert.equal(job.priority, 3);
+  });
 
   it('reads a delay with its unit: 2m schedules the job two minutes out', async () => {
     const queue = uniqueName();
