@@ -16,6 +16,15 @@ import { addScheduleCommands } from './schedule-commands';
 
 type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
 
+// grpc-js gives TLS the target's host as its server name even when that is an IP address, and
+// Node warns about it (DEP0123) on every TLS run against an IP: noise for an operator, and a line
+// that is not JSON on stderr under --json. Node's own printer is replaced; other warnings print.
+process.removeAllListeners('warning');
+process.on('warning', (warning: Error & { code?: string }) => {
+  if (warning.code !== 'DEP0123')
+    process.stderr.write(`schedctl: ${warning.name}: ${warning.message}\n`);
+});
+
 interface Globals {
   addr: string;
   token?: string;

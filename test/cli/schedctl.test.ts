@@ -229,6 +229,14 @@ describe('TLS with a private CA', () => {
     assert.match(err.stderr, new RegExp(`cannot connect to ${server.address}`));
   });
 
+  it('under --json, stderr over TLS to an IP address is the one JSON error, with no warning', async () => {
+    const tls = ['--cacert', certs.caCert, '--cert', certs.clientCert, '--key', certs.clientKey];
+    assert.match(server.address, /^127\.0\.0\.1:/);
+    const err = await failure(cli('--json', '--addr', server.address, ...tls, 'stats', 'bad q'));
+    const { error } = JSON.parse(err.stderr) as { error: Record<string, string> };
+    assert.equal(error.code, 'INVALID_ARGUMENT');
+  });
+
   it('refuses --cert without --key', async () => {
     const err = await failure(
       cli('--addr', server.address, '--cert', certs.clientCert, 'stats', 'q'),
