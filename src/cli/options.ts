@@ -28,6 +28,14 @@ export function duration(text: string): number {
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
 }
 
+/** An ISO 8601 time, e.g. `2027-01-01T09:00:00Z`. */
+export function isoTime(text: string): Date {
+  const date = new Date(text);
+  if (text.trim() === '' || Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('give an ISO 8601 time (e.g. 2027-01-01T09:00:00Z).');
+  return date;
+}
+
 /**
  * The bytes of a file an option names (- for stdin). A file that cannot be read is a usage error
  * naming the option, raised through `fail` (commander's `program.error`) before any call is made.

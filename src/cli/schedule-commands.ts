@@ -2,7 +2,7 @@
 import { Option, type Command } from 'commander';
 import type { Schedule, ScheduleOptions, SchedulerClient } from '../clients';
 import { duration, table } from './format';
-import { duration as durationArg, integer, readPayload } from './options';
+import { duration as durationArg, integer, isoTime, readPayload } from './options';
 
 /** schedctl's action wrapper: a client in, JSON data and text out. */
 export type Runner = <A extends unknown[]>(
@@ -19,17 +19,10 @@ interface SetOptions {
   payloadFile?: string;
   maxAttempts?: number;
   delay?: number;
-  start?: string;
-  end?: string;
+  start?: Date;
+  end?: Date;
   missed: 'skip' | 'run-once';
   paused: boolean;
-}
-
-function date(flag: string, text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Error(`${flag}: not a date: ${text} (use ISO 8601)`);
-  return d;
 }
 
 function toOptions(
@@ -44,8 +37,8 @@ function toOptions(
     cron: o.cron,
     everyMs: o.every,
     timeZone: o.tz,
-    startTime: date('--start', o.start),
-    endTime: date('--end', o.end),
+    startTime: o.start,
+    endTime: o.end,
     missedRuns: o.missed === 'run-once' ? 'run_once' : 'skip',
     paused: o.paused,
     template: {
@@ -107,8 +100,8 @@ export function addScheduleCommands(
     .option('--payload-file <path>', 'payload from a file (- for stdin)')
     .option('--max-attempts <n>', 'attempts before a job goes dead (1 or more)', integer(1))
     .option('--delay <duration>', 'each job becomes ready this long after its run', durationArg)
-    .option('--start <iso-time>', 'no run before this time')
-    .option('--end <iso-time>', 'no run after this time')
+    .option('--start <iso-time>', 'no run before this time', isoTime)
+    .option('--end <iso-time>', 'no run after this time', isoTime)
     .addOption(
       new Option('--missed <policy>', 'runs missed while no replica was up')
         .choices(['skip', 'run-once'])

@@ -170,6 +170,20 @@ describe('bad option values', () => {
     assert.equal(job.priority, 3);
   });
 
+  it('refuses a --start that is not a time for schedule set, and creates nothing', async () => {
+    const queue = uniqueName();
+    const set = ['schedule', 'set', queue, 'nightly', '--tenant', 'acme', '--every', '1m'];
+    const err = await failure(schedctl('--json', ...set, '--start', 'tomorrow'));
+    const { error } = JSON.parse(err.stderr) as { error: Record<string, string> };
+    assert.equal(error.code, 'USAGE');
+    assert.match(error.message!, /'--start <iso-time>' argument 'tomorrow' is invalid/);
+    const missing = await failure(schedctl('--json', 'schedule', 'get', queue, 'nightly'));
+    assert.equal(
+      (JSON.parse(missing.stderr) as { error: { code: string } }).error.code,
+      'NOT_FOUND',
+    );
+  });
+
   it('reads a delay with its unit: 2m schedules the job two minutes out', async () => {
     const queue = uniqueName();
     const { jobId } = JSON.parse(
