@@ -3,6 +3,7 @@
  * commander reports as `option '--priority <n>' argument 'abc' is invalid. <why>`: the message
  * names the option, and nothing is sent to the server.
  */
+import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 
 /** A whole number in [min, max]. */
@@ -25,4 +26,37 @@ export function duration(text: string): number {
   if (!match)
     throw new InvalidArgumentError('give a number with a unit: ms, s, m or h (e.g. 30s).');
   return Math.round(Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS]);
+}
+
+/** An ISO 8601 time, e.g. `2027-01-01T09:00:00Z`. */
+export function isoTime(text: string): Date {
+  const date = new Date(text);
+  if (text.trim() === '' || Number.isNaN(date.getTime()))
+    throw new InvalidArgumentError('give an ISO 8601 time (e.g. 2027-01-01T09:00:00Z).');
+  return date;
+}
+
+/**
+ * The bytes of a file an option names (- for stdin). A file that cannot be read is a usage error
+ * naming the option, raised through `fail` (commander's `program.error`) before any call is made.
+ */
+export function readOptionFile(
+  option: string,
+  path: string,
+  fail: (message: string) => never,
+): Buffer {
+  try {
+    return readFileSync(path === '-' ? 0 : path);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return fail(`error: ${option}: cannot read ${path} (${why})`);
+  }
+}
+
+/** `--payload <text>` or `--payload-file <path>` (- for stdin); empty when neither. */
+export function readPayload(
+  o: { payload?: string; payloadFile?: string },
+  fail: (message: string) => never,
+): Buffer | string {
+  return o.payloadFile ? readOptionFile('--payload-file', o.payloadFile, fail) : (o.payload ?? '');
 }

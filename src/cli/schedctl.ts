@@ -3,8 +3,7 @@
  * schedctl: the operator's command line. Talks to a scheduler over gRPC (so tokens and scopes
  * apply), prints tables for people and JSON with --json for scripts.
  */
-import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import {
   SchedulerClient,
   isSchedulerClientError,
@@ -12,10 +11,19 @@ import {
   type TlsOptions,
 } from '../clients';
 import { jobDetails, jobsTable, queuesTable, statsTable, table, toJson, watchLine } from './format';
-import { duration, integer } from './options';
+import { duration, integer, readOptionFile, readPayload } from './options';
 import { addScheduleCommands } from './schedule-commands';
 
 type ListableState = 'pending' | 'scheduled' | 'leased' | 'dead';
+
+// grpc-js gives TLS the target's host as its server name even when that is an IP address, and
+// Node warns about it (DEP0123) on every TLS run against an IP: noise for an operator, and a line
+// that is not JSON on stderr under --json. Node's own printer is replaced; other warnings print.
+process.removeAllListeners('warning');
+process.on('warning', (warning: Error & { code?: string }) => {
+  if (warning.code !== 'DEP0123')
+    process.stderr.write(`schedctl: ${warning.name}: ${warning.message}\n`);
+});
 
 interface Globals {
   addr: string;
@@ -61,14 +69,10 @@ const program = new Command('schedctl')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => (wantsJson() ? undefined : write(text)) });
 
-function readPem(option: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    const why = err instanceof Error ? err.message : String(err);
-    return program.error(`error: ${option}: cannot read ${path} (${why})`);
-  }
-}
+/** A usage error: printed (or JSON under --json), exit code 1, nothing sent. */
+const fail = (message: string): never => program.error(message);
+
+const readPem = (option: string, path: string): Buffer => readOptionFile(option, path, fail);
 
 function tlsOptions(g: Globals): TlsOptions | boolean {
   if (Boolean(g.cert) !== Boolean(g.key)) program.error('error: --cert and --key go together');
@@ -131,7 +135,7 @@ program
       .default('pending'),
   )
   .option('--tier <tier>', 'pending jobs of one tier only')
-  .option('--limit <n>', 'how many', integer(1), 20)
+  .option('--limit <n>', 'how many (1..1000)', integer(1, 1000), 20)
   .action(
     run(async (c, queue: string, o: { state: ListableState; tier?: string; limit: number }) => {
       const page = await c.listJobs(queue, { state: o.state, tier: o.tier, pageSize: o.limit });
@@ -194,11 +198,13 @@ job
     })();
   });
 job
-  .command('set-priority <job-id> <priority>')
-  .description('change the priority (0..9) of a pending or scheduled job')
+  .command('set-priority')
+  .description('change the priority of a pending or scheduled job')
+  .argument('<job-id>')
+  .addArgument(new Argument('<priority>', '0..9, higher first').argParser(integer(0, 9)))
   .action(
-    run(async (c, id: string, priority: string) => {
-      const changed = await c.updateJobPriority(id, Number(priority));
+    run(async (c, id: string, priority: number) => {
+      const changed = await c.updateJobPriority(id, priority);
       return { data: changed, text: `${changed.id} ${changed.state} priority ${changed.priority}` };
     }),
   );
@@ -257,7 +263,7 @@ program
 const dead = program.command('dead').description('the dead-letter set of a queue');
 dead
   .command('list <queue>')
-  .option('--limit <n>', 'how many', integer(1), 50)
+  .option('--limit <n>', 'how many (1..1000)', integer(1, 1000), 50)
   .option('--page-token <token>', 'from a previous --json output')
   .action(
     run(async (c, queue: string, o: { limit: number; pageToken?: string }) => {
@@ -271,7 +277,7 @@ dead
   .description(
     'bring dead jobs back with fresh attempts: the given ones, or the oldest up to --limit',
   )
-  .option('--limit <n>', 'with no ids: how many at most', integer(1), 1000)
+  .option('--limit <n>', 'with no ids: how many at most (1..10000)', integer(1, 10_000), 1000)
   .action(
     run(async (c, queue: string, ids: string[], o: { limit: number }) => {
       const count = await c.redriveDeadJobs(queue, { jobIds: ids, limit: o.limit });
@@ -335,10 +341,9 @@ program
   .option('--delay <duration>', 'run no sooner than this from now: 500ms, 30s, 5m, 1h', duration)
   .option('--idempotency-key <key>')
   .option('--max-attempts <n>', 'attempts before the job goes dead (1 or more)', integer(1))
-  .action(
-    run(async (c, queue: string, o: EnqueueFlags) => {
-      const file = o.payloadFile;
-      const payload = file ? readFileSync(file === '-' ? 0 : file) : (o.payload ?? '');
+  .action(async (queue: string, o: EnqueueFlags) => {
+    const payload = readPayload(o, fail); // before connecting: a bad file is a usage error
+    await run(async (c) => {
       const result = await c.enqueue({
         queue,
         tenantId: o.tenant,
@@ -353,8 +358,8 @@ program
         [[result.jobId, result.tier, String(result.duplicate)]],
       );
       return { data: result, text };
-    }),
-  );
+    })();
+  });
 
 /** --json was given (read from argv too: a usage error can come before options are stored). */
 function wantsJson(): boolean {
@@ -377,7 +382,7 @@ function report(err: unknown): number {
   return usage ? err.exitCode : 1;
 }
 
-addScheduleCommands(program, run);
+addScheduleCommands(program, run, fail);
 
 program.parseAsync().catch((err: unknown) => {
   process.exitCode = report(err);

@@ -1,20 +1,13 @@
 /** schedctl schedule set|get|list|delete|pause|resume: recurring jobs of a queue. */
-import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { Schedule, ScheduleOptions, SchedulerClient } from '../clients';
 import { duration, table } from './format';
-import { duration as durationArg, integer } from './options';
+import { duration as durationArg, integer, isoTime, readPayload } from './options';
 
 /** schedctl's action wrapper: a client in, JSON data and text out. */
 export type Runner = <A extends unknown[]>(
   action: (c: SchedulerClient, ...args: A) => Promise<{ data: unknown; text: string }>,
 ) => (...args: A) => Promise<void>;
-
-/** `--payload <text>` or `--payload-file <path>` (- for stdin); empty when neither. */
-export function readPayload(o: { payload?: string; payloadFile?: string }): Buffer | string {
-  const file = o.payloadFile;
-  return file ? readFileSync(file === '-' ? 0 : file) : (o.payload ?? '');
-}
 
 interface SetOptions {
   tenant: string;
@@ -26,33 +19,31 @@ interface SetOptions {
   payloadFile?: string;
   maxAttempts?: number;
   delay?: number;
-  start?: string;
-  end?: string;
+  start?: Date;
+  end?: Date;
   missed: 'skip' | 'run-once';
   paused: boolean;
 }
 
-function date(flag: string, text: string | undefined): Date | undefined {
-  if (text === undefined) return undefined;
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime())) throw new Error(`${flag}: not a date: ${text} (use ISO 8601)`);
-  return d;
-}
-
-function toOptions(queue: string, id: string, o: SetOptions): ScheduleOptions {
+function toOptions(
+  queue: string,
+  id: string,
+  o: SetOptions,
+  payload: Buffer | string,
+): ScheduleOptions {
   return {
     queue,
     scheduleId: id,
     cron: o.cron,
     everyMs: o.every,
     timeZone: o.tz,
-    startTime: date('--start', o.start),
-    endTime: date('--end', o.end),
+    startTime: o.start,
+    endTime: o.end,
     missedRuns: o.missed === 'run-once' ? 'run_once' : 'skip',
     paused: o.paused,
     template: {
       tenantId: o.tenant,
-      payload: readPayload(o),
+      payload,
       priority: o.priority,
       ...(o.delay !== undefined ? { delayMs: o.delay } : {}),
       ...(o.maxAttempts !== undefined ? { maxAttempts: o.maxAttempts } : {}),
@@ -87,7 +78,11 @@ async function setPaused(c: SchedulerClient, queue: string, id: string, paused: 
   return { data: schedule, text: schedulesTable([schedule]) };
 }
 
-export function addScheduleCommands(program: Command, run: Runner): void {
+export function addScheduleCommands(
+  program: Command,
+  run: Runner,
+  fail: (message: string) => never,
+): void {
   const schedule = program.command('schedule').description('recurring jobs of a queue');
   schedule
     .command('set <queue> <schedule-id>')
@@ -105,20 +100,21 @@ export function addScheduleCommands(program: Command, run: Runner): void {
     .option('--payload-file <path>', 'payload from a file (- for stdin)')
     .option('--max-attempts <n>', 'attempts before a job goes dead (1 or more)', integer(1))
     .option('--delay <duration>', 'each job becomes ready this long after its run', durationArg)
-    .option('--start <iso-time>', 'no run before this time')
-    .option('--end <iso-time>', 'no run after this time')
+    .option('--start <iso-time>', 'no run before this time', isoTime)
+    .option('--end <iso-time>', 'no run after this time', isoTime)
     .addOption(
       new Option('--missed <policy>', 'runs missed while no replica was up')
         .choices(['skip', 'run-once'])
         .default('skip'),
     )
     .option('--paused', 'create it paused', false)
-    .action(
-      run(async (c, queue: string, id: string, o: SetOptions) => {
-        const { schedule: s, created } = await c.upsertSchedule(toOptions(queue, id, o));
+    .action(async (queue: string, id: string, o: SetOptions) => {
+      const payload = readPayload(o, fail); // before connecting: a bad file is a usage error
+      await run(async (c) => {
+        const { schedule: s, created } = await c.upsertSchedule(toOptions(queue, id, o, payload));
         return { data: { schedule: s, created }, text: schedulesTable([s]) };
-      }),
-    );
+      })();
+    });
   schedule.command('get <queue> <schedule-id>').action(
     run(async (c, queue: string, id: string) => {
       const s = await c.getSchedule(queue, id);

@@ -125,6 +125,11 @@ describe('bad option values', () => {
       ['--payload', 'x', '--payload-file', 'package.json'],
       /'--payload <text>' cannot be used with option '--payload-file <path>'/,
     ],
+    [
+      'a payload file it cannot read',
+      ['--payload-file', '/nonexistent/payload'],
+      /--payload-file: cannot read \/nonexistent\/payload \(ENOENT/,
+    ],
   ];
   for (const [what, flags, message] of cases) {
     it(`refuses ${what}, naming the option, and enqueues nothing`, async () => {
@@ -142,7 +147,7 @@ describe('bad option values', () => {
     });
   }
 
-  for (const limit of ['0', 'abc', '2.5']) {
+  for (const limit of ['0', 'abc', '2.5', '1001']) {
     it(`refuses --limit ${limit} for peek and dead list`, async () => {
       for (const command of [['peek'], ['dead', 'list']]) {
         const err = await failure(schedctl(...command, 'q', '--limit', limit));
@@ -150,6 +155,34 @@ describe('bad option values', () => {
       }
     });
   }
+
+  it('refuses a priority that is not 0..9 for job set-priority, and leaves the job as it was', async () => {
+    const queue = uniqueName();
+    const { jobId } = JSON.parse(
+      await schedctl('--json', 'enqueue', queue, '--tenant', 'acme', '--priority', '3'),
+    ) as { jobId: string };
+    for (const priority of ['abc', '1.5', '10']) {
+      const err = await failure(schedctl('job', 'set-priority', jobId, priority));
+      assert.equal(err.code, 1);
+      assert.match(err.stderr, new RegExp(`'${priority}' is invalid for argument 'priority'`));
+    }
+    const job = JSON.parse(await schedctl('--json', 'job', jobId)) as { priority: number };
+    assert.equal(job.priority, 3);
+  });
+
+  it('refuses a --start that is not a time for schedule set, and creates nothing', async () => {
+    const queue = uniqueName();
+    const set = ['schedule', 'set', queue, 'nightly', '--tenant', 'acme', '--every', '1m'];
+    const err = await failure(schedctl('--json', ...set, '--start', 'tomorrow'));
+    const { error } = JSON.parse(err.stderr) as { error: Record<string, string> };
+    assert.equal(error.code, 'USAGE');
+    assert.match(error.message!, /'--start <iso-time>' argument 'tomorrow' is invalid/);
+    const missing = await failure(schedctl('--json', 'schedule', 'get', queue, 'nightly'));
+    assert.equal(
+      (JSON.parse(missing.stderr) as { error: { code: string } }).error.code,
+      'NOT_FOUND',
+    );
+  });
 
   it('reads a delay with its unit: 2m schedules the job two minutes out', async () => {
     const queue = uniqueName();
@@ -208,6 +241,14 @@ describe('TLS with a private CA', () => {
       cli('--addr', server.address, '--cacert', certs.caCert, 'stats', 'q'),
     );
     assert.match(err.stderr, new RegExp(`cannot connect to ${server.address}`));
+  });
+
+  it('under --json, stderr over TLS to an IP address is the one JSON error, with no warning', async () => {
+    const tls = ['--cacert', certs.caCert, '--cert', certs.clientCert, '--key', certs.clientKey];
+    assert.match(server.address, /^127\.0\.0\.1:/);
+    const err = await failure(cli('--json', '--addr', server.address, ...tls, 'stats', 'bad q'));
+    const { error } = JSON.parse(err.stderr) as { error: Record<string, string> };
+    assert.equal(error.code, 'INVALID_ARGUMENT');
   });
 
   it('refuses --cert without --key', async () => {
