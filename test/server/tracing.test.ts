@@ -14,7 +14,8 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { SchedulerClient, Worker, permanent, type TraceContextMode } from '../../src/clients';
-import { OtelTracing } from '../../src/server/tracing';
+import type { LeasedJob } from '../../src/scheduler/job';
+import { MAX_REMEMBERED_LEASES, OtelTracing } from '../../src/server/tracing';
 import { TRACER_NAME } from '../../src/telemetry/messaging';
 import { waitFor } from '../clients/helpers';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
@@ -135,6 +136,7 @@ describe('tracing through a job', () => {
     const settle = find(spans, `settle ${queue}`);
     assert.equal(settle.attributes['messaging.operation.name'], 'ack');
     assert.equal(settle.attributes['messaging.message.id'], jobId);
+    assert.ok(linkedTo(settle, origin), 'settle links to the creation context');
 
     const process = find(clientSpans.getFinishedSpans(), `process ${queue}`);
     assert.equal(process.kind, SpanKind.CONSUMER);
@@ -159,6 +161,11 @@ describe('tracing through a job', () => {
         .some((s) => s.attributes['messaging.operation.name'] === 'nack'),
     );
 
+    const nack = serverSpans
+      .getFinishedSpans()
+      .find((s) => s.attributes['messaging.operation.name'] === 'nack');
+    assert.equal(nack?.name, `settle ${queue}`);
+    assert.ok(linkedTo(nack, origin), 'the nack links to the creation context');
     const process = find(clientSpans.getFinishedSpans(), `process ${queue}`);
     assert.equal(process.spanContext().traceId, origin.traceId);
     assert.equal(process.parentSpanContext?.spanId, origin.spanId);
@@ -195,5 +202,34 @@ describe('tracing through a job', () => {
     assert.equal(send.status.code, SpanStatusCode.ERROR);
     assert.equal(send.attributes['error.type'], 'invalid_argument');
     assert.equal(send.parentSpanContext?.spanId, 'b7ad6b7169203331', 'the header set by hand wins');
+  });
+});
+
+describe('settle spans on the replica that delivered the job', () => {
+  /** A delivered job with a creation context of its own (span id from `n`). */
+  const leased = (n: number): LeasedJob => {
+    const spanId = n.toString(16).padStart(16, '0');
+    const traceparent = `00-0af7651916cd43dd8448eb211c80319c-${spanId}-01`;
+    const job = { id: `q/${n}`, queue: 'q', headers: { traceparent } };
+    return { job, leaseId: `q/${n}/lease`, leaseExpireTime: 0 } as unknown as LeasedJob;
+  };
+  const settleLinks = async (tracing: OtelTracing, leaseIds: string[]): Promise<string[]> => {
+    serverSpans.reset();
+    await tracing.settle('ack', leaseIds, () => Promise.resolve());
+    return find(serverSpans.getFinishedSpans(), 'settle').links.map((l) => l.context.spanId);
+  };
+
+  it('link to what they delivered, once, and keep a bounded number of leases', async () => {
+    const tracing = new OtelTracing(serverProvider.getTracer(TRACER_NAME));
+    const jobs = Array.from({ length: MAX_REMEMBERED_LEASES + 2 }, (_, i) => leased(i + 1));
+    tracing.received('q', jobs);
+    const [first, second, third] = jobs.map((j) => j.leaseId);
+    const last = jobs[jobs.length - 1]!;
+    assert.deepEqual(await settleLinks(tracing, [first!, second!]), [], 'the oldest were dropped');
+    assert.deepEqual(await settleLinks(tracing, [third!, last.leaseId]), [
+      '0000000000000003',
+      last.job.headers.traceparent!.split('-')[2],
+    ]);
+    assert.deepEqual(await settleLinks(tracing, [last.leaseId]), [], 'forgotten once settled');
   });
 });
