@@ -205,6 +205,34 @@ describe('tracing through a job', () => {
   });
 });
 
+describe('schedules', () => {
+  it('keep the trace context of the upsert call out of the template their runs are made from', async () => {
+    const queue = uniqueName();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await appTracer.startActiveSpan('admin request', async (span) => {
+      await client.upsertSchedule({
+        queue,
+        scheduleId: 'a',
+        everyMs: 3_600_000,
+        template: { tenantId: 'acme' },
+      });
+      await client.upsertSchedule({
+        queue,
+        scheduleId: 'b',
+        everyMs: 3_600_000,
+        template: { tenantId: 'acme', headers: { traceparent } },
+      });
+      span.end();
+    });
+    assert.deepEqual((await client.getSchedule(queue, 'a')).template.headers, {});
+    assert.deepEqual(
+      (await client.getSchedule(queue, 'b')).template.headers,
+      { traceparent },
+      'one set by hand is kept',
+    );
+  });
+});
+
 describe('settle spans on the replica that delivered the job', () => {
   /** A delivered job with a creation context of its own (span id from `n`). */
   const leased = (n: number): LeasedJob => {
