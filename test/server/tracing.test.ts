@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type SpanContext,
+} from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -22,6 +29,7 @@ import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PAYLOAD = 'card=4111-1111-1111-1111';
+const SECRET = 'Bearer s3cr3t-t0ken';
 const serverSpans = new InMemorySpanExporter();
 const clientSpans = new InMemorySpanExporter();
 const serverProvider = new BasicTracerProvider({
@@ -62,7 +70,8 @@ beforeEach(() => {
 /** Enqueues one job inside an application span; returns the job id and that span's context. */
 async function enqueueInSpan(queue: string): Promise<{ jobId: string; origin: SpanContext }> {
   return appTracer.startActiveSpan('checkout', async (span) => {
-    const { jobId } = await client.enqueue({ queue, tenantId: 'acme', payload: PAYLOAD });
+    const headers = { authorization: SECRET };
+    const { jobId } = await client.enqueue({ queue, tenantId: 'acme', payload: PAYLOAD, headers });
     span.end();
     return { jobId, origin: span.spanContext() };
   });
@@ -94,11 +103,13 @@ function linkedTo(span: ReadableSpan, origin: SpanContext): boolean {
   );
 }
 
-/** No attribute of any span carries the payload (or any header). */
+/** No attribute of any span carries the payload, a header or the tenant. */
 function assertNoPayload(spans: ReadableSpan[]): void {
   for (const span of spans) {
-    for (const value of Object.values(span.attributes))
-      assert.ok(!String(value).includes('4111'), `${span.name} leaks the payload`);
+    for (const value of Object.values(span.attributes)) {
+      for (const secret of ['4111', 's3cr3t', 'acme'])
+        assert.ok(!String(value).includes(secret), `${span.name} leaks ${secret}`);
+    }
   }
 }
 
@@ -202,6 +213,35 @@ describe('tracing through a job', () => {
     assert.equal(send.status.code, SpanStatusCode.ERROR);
     assert.equal(send.attributes['error.type'], 'invalid_argument');
     assert.equal(send.parentSpanContext?.spanId, 'b7ad6b7169203331', 'the header set by hand wins');
+  });
+});
+
+describe('tracestate', () => {
+  it('travels with the traceparent from the producer to the links of the server spans', async () => {
+    const queue = uniqueName();
+    const upstream = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+      traceState: new TraceState('vendor=opaque-value'),
+    });
+    const jobId = await appTracer.startActiveSpan('checkout', {}, upstream, async (span) => {
+      const { jobId } = await client.enqueue({ queue, tenantId: 'acme' });
+      span.end();
+      return jobId;
+    });
+    const { headers } = await client.getJob(jobId);
+    assert.equal(headers.tracestate, 'vendor=opaque-value');
+    assert.match(headers.traceparent ?? '', /^00-4bf92f3577b34da6a3ce929d0e0e4736-/);
+    await work(
+      queue,
+      undefined,
+      () => undefined,
+      (w) => w.stats.succeeded === 1,
+    );
+    const receive = find(serverSpans.getFinishedSpans(), `receive ${queue}`);
+    assert.equal(receive.links[0]?.context.traceState?.get('vendor'), 'opaque-value');
   });
 });
 
