@@ -11,7 +11,10 @@
 #      their CRD is served, the alerts take their thresholds from values, the Grafana dashboard
 #      ConfigMap carries the sidecar label and valid JSON, and bad values are refused;
 #   5. helm/scheduler/README.md documents every value (the table is generated from values.yaml's
-#      `# --` comments: `scripts/helm-check.sh --update-readme` rewrites it).
+#      `# --` comments: `scripts/helm-check.sh --update-readme` rewrites it);
+#   6. the alerts rendered with the default thresholds: `promtool check rules` parses their PromQL
+#      and `promtool test rules` runs helm/scheduler/ci/alerts-test.yaml against them (promtool
+#      from Debian's `prometheus` package, which scripts/test.sh installs).
 #
 # Tools are built or installed once into ${HELM_CACHE:-$HOME/.cache/priority-scheduler}:
 #   bin/helm-<version>   `go install helm.sh/helm/v3/cmd/helm` (Go module proxy; a few minutes cold).
@@ -353,10 +356,30 @@ for bad in replicaCount=two unknownKey=1 config.logLevel=loud redis.url=http://r
   fi
 done
 
+# ---- 6. alerts: PromQL parsed, and unit tests on series made up for them ----
+if ! command -v promtool >/dev/null; then
+  fail_step "promtool not found (apt-get install --no-install-recommends prometheus)"
+elif render alerts "$newest" --set prometheusRule.enabled=true \
+  --api-versions monitoring.coreos.com/v1/PrometheusRule; then
+  mkdir -p "$work/alerts"
+  cp "$chart/ci/alerts-test.yaml" "$work/alerts/"
+  "$py" - "$work/alerts.yaml" "$work/alerts/rules.yaml" <<'PY' || fail_step "alerts: no PrometheusRule rendered"
+import sys, yaml
+rules = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d['kind'] == 'PrometheusRule']
+yaml.safe_dump(rules[0]['spec'], open(sys.argv[2], 'w'))
+PY
+  if [[ -f $work/alerts/rules.yaml ]]; then
+    promtool check rules "$work/alerts/rules.yaml" >"$work/promtool.log" 2>&1 \
+      || { cat "$work/promtool.log" >&2; fail_step "promtool check rules"; }
+    (cd "$work/alerts" && promtool test rules alerts-test.yaml) >"$work/promtool.log" 2>&1 \
+      || { cat "$work/promtool.log" >&2; fail_step "promtool test rules (ci/alerts-test.yaml)"; }
+  fi
+fi
+
 # ---- summary ----
 elapsed=$((SECONDS - started))
 if ((${#failures[@]})); then
   echo "helm-check: FAILED (${#failures[@]}): $(IFS=';'; echo "${failures[*]}") [${elapsed}s]"
   exit 1
 fi
-echo "helm-check: OK: lint x2, $manifests manifests valid for Kubernetes ${KUBE_VERSIONS// /, } (ServiceMonitor and PrometheusRule CRDs checked by the chart tests, not the schema validator), bad values refused, README in sync, helm $HELM_VERSION [${elapsed}s]"
+echo "helm-check: OK: lint x2, $manifests manifests valid for Kubernetes ${KUBE_VERSIONS// /, } (ServiceMonitor and PrometheusRule CRDs checked by the chart tests, not the schema validator), bad values refused, README in sync, alerts unit-tested, helm $HELM_VERSION [${elapsed}s]"

@@ -14,7 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-apt_install redis-server redis-tools openssl curl faketime chromium # chromium: the dashboard tests
+apt_install redis-server redis-tools openssl curl faketime chromium prometheus # chromium: the dashboard tests; prometheus: promtool for the chart's alerts
 npm_deps
 npm install --prefix bench --no-audit --no-fund --loglevel=error # the peers bench/ runs against
 

@@ -182,7 +182,11 @@ export class SchedulerClient {
    */
   async enqueueBatch(jobs: EnqueueOptions[], options?: CallOptions): Promise<EnqueueBatchItem[]> {
     const idempotent = jobs.length > 0 && jobs.every((j) => j.idempotencyKey);
-    const items = await this.enqueueMany(jobs.map(toEnqueueRequest), idempotent, options);
+    const items = await this.enqueueMany(
+      jobs.map((j) => toEnqueueRequest(j)),
+      idempotent,
+      options,
+    );
     return items.map((item): EnqueueBatchItem =>
       'error' in item
         ? { ok: false, error: fromItemError(item.error, 'EnqueueBatch') }

@@ -97,7 +97,14 @@ export function toLeasedJob(leased: LeasedJob__Output): LeasedJob {
   };
 }
 
-export function toEnqueueRequest(options: EnqueueOptions): EnqueueRequest {
+/**
+ * An enqueue's request, with the active trace context added to its headers; `traceContext:
+ * false` for a schedule's template, whose jobs are made by later runs, not by this call.
+ */
+export function toEnqueueRequest(
+  options: EnqueueOptions,
+  { traceContext = true }: { traceContext?: boolean } = {},
+): EnqueueRequest {
   return {
     queue: options.queue,
     tenantId: options.tenantId,
@@ -106,7 +113,7 @@ export function toEnqueueRequest(options: EnqueueOptions): EnqueueRequest {
     idempotencyKey: options.idempotencyKey ?? '',
     delay: options.delayMs === undefined ? null : toDuration(options.delayMs),
     maxAttempts: options.maxAttempts ?? 0,
-    headers: withTraceContext(options.headers) ?? {},
+    headers: (traceContext ? withTraceContext(options.headers) : options.headers) ?? {},
   };
 }
 

@@ -21,7 +21,8 @@ export function toWireSchedule(s: ScheduleOptions): WireSchedule {
     cron: s.cron ?? '',
     every: s.everyMs === undefined ? null : toDuration(s.everyMs),
     timeZone: s.timeZone ?? '',
-    template: toEnqueueRequest({ ...s.template, queue: '' }),
+    // Not the upsert's trace context: every run would join that one trace, for good.
+    template: toEnqueueRequest({ ...s.template, queue: '' }, { traceContext: false }),
     startTime: toTimestamp(s.startTime),
     endTime: toTimestamp(s.endTime),
     missedRuns:

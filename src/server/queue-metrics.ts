@@ -72,12 +72,29 @@ export function watchQueues(registry: Registry, source: QueueStatsSource, maxQue
     'Tenants at their concurrency cap, skipped by leases until a slot frees',
     ['queue'],
   );
+  const readErrors = new Counter({
+    name: 'scheduler_queue_stats_errors_total',
+    help: 'Scrapes whose queue metrics could not be read from Redis (they are left out)',
+    registers: [registry],
+    collect, // after this scrape's read, so it counts that read
+  });
   const metrics = [depth, oldest, backlog, addRate, dispatchRate, expired, deadLettered];
   metrics.push(paused, pausedTenants, atCap);
 
+  /**
+   * A failed read (Redis unreachable) leaves the queue series out of this scrape instead of
+   * failing it: the rest, scheduler_redis_up = 0 first, must still reach Prometheus, or the
+   * alert on it could never fire. Stale queue values are not kept: they would read as live.
+   */
   async function read(): Promise<void> {
-    const queues = (await source.queues()).slice(0, maxQueues);
-    const all: QueueStats[] = await Promise.all(queues.map((q) => source.stats(q)));
+    let all: QueueStats[] = [];
+    try {
+      const queues = (await source.queues()).slice(0, maxQueues);
+      all = await Promise.all(queues.map((q) => source.stats(q)));
+    } catch {
+      // scheduler_redis_up and scheduler_redis_errors_total say why; no log line per scrape.
+      readErrors.inc();
+    }
     for (const metric of metrics) metric.reset();
     for (const stats of all) {
       const queue = { queue: stats.queue };

@@ -3,6 +3,9 @@
  * stream, `settle` for acks and nacks (messaging semantic conventions, see src/telemetry). Each
  * ties to the jobs' creation context, the W3C `traceparent` in their headers: a send span is
  * parented on it (when its jobs share one) or linked to each; receive and settle spans link.
+ * A settle names only lease ids, so the receive span remembers each lease's creation context
+ * until it settles (bounded): a settle on the replica that delivered the job links, one on
+ * another replica does not (reading the job's headers would cost every ack a Redis read).
  *
  * Handlers make one call into a `Tracing`; NO_TRACING, used when no exporter is configured,
  * runs the operation and nothing else, so tracing off costs a function call.
@@ -16,6 +19,7 @@ import {
   type Context,
   type Link,
   type Span,
+  type SpanContext,
   type Tracer,
 } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -50,6 +54,11 @@ export const NO_TRACING: Tracing = {
 
 /** More links than this on one span are dropped (the SDK's default link limit). */
 const MAX_LINKS = 128;
+/**
+ * Creation contexts of delivered leases kept for their settle span; past this the oldest are
+ * dropped (a lease that expired or was settled elsewhere is never asked for).
+ */
+export const MAX_REMEMBERED_LEASES = 10_000;
 const getter = {
   keys: (carrier: Record<string, string>) => Object.keys(carrier),
   get: (carrier: Record<string, string>, key: string) => carrier[key],
@@ -57,6 +66,8 @@ const getter = {
 
 export class OtelTracing implements Tracing {
   private readonly propagator = new W3CTraceContextPropagator();
+  /** Lease id -> its job's creation context, from receive to settle; oldest first. */
+  private readonly leases = new Map<string, SpanContext>();
 
   /** @param onShutdown flushes and stops the provider behind `tracer`, when this owns it. */
   constructor(
@@ -65,11 +76,11 @@ export class OtelTracing implements Tracing {
   ) {}
 
   async send<T>(jobs: TracedJob[], run: () => Promise<T>, ids?: (r: T) => string[]): Promise<T> {
-    const queues = new Set(jobs.map((j) => j.queue));
-    const queue = queues.size === 1 ? jobs[0]?.queue : undefined;
-    const contexts = this.creationContexts(jobs.map((j) => j.headers));
-    const parent = contexts.length === 1 ? contexts[0]! : ROOT_CONTEXT;
-    const links = contexts.length === 1 ? [] : toLinks(contexts);
+    const queue = onlyQueue(jobs.map((j) => j.queue));
+    const origins = distinct(jobs.map((j) => this.creationContext(j.headers)));
+    const parent =
+      origins.length === 1 ? trace.setSpanContext(ROOT_CONTEXT, origins[0]!) : ROOT_CONTEXT;
+    const links = origins.length === 1 ? [] : toLinks(origins);
     const span = this.start('send', 'enqueue', queue, SpanKind.PRODUCER, links, parent);
     if (jobs.length > 1) span.setAttribute(ATTR.batchCount, jobs.length);
     return settled(span, run(), (result) => {
@@ -79,16 +90,28 @@ export class OtelTracing implements Tracing {
   }
 
   received(queue: string, jobs: LeasedJob[]): void {
-    const links = toLinks(this.creationContexts(jobs.map((j) => j.job.headers)));
-    const span = this.start('receive', 'lease', queue, SpanKind.CONSUMER, links);
+    const origins: Array<SpanContext | undefined> = [];
+    for (const { job, leaseId } of jobs) {
+      const origin = this.creationContext(job.headers);
+      if (origin) this.remember(leaseId, origin);
+      origins.push(origin);
+    }
+    const span = this.start(
+      'receive',
+      'lease',
+      queue,
+      SpanKind.CONSUMER,
+      toLinks(distinct(origins)),
+    );
     if (jobs.length === 1) span.setAttribute(ATTR.messageId, jobs[0]!.job.id);
     else span.setAttribute(ATTR.batchCount, jobs.length);
     span.end();
   }
 
   settle<T>(name: 'ack' | 'nack', leaseIds: string[], run: () => Promise<T>): Promise<T> {
-    const queue = leaseIds.length > 0 ? queueOfLease(leaseIds[0]!) : undefined;
-    const span = this.start('settle', name, queue, SpanKind.CONSUMER, []);
+    const queue = onlyQueue(leaseIds.map(queueOfLease));
+    const links = toLinks(distinct(leaseIds.map((id) => this.forget(id))));
+    const span = this.start('settle', name, queue, SpanKind.CONSUMER, links);
     if (leaseIds.length === 1) {
       const id = jobOfLease(leaseIds[0]!);
       if (id) span.setAttribute(ATTR.messageId, id);
@@ -112,23 +135,48 @@ export class OtelTracing implements Tracing {
     return this.tracer.startSpan(spanName(type, queue), { kind, attributes, links }, parent);
   }
 
-  /** The distinct valid trace contexts in the headers, in order, MAX_LINKS at most. */
-  private creationContexts(carriers: Array<Record<string, string>>): Context[] {
-    const seen = new Set<string>();
-    const contexts: Context[] = [];
-    for (const carrier of carriers) {
-      if (contexts.length >= MAX_LINKS) break;
-      if (!carrier.traceparent || seen.has(carrier.traceparent)) continue;
-      seen.add(carrier.traceparent);
-      const context = this.propagator.extract(ROOT_CONTEXT, carrier, getter);
-      if (trace.getSpanContext(context)) contexts.push(context);
+  /** The valid W3C trace context in a job's headers, if any. */
+  private creationContext(headers: Record<string, string>): SpanContext | undefined {
+    if (!headers.traceparent) return undefined;
+    return trace.getSpanContext(this.propagator.extract(ROOT_CONTEXT, headers, getter));
+  }
+
+  private remember(leaseId: string, origin: SpanContext): void {
+    if (this.leases.size >= MAX_REMEMBERED_LEASES) {
+      const oldest = this.leases.keys().next();
+      if (!oldest.done) this.leases.delete(oldest.value);
     }
-    return contexts;
+    this.leases.set(leaseId, origin);
+  }
+
+  private forget(leaseId: string): SpanContext | undefined {
+    const origin = this.leases.get(leaseId);
+    this.leases.delete(leaseId);
+    return origin;
   }
 }
 
-function toLinks(contexts: Context[]): Link[] {
-  return contexts.map((c) => ({ context: trace.getSpanContext(c)! }));
+/** The distinct contexts among `contexts`, in order, MAX_LINKS at most. */
+function distinct(contexts: Array<SpanContext | undefined>): SpanContext[] {
+  const seen = new Set<string>();
+  const out: SpanContext[] = [];
+  for (const c of contexts) {
+    if (out.length >= MAX_LINKS) break;
+    if (!c || seen.has(c.traceId + c.spanId)) continue;
+    seen.add(c.traceId + c.spanId);
+    out.push(c);
+  }
+  return out;
+}
+
+/** The queue when all are the same one; undefined for none or several. */
+function onlyQueue(queues: Array<string | undefined>): string | undefined {
+  const first = queues[0];
+  return first !== undefined && queues.every((q) => q === first) ? first : undefined;
+}
+
+function toLinks(contexts: SpanContext[]): Link[] {
+  return contexts.map((context) => ({ context }));
 }
 
 /** Ends the span with the operation: an error sets its status and `error.type` (the code only). */

@@ -4,7 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import pino from 'pino';
 import { loadConfig, redactUrl } from '../../src/server/config';
+import { NO_TRACING, OtelTracing } from '../../src/server/tracing';
+import { startTracing } from '../../src/server/tracing-sdk';
 import { configError } from '../helpers/config';
 
 describe('loadConfig', () => {
@@ -245,6 +248,14 @@ describe('tracing (the standard OTEL_* variables)', () => {
     const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' };
     assert.equal(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: 'TRUE' }).tracing, undefined);
     assert.equal(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: 'none' }).tracing, undefined);
+  });
+
+  it('starts no SDK when off: the handlers get the no-op, which only runs the operation', async () => {
+    const log = pino({ level: 'silent' });
+    assert.equal(startTracing(loadConfig({}).tracing, log), NO_TRACING);
+    const on = startTracing(loadConfig({ OTEL_TRACES_EXPORTER: 'console' }).tracing, log);
+    assert.ok(on instanceof OtelTracing);
+    await on.shutdown();
   });
 
   it('sends OTLP to the endpoint, protobuf by default, the traces endpoint and protocol first', () => {

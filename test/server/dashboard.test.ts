@@ -80,6 +80,8 @@ describe('the alerts and the KEDA example', () => {
     const exprs = [...rules.matchAll(/^\s*expr: (.*)$/gm)].map((m) => m[1]!);
     assert.equal(exprs.length, 6, 'six alerts');
     for (const expr of exprs) assertKnown('alert', expr, known);
+    // Parts of expressions kept in template variables too.
+    assertKnown('the alert template', rules, known);
     const keda = read('examples/keda/scaledobject.yaml');
     const [, query] = /^\s*query: (.*)$/m.exec(keda) ?? [];
     assertKnown('the KEDA trigger', query ?? '', known);

@@ -1,8 +1,9 @@
 /** /metrics through a real server: counters, the lease wait histogram, queue depth at scrape time. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { uniqueName } from '../helpers/redis';
-import { TestWorker, seconds, unary, useTestServer } from '../helpers/server';
+import { waitFor } from '../clients/helpers';
+import { startRedis, uniqueName } from '../helpers/redis';
+import { TestWorker, seconds, startTestServer, unary, useTestServer } from '../helpers/server';
 
 // A Redis of its own: the queue metrics cover the first MAX_QUEUE_LABELS queues of the registry
 // by name, and a Redis shared with other test files may hold more queues than that.
@@ -104,4 +105,32 @@ it('counts a delivery of two tiers per tier, and only the acks and nacks that we
   const dead = `queue="${queue}",tier="${deadTier}"`;
   assert.equal(count('scheduler_queue_dead_lettered_total', dead), 1);
   assert.equal(count('scheduler_queue_lease_streams', `queue="${queue}"`), 0, 'stream closed');
+});
+
+it('still answers a scrape with Redis down: scheduler_redis_up 0, the queue series left out', async () => {
+  // A Redis and a server of their own: this test stops the Redis.
+  const redis = await startRedis({ own: true });
+  const server = await startTestServer(redis.url);
+  try {
+    const queue = uniqueName();
+    await unary((cb) => server.client.enqueue({ queue, tenantId: 'acme' }, cb));
+    const url = `http://127.0.0.1:${server.metricsPort}/metrics`;
+    assert.match(
+      await (await fetch(url)).text(),
+      new RegExp(`scheduler_queue_backlog\\{queue="${queue}"\\} 1\n`),
+    );
+    await redis.stop();
+    let res = { status: 0, text: '' };
+    await waitFor('a scrape that reports Redis down', async () => {
+      const r = await fetch(url);
+      res = { status: r.status, text: await r.text() };
+      return /^scheduler_redis_up 0$/m.test(res.text);
+    });
+    assert.equal(res.status, 200);
+    assert.doesNotMatch(res.text, /^scheduler_queue_backlog\{/m, 'no stale queue values');
+    assert.match(res.text, /^scheduler_queue_stats_errors_total [1-9]/m);
+  } finally {
+    await server.stop();
+    await redis.stop();
+  }
 });

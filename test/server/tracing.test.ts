@@ -5,7 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { SpanKind, SpanStatusCode, trace, type SpanContext } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type SpanContext,
+} from '@opentelemetry/api';
+import { TraceState } from '@opentelemetry/core';
 import {
   BasicTracerProvider,
   InMemorySpanExporter,
@@ -14,13 +21,15 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { SchedulerClient, Worker, permanent, type TraceContextMode } from '../../src/clients';
-import { OtelTracing } from '../../src/server/tracing';
+import type { LeasedJob } from '../../src/scheduler/job';
+import { MAX_REMEMBERED_LEASES, OtelTracing } from '../../src/server/tracing';
 import { TRACER_NAME } from '../../src/telemetry/messaging';
 import { waitFor } from '../clients/helpers';
 import { startRedis, uniqueName, type TestRedis } from '../helpers/redis';
 import { startTestServer, type TestServer } from '../helpers/server';
 
 const PAYLOAD = 'card=4111-1111-1111-1111';
+const SECRET = 'Bearer s3cr3t-t0ken';
 const serverSpans = new InMemorySpanExporter();
 const clientSpans = new InMemorySpanExporter();
 const serverProvider = new BasicTracerProvider({
@@ -61,7 +70,8 @@ beforeEach(() => {
 /** Enqueues one job inside an application span; returns the job id and that span's context. */
 async function enqueueInSpan(queue: string): Promise<{ jobId: string; origin: SpanContext }> {
   return appTracer.startActiveSpan('checkout', async (span) => {
-    const { jobId } = await client.enqueue({ queue, tenantId: 'acme', payload: PAYLOAD });
+    const headers = { authorization: SECRET };
+    const { jobId } = await client.enqueue({ queue, tenantId: 'acme', payload: PAYLOAD, headers });
     span.end();
     return { jobId, origin: span.spanContext() };
   });
@@ -93,11 +103,13 @@ function linkedTo(span: ReadableSpan, origin: SpanContext): boolean {
   );
 }
 
-/** No attribute of any span carries the payload (or any header). */
+/** No attribute of any span carries the payload, a header or the tenant. */
 function assertNoPayload(spans: ReadableSpan[]): void {
   for (const span of spans) {
-    for (const value of Object.values(span.attributes))
-      assert.ok(!String(value).includes('4111'), `${span.name} leaks the payload`);
+    for (const value of Object.values(span.attributes)) {
+      for (const secret of ['4111', 's3cr3t', 'acme'])
+        assert.ok(!String(value).includes(secret), `${span.name} leaks ${secret}`);
+    }
   }
 }
 
@@ -135,6 +147,7 @@ describe('tracing through a job', () => {
     const settle = find(spans, `settle ${queue}`);
     assert.equal(settle.attributes['messaging.operation.name'], 'ack');
     assert.equal(settle.attributes['messaging.message.id'], jobId);
+    assert.ok(linkedTo(settle, origin), 'settle links to the creation context');
 
     const process = find(clientSpans.getFinishedSpans(), `process ${queue}`);
     assert.equal(process.kind, SpanKind.CONSUMER);
@@ -159,6 +172,11 @@ describe('tracing through a job', () => {
         .some((s) => s.attributes['messaging.operation.name'] === 'nack'),
     );
 
+    const nack = serverSpans
+      .getFinishedSpans()
+      .find((s) => s.attributes['messaging.operation.name'] === 'nack');
+    assert.equal(nack?.name, `settle ${queue}`);
+    assert.ok(linkedTo(nack, origin), 'the nack links to the creation context');
     const process = find(clientSpans.getFinishedSpans(), `process ${queue}`);
     assert.equal(process.spanContext().traceId, origin.traceId);
     assert.equal(process.parentSpanContext?.spanId, origin.spanId);
@@ -195,5 +213,91 @@ describe('tracing through a job', () => {
     assert.equal(send.status.code, SpanStatusCode.ERROR);
     assert.equal(send.attributes['error.type'], 'invalid_argument');
     assert.equal(send.parentSpanContext?.spanId, 'b7ad6b7169203331', 'the header set by hand wins');
+  });
+});
+
+describe('tracestate', () => {
+  it('travels with the traceparent from the producer to the links of the server spans', async () => {
+    const queue = uniqueName();
+    const upstream = trace.setSpanContext(ROOT_CONTEXT, {
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      spanId: '00f067aa0ba902b7',
+      traceFlags: 1,
+      isRemote: true,
+      traceState: new TraceState('vendor=opaque-value'),
+    });
+    const jobId = await appTracer.startActiveSpan('checkout', {}, upstream, async (span) => {
+      const { jobId } = await client.enqueue({ queue, tenantId: 'acme' });
+      span.end();
+      return jobId;
+    });
+    const { headers } = await client.getJob(jobId);
+    assert.equal(headers.tracestate, 'vendor=opaque-value');
+    assert.match(headers.traceparent ?? '', /^00-4bf92f3577b34da6a3ce929d0e0e4736-/);
+    await work(
+      queue,
+      undefined,
+      () => undefined,
+      (w) => w.stats.succeeded === 1,
+    );
+    const receive = find(serverSpans.getFinishedSpans(), `receive ${queue}`);
+    assert.equal(receive.links[0]?.context.traceState?.get('vendor'), 'opaque-value');
+  });
+});
+
+describe('schedules', () => {
+  it('keep the trace context of the upsert call out of the template their runs are made from', async () => {
+    const queue = uniqueName();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    await appTracer.startActiveSpan('admin request', async (span) => {
+      await client.upsertSchedule({
+        queue,
+        scheduleId: 'a',
+        everyMs: 3_600_000,
+        template: { tenantId: 'acme' },
+      });
+      await client.upsertSchedule({
+        queue,
+        scheduleId: 'b',
+        everyMs: 3_600_000,
+        template: { tenantId: 'acme', headers: { traceparent } },
+      });
+      span.end();
+    });
+    assert.deepEqual((await client.getSchedule(queue, 'a')).template.headers, {});
+    assert.deepEqual(
+      (await client.getSchedule(queue, 'b')).template.headers,
+      { traceparent },
+      'one set by hand is kept',
+    );
+  });
+});
+
+describe('settle spans on the replica that delivered the job', () => {
+  /** A delivered job with a creation context of its own (span id from `n`). */
+  const leased = (n: number): LeasedJob => {
+    const spanId = n.toString(16).padStart(16, '0');
+    const traceparent = `00-0af7651916cd43dd8448eb211c80319c-${spanId}-01`;
+    const job = { id: `q/${n}`, queue: 'q', headers: { traceparent } };
+    return { job, leaseId: `q/${n}/lease`, leaseExpireTime: 0 } as unknown as LeasedJob;
+  };
+  const settleLinks = async (tracing: OtelTracing, leaseIds: string[]): Promise<string[]> => {
+    serverSpans.reset();
+    await tracing.settle('ack', leaseIds, () => Promise.resolve());
+    return find(serverSpans.getFinishedSpans(), 'settle').links.map((l) => l.context.spanId);
+  };
+
+  it('link to what they delivered, once, and keep a bounded number of leases', async () => {
+    const tracing = new OtelTracing(serverProvider.getTracer(TRACER_NAME));
+    const jobs = Array.from({ length: MAX_REMEMBERED_LEASES + 2 }, (_, i) => leased(i + 1));
+    tracing.received('q', jobs);
+    const [first, second, third] = jobs.map((j) => j.leaseId);
+    const last = jobs[jobs.length - 1]!;
+    assert.deepEqual(await settleLinks(tracing, [first!, second!]), [], 'the oldest were dropped');
+    assert.deepEqual(await settleLinks(tracing, [third!, last.leaseId]), [
+      '0000000000000003',
+      last.job.headers.traceparent!.split('-')[2],
+    ]);
+    assert.deepEqual(await settleLinks(tracing, [last.leaseId]), [], 'forgotten once settled');
   });
 });
