@@ -36,7 +36,7 @@ local touched = {}
 local function cancel_ready(tier, name)
   touched[tier] = true
   local priorities = k_priorities(tier, name)
-  for _, priority in ipairs(rcall('ZRANGE', priorities, 0, -1)) do
+  for _, priority in ipairs(rcall('ZRANGE', priorities, '0', '-1')) do
     if left <= 0 then return end
     local band = k_band(tier, name, priority)
     for _, seq in ipairs(rcall('LPOP', band, left) or {}) do
@@ -49,7 +49,7 @@ local function cancel_ready(tier, name)
 end
 
 -- Active tiers and tenants are exactly those with ready jobs (ready.lua, fairness.lua).
-for _, tier in ipairs(rcall('ZRANGE', K.tiers, 0, -1)) do
+for _, tier in ipairs(rcall('ZRANGE', K.tiers, '0', '-1')) do
   if left <= 0 then break end
   if tenant ~= '' then
     if rcall('ZSCORE', k_tenants(tier), tenant) then cancel_ready(tier, tenant) end
@@ -70,7 +70,7 @@ for tier in pairs(touched) do tidy_ready_log(tier, 16) end
 
 local scanned = 0
 while left > 0 and scanned < SCAN_MAX do
-  local chunk = rcall('ZRANGE', K.delayed, skip, skip + math.min(left, 500) - 1)
+  local chunk = rcall('ZRANGE', K.delayed, num(skip), num(skip + math.min(left, 500) - 1))
   if #chunk == 0 then break end
   for _, seq in ipairs(chunk) do
     scanned = scanned + 1

@@ -55,7 +55,7 @@ if acks_before then next_deadline = nil end -- an acked lease may have been the 
 -- The active tiers, kept here while leasing and written back at the end.
 local tiers = {}
 do
-  local flat = rcall('ZRANGE', K.tiers, 0, -1, 'WITHSCORES')
+  local flat = rcall('ZRANGE', K.tiers, '0', '-1', 'WITHSCORES')
   for i = 1, #flat, 2 do
     local name = flat[i]
     tiers[#tiers + 1] = { name = name, pass = tonumber(flat[i + 1]), tenants = k_tenants(name) }
@@ -101,7 +101,7 @@ while leased < count_wanted do
   local tenants = t.tenants
   local tenant, tfinish = pick_tenant(t)
   local priorities = tenant and k_priorities(tier, tenant)
-  local priority = priorities and rcall('ZRANGE', priorities, 0, 0)[1]
+  local priority = priorities and rcall('ZRANGE', priorities, '0', '0')[1]
   local band = priority and k_band(tier, tenant, priority)
   local seq = band and rcall('LPOP', band)
   touched[tier] = true
@@ -123,9 +123,9 @@ while leased < count_wanted do
     stale_log[seq .. ':' .. rec_time(rec)] = true
     local head = 'L' .. b36(rec_attempt(rec) + 1, ATTEMPT_WIDTH) .. time_text(deadline) ..
         string.sub(ARGV[6], (leased - 1) * TOKEN_CHARS + 1, leased * TOKEN_CHARS)
-    rcall('SETRANGE', key, 0, head)
+    rcall('SETRANGE', key, '0', head)
     changed(seq)
-    leased_seqs[#leased_seqs + 1] = deadline
+    leased_seqs[#leased_seqs + 1] = num(deadline)
     leased_seqs[#leased_seqs + 1] = seq
     leased_of[tier] = (leased_of[tier] or 0) + 1
     count_busy(tier, tenant)
@@ -138,7 +138,7 @@ while leased < count_wanted do
     out[#out + 1] = seq; out[#out + 1] = head; out[#out + 1] = rec
     tenant_vt[tier] = tfinish - 1
     if tenant_has_more then
-      rcall('ZADD', tenants, tfinish + 1, tenant)
+      rcall('ZADD', tenants, num(tfinish + 1), tenant)
     else
       deactivate(tenants, k_tenants_idle(tier), tenant, tfinish)
     end
@@ -150,7 +150,7 @@ while leased < count_wanted do
     else
       t.active = false
       rcall('ZREM', K.tiers, tier)
-      rcall('ZADD', K.tidle, t.pass, tier)
+      rcall('ZADD', K.tidle, num(t.pass), tier)
     end
   elseif priority then
     -- A listed priority with an empty band, or an active tenant with nothing ready, cannot
@@ -186,12 +186,12 @@ end
 requeue_held_back(tenant_vt)
 
 if leased > 0 or next(capped) ~= nil then
-  local zadd, vts = {}, { 'vt', vt }
+  local zadd, vts = {}, { 'vt', num(vt) }
   for _, t in ipairs(tiers) do
-    if t.active ~= false then zadd[#zadd + 1] = t.pass; zadd[#zadd + 1] = t.name end
+    if t.active ~= false then zadd[#zadd + 1] = num(t.pass); zadd[#zadd + 1] = t.name end
   end
   if #zadd > 0 then rcall('ZADD', K.tiers, unpack(zadd)) end
-  for tier, tvt in pairs(tenant_vt) do vts[#vts + 1] = 'vt:' .. tier; vts[#vts + 1] = tvt end
+  for tier, tvt in pairs(tenant_vt) do vts[#vts + 1] = 'vt:' .. tier; vts[#vts + 1] = num(tvt) end
   rcall('HSET', K.meta, unpack(vts))
 end
 if leased > 0 then call_chunked('ZADD', K.leased, leased_seqs) end

@@ -15,7 +15,7 @@ local tenant, pause = ARGV[4], ARGV[5] == '1'
 local changed
 if tenant == '' then
   if pause then
-    changed = rcall('HSETNX', K.meta, 'paused', 1)
+    changed = rcall('HSETNX', K.meta, 'paused', '1')
   else
     changed = rcall('HDEL', K.meta, 'paused')
   end

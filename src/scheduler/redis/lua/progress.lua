@@ -15,7 +15,7 @@ local now = now_ms()
 local seq = ARGV[4]
 local key = k_job(seq)
 -- The head up to the end of the lease token: what fence() reads.
-local head = rcall('GETRANGE', key, 0, RECORD.enqueued - 1)
+local head = rcall('GETRANGE', key, '0', num(RECORD.enqueued - 1))
 if head == '' then return -1 end
 local code = fence(head, ARGV[5], now)
 if code < 0 then return code end

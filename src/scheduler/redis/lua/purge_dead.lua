@@ -8,7 +8,7 @@ Returns how many dead-set entries were removed (safe to repeat until 0).
 --- @include "keys"
 --- @include "record"
 --- @include "counters"
-local seqs = rcall('ZRANGE', K.dead, 0, tonumber(ARGV[4]) - 1)
+local seqs = rcall('ZRANGE', K.dead, '0', num(tonumber(ARGV[4]) - 1))
 for _, seq in ipairs(seqs) do
   local job = load_job(seq)
   -- A dead job's record may have expired already (DEAD_RETENTION_MS): only its entry is left.

@@ -12,7 +12,7 @@ Returns how many jobs were brought back (unknown or not-dead seqs are skipped).
 local now = now_ms()
 local seqs = {}
 for i = 5, #ARGV do seqs[#seqs + 1] = ARGV[i] end
-if #seqs == 0 then seqs = rcall('ZRANGE', K.dead, 0, tonumber(ARGV[4]) - 1) end
+if #seqs == 0 then seqs = rcall('ZRANGE', K.dead, '0', num(tonumber(ARGV[4]) - 1)) end
 local moved = 0
 for _, seq in ipairs(seqs) do
   local job = load_job(seq)

@@ -25,7 +25,7 @@ else
   if paused == '1' then next_run = '' end
   rcall('HSET', key, 'spec', spec, 'paused', paused, 'ver', ver, 'next', next_run)
 end
-rcall('ZADD', K.schedules, 0, id)
+rcall('ZADD', K.schedules, '0', id)
 if next_run == '' then
   rcall('ZREM', K.schedules_due, id)
 else

@@ -49,13 +49,13 @@ for i = 1, #counters, 2 do
   elseif name == 'enqueued' then enqueued = enqueued + value
   elseif name == 'dispatched' then dispatched = dispatched + value end
 end
-local last = rcall('LINDEX', K.rates, -1)
+local last = rcall('LINDEX', K.rates, '-1')
 if not last or now - tonumber(string.match(last, '^[^:]+')) >= RATE_SAMPLE_MS then
   rcall('RPUSH', K.rates, now .. ':' .. enqueued .. ':' .. dispatched)
-  rcall('LTRIM', K.rates, -RATE_SAMPLES, -1)
+  rcall('LTRIM', K.rates, num(-RATE_SAMPLES), '-1')
 end
 local out = { now, rcall('ZCARD', K.delayed), rcall('ZCARD', K.leased), rcall('ZCARD', K.dead),
-  counters, rcall('ZCOUNT', K.delayed, '-inf', now), rcall('LRANGE', K.rates, 0, -1) }
+  counters, rcall('ZCOUNT', K.delayed, '-inf', now), rcall('LRANGE', K.rates, '0', '-1') }
 for _, tier in ipairs(tiers) do
   local ready = pending[tier] or 0
   out[#out + 1] = tier; out[#out + 1] = ready

@@ -7,7 +7,7 @@ ARGV[1] pinned time or ''  ARGV[2] most queues to take   ARGV[3] claim time (ms)
 Returns the queues taken, earliest due first.
 ]]
 --- @include "upkeep"
-local due = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[2]))
+local due = rcall('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', '0', ARGV[2])
 if #due == 0 then return due end
 local until_at = now + tonumber(ARGV[3])
 local zadd = {}

@@ -10,7 +10,7 @@ local last_seq, seq_taken = nil, false
 local function take_seq()
   last_seq = (last_seq or tonumber(rcall('HGET', K.meta, 'seq') or '0')) + 1
   seq_taken = true
-  return last_seq
+  return num(last_seq)
 end
 
 -- Adds one job: `delay` in ms, `idem` its idempotency key or '', `tail` the record's tail as
@@ -19,7 +19,7 @@ end
 local function add_job(now, window, delay, idem, tail)
   local text = record_fields(tail, TEXT.tenant, TAIL_TEXT)
   local job = { tier = text[TEXT.tier], tenant = text[TEXT.tenant],
-    priority = tonumber(string.sub(tail, 1, RECORD.max_attempts - RECORD.priority)) }
+    priority = string.sub(tail, 1, RECORD.max_attempts - RECORD.priority) } -- as text: a key part
   local idem_key = idem ~= '' and k_idem(job.tenant, idem)
   local first = idem_key and rcall('GET', idem_key)
   local seen = first and load_job(first)
@@ -45,7 +45,7 @@ end
 -- The job counter, then flush(): jobs made ready and counter changes.
 local function flush_jobs()
   if seq_taken then
-    rcall('HSET', K.meta, 'seq', last_seq)
+    rcall('HSET', K.meta, 'seq', num(last_seq))
     seq_taken = false
   end
   flush()

@@ -20,7 +20,7 @@ end
 
 local function flush_counts()
   for _, key in ipairs(delta_names) do
-    if deltas[key] ~= 0 then rcall('HINCRBY', K.count, key, deltas[key]) end
+    if deltas[key] ~= 0 then rcall('HINCRBY', K.count, key, num(deltas[key])) end
   end
   deltas, delta_names = {}, {}
 end

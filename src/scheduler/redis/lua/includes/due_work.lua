@@ -8,7 +8,7 @@ ready, expired leases are retried or dead-lettered.
 --- @include "retry"
 --- @include "tenant_caps"
 local function head_score(key)
-  local score = rcall('ZRANGE', key, 0, 0, 'WITHSCORES')[2]
+  local score = rcall('ZRANGE', key, '0', '0', 'WITHSCORES')[2]
   return score and tonumber(score)
 end
 
@@ -19,8 +19,10 @@ end
 local function move_due_work(now, max_moves, policy)
   local next_due, next_deadline = head_score(K.delayed) or false, head_score(K.leased) or false
   local moved = false
+  local now_text, moves_text = num(now), num(max_moves)
   if next_due and next_due <= now then
-    for _, seq in ipairs(rcall('ZRANGEBYSCORE', K.delayed, '-inf', now, 'LIMIT', 0, max_moves)) do
+    local due = rcall('ZRANGEBYSCORE', K.delayed, '-inf', now_text, 'LIMIT', '0', moves_text)
+    for _, seq in ipairs(due) do
       rcall('ZREM', K.delayed, seq)
       local job = load_job(seq)
       if job then
@@ -34,7 +36,8 @@ local function move_due_work(now, max_moves, policy)
     next_due, moved = nil, true
   end
   if next_deadline and next_deadline < now then
-    local expired = rcall('ZRANGEBYSCORE', K.leased, '-inf', '(' .. now, 'LIMIT', 0, max_moves)
+    local expired = rcall('ZRANGEBYSCORE', K.leased, '-inf', '(' .. now_text, 'LIMIT', '0',
+      moves_text)
     for i, seq in ipairs(expired) do
       rcall('ZREM', K.leased, seq)
       local job = load_job(seq)

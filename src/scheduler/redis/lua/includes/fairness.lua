@@ -18,17 +18,17 @@ local function activate(active, idle, vt_field, member, stride)
     rcall('ZREM', idle, member)
     start = math.max(start, tonumber(last))
   end
-  rcall('ZADD', active, start + stride, member)
+  rcall('ZADD', active, num(start + stride), member)
 end
 
 local function deactivate(active, idle, member, pass)
   rcall('ZREM', active, member)
-  rcall('ZADD', idle, pass, member)
+  rcall('ZADD', idle, num(pass), member)
 end
 
 -- The active member with the lowest finish tag, and that tag.
 local function pick(active)
-  local head = rcall('ZRANGE', active, 0, 0, 'WITHSCORES')
+  local head = rcall('ZRANGE', active, '0', '0', 'WITHSCORES')
   if not head[1] then return nil end
   return head[1], tonumber(head[2])
 end

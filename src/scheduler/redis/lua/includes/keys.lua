@@ -47,6 +47,15 @@ Keys of a queue (* marks the fixed ones, passed in KEYS):
                               key (n: the tenant's length, so the parts cannot run together)
 ]]
 local rcall = redis.call
+
+-- A number as the text of a command argument or key: "%d" for a whole number, else the number
+-- itself. Redis 7.0 turns a number argument into text with snprintf("%.17g"), and Lua's `..` with
+-- "%.14g": each several times the cost of "%d" (docs/benchmarks.md, "Numbers as text"). For the
+-- same reason constant arguments are written as text ('0', not 0).
+local function num(n)
+  if n % 1 == 0 then return string.format('%d', n) end
+  return n
+end
 local P = ARGV[1]
 -- Redis Cluster hashes a key by the text between its first '{' and the next '}' when not empty.
 if not string.find(P, '^[^{]*{[^}]+}') or string.sub(KEYS[1], 1, #P + 1) ~= P .. ':' then

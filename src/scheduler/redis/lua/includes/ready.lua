@@ -56,7 +56,7 @@ local function flush_ready()
     -- A band that was empty is new to the tenant's priorities, and the tenant may be idle.
     if length == #band.back + #band.front then
       local tier = band.tier
-      rcall('ZADD', k_priorities(tier, band.tenant), 9 - band.priority, band.priority)
+      rcall('ZADD', k_priorities(tier, band.tenant), num(9 - band.priority), band.priority)
       activate(k_tenants(tier), k_tenants_idle(tier), 'vt:' .. tier, band.tenant, 1)
     end
   end
@@ -94,7 +94,7 @@ end
 -- Takes a ready job out of the ready structures (cancel, update_job). LREM walks the band up to
 -- the job.
 local function unready(seq, job)
-  rcall('LREM', k_band(job.tier, job.tenant, job.priority), 1, seq)
+  rcall('LREM', k_band(job.tier, job.tenant, job.priority), '1', seq)
   count('pending', job.tier, -1)
   drop_if_empty(job.tier, job.tenant, job.priority)
 end
@@ -102,9 +102,9 @@ end
 -- A new earliest due time wakes consumers too, so idle ones re-arm their timers for it.
 -- `fresh`: the caller already wrote state S and time `due` into the record.
 local function schedule(seq, job, due, fresh)
-  local head = rcall('ZRANGE', K.delayed, 0, 0, 'WITHSCORES')[2]
+  local head = rcall('ZRANGE', K.delayed, '0', '0', 'WITHSCORES')[2]
   if not head or due < tonumber(head) then wake() end
   if not fresh then stamp(seq, job, 'S', due) end
-  rcall('ZADD', K.delayed, due, seq)
+  rcall('ZADD', K.delayed, num(due), seq)
   count('scheduled', job.tier, 1)
 end

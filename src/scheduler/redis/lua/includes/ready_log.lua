@@ -13,7 +13,7 @@ cancel trims stale entries off the head, and empties the log of a tier left with
 -- job still ready since that time.
 local function ready_log_entry(entry)
   local seq, at = string.match(entry, '^(%d+):(%w+)$')
-  local head = rcall('GETRANGE', k_job(seq), 0, HEAD_END)
+  local head = rcall('GETRANGE', k_job(seq), '0', HEAD_END_TEXT)
   return seq, at, rec_state(head) == 'P' and rec_time(head) == at
 end
 
@@ -27,12 +27,12 @@ local function tidy_ready_log(tier, limit, stale)
     return
   end
   local dropped = 0
-  for _, entry in ipairs(rcall('LRANGE', key, 0, limit - 1)) do
+  for _, entry in ipairs(rcall('LRANGE', key, '0', num(limit - 1))) do
     if not (stale and stale[entry]) then
       local _, _, live = ready_log_entry(entry)
       if live then break end
     end
     dropped = dropped + 1
   end
-  if dropped > 0 then rcall('LTRIM', key, dropped, -1) end
+  if dropped > 0 then rcall('LTRIM', key, num(dropped), '-1') end
 end

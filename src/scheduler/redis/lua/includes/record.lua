@@ -30,6 +30,7 @@ local RECORD_TEXT, TAIL_TEXT = RECORD.text + 1, RECORD.text - RECORD.priority + 
 -- The last byte (0-based, as GETRANGE counts) of the time field: a head read up to there tells
 -- whether a job is still ready since a given time.
 local HEAD_END = RECORD.token - 1
+local HEAD_END_TEXT = num(HEAD_END)
 local ATTEMPT_WIDTH, TIME_WIDTH = RECORD.time - RECORD.attempt, RECORD.token - RECORD.time
 
 local function rec_state(rec) return string.sub(rec, RECORD.state + 1, RECORD.attempt) end
@@ -111,9 +112,10 @@ end
 -- two; nil when there is no record. One GETRANGE of the head and a stretch of text that holds
 -- usual tier and tenant names; longer ones cost a GET.
 local NAMES_READ = RECORD_TEXT + 127
+local NAMES_READ_TEXT = num(NAMES_READ)
 local function head_and_names(seq)
   local key = k_job(seq)
-  local rec = rcall('GETRANGE', key, 0, NAMES_READ)
+  local rec = rcall('GETRANGE', key, '0', NAMES_READ_TEXT)
   if rec == '' then return nil end
   local names = record_fields(rec, TEXT.tenant)
   if not names then
@@ -133,7 +135,7 @@ end
 
 -- Writes a record's state, attempt (its base-36 digits) and time field: one SETRANGE.
 local function write_head(key, state, attempt_digits, at_text)
-  rcall('SETRANGE', key, RECORD.state, state .. attempt_digits .. at_text)
+  rcall('SETRANGE', key, '0', state .. attempt_digits .. at_text) -- the head: RECORD.state is 0
 end
 
 -- Writes a loaded job's state, its attempt (job.attempt) and its time field.
@@ -157,8 +159,9 @@ local function close_record(seq, attempt_digits, state, at_text, retention_ms)
   local key = k_job(seq)
   if retention_ms > 0 then
     write_head(key, state, attempt_digits, at_text)
-    rcall('PEXPIRE', key, retention_ms)
-    rcall('PEXPIRE', k_out(seq), retention_ms)
+    local ttl = num(retention_ms)
+    rcall('PEXPIRE', key, ttl)
+    rcall('PEXPIRE', k_out(seq), ttl)
   else
     rcall('DEL', key, k_out(seq))
   end

@@ -10,11 +10,11 @@ dead-letter; and dead jobs leaving once past retention (expire_dead).
 local DEAD_GRACE_MS = 3600000
 
 local function bury(seq, job, now, retention_ms)
-  rcall('ZADD', K.dead, now, seq)
+  rcall('ZADD', K.dead, num(now), seq)
   count('dead', job.tier, 1)
   count('deadlettered', job.tier, 1)
   finish(seq, job, 'X', now, retention_ms)
-  if retention_ms > 0 then rcall('PEXPIRE', k_job(seq), retention_ms + DEAD_GRACE_MS) end
+  if retention_ms > 0 then rcall('PEXPIRE', k_job(seq), num(retention_ms + DEAD_GRACE_MS)) end
 end
 
 -- Capped exponential backoff with "equal jitter": half fixed, half random. `jitter` in [0, 1).
@@ -45,9 +45,10 @@ end
 -- queue had no upkeep for that long) leaves its tier's count as it is. Flushes when it removed
 -- any. Returns when the next dead job passes retention, or nil when there is none.
 local function expire_dead(now, retention_ms, limit)
-  local head = rcall('ZRANGE', K.dead, 0, 0, 'WITHSCORES')[2]
+  local head = rcall('ZRANGE', K.dead, '0', '0', 'WITHSCORES')[2]
   if head and tonumber(head) + retention_ms <= now then
-    local old = rcall('ZRANGEBYSCORE', K.dead, '-inf', now - retention_ms, 'LIMIT', 0, limit)
+    local cutoff = num(now - retention_ms)
+    local old = rcall('ZRANGEBYSCORE', K.dead, '-inf', cutoff, 'LIMIT', '0', num(limit))
     for _, seq in ipairs(old) do
       local job = load_job(seq)
       if job then
@@ -57,7 +58,7 @@ local function expire_dead(now, retention_ms, limit)
     end
     call_chunked('ZREM', K.dead, old)
     flush()
-    head = rcall('ZRANGE', K.dead, 0, 0, 'WITHSCORES')[2]
+    head = rcall('ZRANGE', K.dead, '0', '0', 'WITHSCORES')[2]
   end
   return head and tonumber(head) + retention_ms
 end

@@ -40,9 +40,9 @@ local function flush_tenant_leased()
   if next(leased_deltas) ~= nil and tenant_caps_in_force() then
     for tenant, by in pairs(leased_deltas) do
       if by ~= 0 then
-        local now_leased = rcall('HINCRBY', K.tenant_leased, tenant, by)
+        local now_leased = rcall('HINCRBY', K.tenant_leased, tenant, num(by))
         if now_leased < 0 then
-          rcall('HSET', K.tenant_leased, tenant, 0)
+          rcall('HSET', K.tenant_leased, tenant, '0')
           now_leased = 0
         end
         local cap = by < 0 and tenant_cap(tenant)
