@@ -43,14 +43,14 @@ local policy = { base = tonumber(ARGV[8]), cap = tonumber(ARGV[9]), jitter = ton
   jitter_base = tonumber(ARGV[10]), retention = tonumber(ARGV[11]) }
 local PRUNE_EVERY_MS = 1000
 
--- The worker's acks first: the slots they free are leased below. The earliest lease deadline
--- as it was before them is what the upkeep index was told (see `out[3]` below).
+-- The worker's acks first: the slots they free are leased below (the tenants' leased counts
+-- are written before the loop reads them). The earliest lease deadline as it was before them is
+-- what the upkeep index was told (see `out[3]` below); move_due_work reads it after them.
 local acks_before = #ARGV >= 13 and (head_score(K.leased) or math.huge)
-local ack_codes = acks_before and ack_leases(13, now, tonumber(ARGV[12])) or {}
+local ack_codes = acks_before and ack_leases(13, now, tonumber(ARGV[12]), true) or {}
 local next_due, next_deadline, moved = move_due_work(now, max_moves, policy)
 flush_tenant_leased()
 local due_before = math.min(next_due or math.huge, acks_before or next_deadline or math.huge)
-if acks_before then next_deadline = nil end -- an acked lease may have been the earliest
 
 -- The active tiers, kept here while leasing and written back at the end.
 local tiers = {}

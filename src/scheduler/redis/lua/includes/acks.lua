@@ -19,7 +19,10 @@ per call).
 -- Acks the leases in ARGV[first..]: seq, lease token, result ('' for none), seq, token, result...
 -- A result goes to the job's output hash (keys.lua k_out), which expires with the record.
 -- Returns one code per lease: 1, or -1 no such job, -2 stale lease, -3 expired lease.
-local function ack_leases(first, now, retention)
+-- `deferred`: the caller writes the counts, the tenants' leased counts and the change notice
+-- with its own (lease.lua), so a leased count the acks lower and the lease raises is written
+-- once, or not at all.
+local function ack_leases(first, now, retention, deferred)
   local finished = time_text(now)
   local codes, settled, per_tier = {}, {}, {}
   for i = first, #ARGV, 3 do
@@ -42,8 +45,10 @@ local function ack_leases(first, now, retention)
     count('acked', tier, n)
     freed_slot(tier, n)
   end
-  flush_counts()
-  flush_tenant_leased()
-  publish_changed()
+  if not deferred then
+    flush_counts()
+    flush_tenant_leased()
+    publish_changed()
+  end
   return codes
 end

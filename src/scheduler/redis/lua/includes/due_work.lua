@@ -54,6 +54,8 @@ local function move_due_work(now, max_moves, policy)
     end
     next_due, next_deadline, moved = nil, nil, true
   end
-  flush()
+  -- Ready now, so this call can lease them; the counts and the change notice go with lease.lua's
+  -- flush() at its end.
+  flush_ready()
   return next_due, next_deadline, moved
 end
