@@ -307,6 +307,9 @@ export class Scheduler {
     indexes: number[],
     results: Array<EnqueueResult | SchedulerError>,
   ): Promise<number[]> {
+    // No limit configured (the default): no grouping and no promise per tenant (a CPU profile of
+    // the SDK's batched enqueues put ~3 % of the server's CPU in them).
+    if (this.limiter === UNLIMITED) return indexes;
     const byTenant = groupBy(indexes, (i) => inputs[i]!.tenantId);
     const admitted = await Promise.all(
       [...byTenant].map(async ([tenant, items]) => {
