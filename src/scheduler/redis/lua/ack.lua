@@ -6,4 +6,8 @@ ARGV[4] retention (ms)   ARGV[5..] seq, lease token, result ('' for none), seq, 
 Returns one code per job (includes/acks.lua): 1, or -1 no such job, -2 stale lease, -3 expired.
 ]]
 --- @include "acks"
-return ack_leases(5, now_ms(), tonumber(ARGV[4]))
+local codes = ack_leases(5, now_ms(), tonumber(ARGV[4]))
+flush_counts()
+flush_tenant_leased()
+publish_changed()
+return codes

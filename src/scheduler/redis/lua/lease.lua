@@ -47,7 +47,7 @@ local PRUNE_EVERY_MS = 1000
 -- are written before the loop reads them). The earliest lease deadline as it was before them is
 -- what the upkeep index was told (see `out[3]` below); move_due_work reads it after them.
 local acks_before = #ARGV >= 13 and (head_score(K.leased) or math.huge)
-local ack_codes = acks_before and ack_leases(13, now, tonumber(ARGV[12]), true) or {}
+local ack_codes = acks_before and ack_leases(13, now, tonumber(ARGV[12])) or {}
 local next_due, next_deadline, moved = move_due_work(now, max_moves, policy)
 flush_tenant_leased()
 local due_before = math.min(next_due or math.huge, acks_before or next_deadline or math.huge)

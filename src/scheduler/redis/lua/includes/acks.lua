@@ -19,10 +19,10 @@ per call).
 -- Acks the leases in ARGV[first..]: seq, lease token, result ('' for none), seq, token, result...
 -- A result goes to the job's output hash (keys.lua k_out), which expires with the record.
 -- Returns one code per lease: 1, or -1 no such job, -2 stale lease, -3 expired lease.
--- `deferred`: the caller writes the counts, the tenants' leased counts and the change notice
--- with its own (lease.lua), so a leased count the acks lower and the lease raises is written
--- once, or not at all.
-local function ack_leases(first, now, retention, deferred)
+-- The caller writes what the acks summed (flush_counts, flush_tenant_leased) and the change notice
+-- (publish_changed): lease.lua with its own, so a leased count the acks lower and the lease
+-- raises is written once, or not at all.
+local function ack_leases(first, now, retention)
   local finished = time_text(now)
   local codes, settled, per_tier = {}, {}, {}
   for i = first, #ARGV, 3 do
@@ -44,11 +44,6 @@ local function ack_leases(first, now, retention, deferred)
     count('leased', tier, -n)
     count('acked', tier, n)
     freed_slot(tier, n)
-  end
-  if not deferred then
-    flush_counts()
-    flush_tenant_leased()
-    publish_changed()
   end
   return codes
 end
