@@ -186,7 +186,34 @@ export interface JobPage {
 export function jobBytes(job: Job): number {
   let text = job.id.length + job.queue.length + job.tenantId.length + job.tier.length;
   text += Buffer.byteLength(job.lastError) + Buffer.byteLength(job.idempotencyKey ?? '');
-  for (const [k, v] of Object.entries(job.headers)) text += Buffer.byteLength(k + v) + 8;
   const output = (job.result?.length ?? 0) + (job.progress?.length ?? 0);
-  return job.payload.length + output + text + 256;
+  return job.payload.length + output + text + headersBytes(job.headers) + 256;
+}
+
+/** Headers' share of an encoded size: each key and value, and a margin for the map entry. */
+export function headersBytes(headers: Readonly<Record<string, string>> = {}): number {
+  let bytes = 0;
+  for (const [k, v] of Object.entries(headers)) bytes += Buffer.byteLength(k + v) + 8;
+  return bytes;
+}
+
+/**
+ * How many of `items`, in order, fit in `maxBytes` by `sizeOf`: what cuts a listing page short.
+ * The first item with a size always fits (a page is never empty), and items of size 0 (entries
+ * whose job was gone when read) take no room.
+ */
+export function fitting<T>(
+  items: readonly T[],
+  maxBytes: number,
+  sizeOf: (item: T) => number,
+): number {
+  let bytes = 0;
+  let n = 0;
+  for (const item of items) {
+    const size = sizeOf(item);
+    if (size > 0 && bytes > 0 && bytes + size > maxBytes) break;
+    bytes += size;
+    n += 1;
+  }
+  return n;
 }

@@ -8,6 +8,7 @@
  */
 import { SchedulerError, ScriptCode } from '../errors';
 import { formatJobId } from '../ids';
+import { fitting } from '../job';
 import {
   scheduleBytes,
   type Schedule,
@@ -122,14 +123,7 @@ export class RedisScheduleStore implements ScheduleStore {
     );
     const page = ids.slice(0, pageSize);
     const read = (await this.readMany(queue, page)).map((s) => s.schedule);
-    const schedules: Schedule[] = [];
-    let bytes = 0;
-    for (const schedule of read) {
-      const size = scheduleBytes(schedule);
-      if (schedules.length > 0 && bytes + size > maxBytes) break;
-      schedules.push(schedule);
-      bytes += size;
-    }
+    const schedules = read.slice(0, fitting(read, maxBytes, scheduleBytes));
     // Cut short by size: the rest follows the last schedule sent.
     if (schedules.length < read.length)
       return { schedules, nextPageToken: schedules[schedules.length - 1]!.scheduleId };

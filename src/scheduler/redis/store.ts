@@ -7,6 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { SchedulerError, ScriptCode, scriptError, wrongState } from '../errors';
 import { formatJobId, formatLeaseId, type JobRef, type LeaseRef } from '../ids';
 import {
+  fitting,
   jobBytes,
   type AckBatch,
   type CancelJobsResult,
@@ -608,17 +609,6 @@ function sum<T>(items: T[], f: (item: T) => number): number {
  * (jobs gone since their entry was read take no room).
  */
 function fillPage(read: Array<Job | undefined>, maxBytes: number): { jobs: Job[]; taken: number } {
-  const jobs: Job[] = [];
-  let bytes = 0;
-  let taken = 0;
-  for (const job of read) {
-    if (job) {
-      const size = jobBytes(job);
-      if (jobs.length > 0 && bytes + size > maxBytes) break;
-      jobs.push(job);
-      bytes += size;
-    }
-    taken += 1;
-  }
-  return { jobs, taken };
+  const taken = fitting(read, maxBytes, (job) => (job ? jobBytes(job) : 0));
+  return { jobs: read.slice(0, taken).filter((job) => job !== undefined), taken };
 }

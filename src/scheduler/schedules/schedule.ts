@@ -1,5 +1,5 @@
 /** The schedule model: a recurring job template and when it fires. */
-import type { EnqueueInput } from '../job';
+import { headersBytes, type EnqueueInput } from '../job';
 
 /** What to do with runs whose time passed while no replica could fire them. */
 export const MISSED_RUN_POLICIES = ['skip', 'run_once'] as const;
@@ -50,8 +50,7 @@ export function scheduleBytes(schedule: Schedule): number {
   let text = schedule.queue.length + schedule.scheduleId.length + schedule.timeZone.length;
   text += (schedule.cron?.length ?? 0) + (schedule.lastJobId?.length ?? 0);
   text += Buffer.byteLength(t.tenantId) + (t.queue?.length ?? 0);
-  for (const [k, v] of Object.entries(t.headers ?? {})) text += Buffer.byteLength(k + v) + 8;
-  return t.payload.length + text + 256;
+  return t.payload.length + text + headersBytes(t.headers) + 256;
 }
 
 export interface SchedulePage {
