@@ -58,7 +58,7 @@ export function toJob(job: Job__Output): Job {
     tier: job.tier,
     priority: job.priority,
     payload: job.payload,
-    headers: { ...job.headers },
+    headers: job.headers,
     attempt: job.attempt,
     maxAttempts: job.maxAttempts,
     state: toJobState(job.state),

@@ -73,7 +73,7 @@ export class RunningJob {
 
   constructor(
     readonly leased: LeasedJob,
-    private readonly deps: RunningJobDeps,
+    readonly deps: RunningJobDeps,
   ) {
     this.deadline = Date.now() + deps.visibilityMs;
   }
@@ -99,17 +99,8 @@ export class RunningJob {
       clearTimeout(this.timer);
       return { kind: 'lost', error: this.lost };
     }
-    const signal = (): AbortSignal => this.signal();
-    const { leaseId } = this.leased;
-    const context: JobContext = {
-      get signal() {
-        return signal();
-      },
-      leaseId,
-      progress: (value) => this.deps.progress(leaseId, value),
-    };
     try {
-      const result = encodeValue(await this.deps.handler(this.leased.job, context));
+      const result = encodeValue(await this.deps.handler(this.leased.job, new RunContext(this)));
       return this.over() ?? { kind: 'ack', result };
     } catch (err) {
       const over = this.over();
@@ -151,7 +142,7 @@ export class RunningJob {
   }
 
   /** The handler's signal; already aborted if the job was aborted before the handler looked. */
-  private signal(): AbortSignal {
+  signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
       if (this.abortReason) this.controller.abort(this.abortReason);
@@ -181,5 +172,32 @@ export class RunningJob {
     const id = this.leased.job.id;
     this.lost = new Error(`lost the lease of job ${id}: another worker may run it`, { cause });
     this.abort(this.lost);
+  }
+}
+
+/**
+ * A handler's JobContext. One object per job, its signal and progress made only when the handler
+ * reads them (most never do): the Worker's cost per job is mostly what it allocates.
+ */
+class RunContext implements JobContext {
+  readonly #job: RunningJob;
+  #progress: ((value: unknown) => Promise<void>) | undefined;
+
+  constructor(job: RunningJob) {
+    this.#job = job;
+  }
+
+  get leaseId(): string {
+    return this.#job.leased.leaseId;
+  }
+
+  get signal(): AbortSignal {
+    return this.#job.signal();
+  }
+
+  /** A function of its own, so `const { progress } = context` works. */
+  get progress(): (value: unknown) => Promise<void> {
+    const { leased, deps } = this.#job;
+    return (this.#progress ??= (value) => deps.progress(leased.leaseId, value));
   }
 }

@@ -61,18 +61,19 @@ export function withTraceContext(
 }
 
 /**
- * Runs `handler` in a `process` span for `job`: ended when it settles, with an error status when
+ * Runs `handler(job, context)` in a `process` span for `job`: ended when it settles, with an error status when
  * it throws. The handler runs with the span active, so its own spans are children of it. Without
  * an SDK the span does not record and the handler is called as it is.
  */
-export function processInSpan<T>(
+export function processInSpan<C, T>(
   job: Job,
   mode: TraceContextMode,
-  handler: () => Promise<T> | T,
+  handler: (job: Job, context: C) => Promise<T> | T,
+  context: C,
 ): Promise<T> | T {
-  if (!sdkRegistered()) return handler();
+  if (!sdkRegistered()) return handler(job, context);
   const span = startProcessSpan(job, mode);
-  return span.isRecording() ? runInSpan(span, handler) : handler();
+  return span.isRecording() ? runInSpan(span, () => handler(job, context)) : handler(job, context);
 }
 
 async function runInSpan<T>(span: Span, handler: () => Promise<T> | T): Promise<T> {

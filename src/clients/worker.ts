@@ -7,13 +7,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { status, type StatusObject } from '@grpc/grpc-js';
+import type { LeasedJob__Output } from '../generated/scheduler/v1/LeasedJob';
 import type { SettleResult__Output } from '../generated/scheduler/v1/SettleResult';
 import { backoffDelay, type BackoffOptions } from './backoff';
 import { internalsOf, type SchedulerClient } from './client';
 import { toLeasedJob } from './convert';
 import { SchedulerClientError, fromItemError, toClientError } from './errors';
 import { LeaseConnection, type SentSettle } from './lease-connection';
-import { RunningJob, type JobHandler, type Outcome } from './running-job';
+import { RunningJob, type Outcome, type RunningJobDeps } from './running-job';
 import { settleUnary, type Settle } from './settle';
 import { processInSpan } from './tracing';
 import type { Job } from './types';
@@ -64,15 +65,15 @@ export class Worker extends EventEmitter<WorkerEvents> {
   /** Prefetched jobs waiting for a slot, oldest first; their leases are extended meanwhile. */
   private readonly buffered: RunningJob[] = [];
   /** Handlers and unary settles in flight: close() waits for all of them. */
-  private readonly tasks = new Set<Promise<void>>();
+  private readonly tasks = new TaskCount();
   private readonly counters = new WorkerStatsCounter();
   private readonly concurrency: number;
   private readonly prefetch: number;
   private readonly visibilityMs: number;
   private readonly extendEveryMs: number;
   private readonly reconnectBackoff: BackoffOptions;
-  /** The user's handler, run in a `process` span (a no-op without an OpenTelemetry SDK). */
-  private readonly handler: JobHandler;
+  /** What each job's RunningJob needs: made once, since the cost per job is what it allocates. */
+  private readonly jobDeps: RunningJobDeps;
 
   constructor(
     private readonly client: SchedulerClient,
@@ -85,7 +86,14 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.extendEveryMs = options.extendIntervalMs ?? Math.floor(this.visibilityMs / 2);
     this.reconnectBackoff = { initialMs: 100, maxMs: 5000, ...options.reconnect };
     const mode = options.traceContext ?? 'link';
-    this.handler = (job, context) => processInSpan(job, mode, () => options.handler(job, context));
+    this.jobDeps = {
+      // The user's handler, in a `process` span (a no-op without an OpenTelemetry SDK).
+      handler: (job, context) => processInSpan(job, mode, options.handler, context),
+      visibilityMs: this.visibilityMs,
+      extendEveryMs: this.extendEveryMs,
+      extend: (leaseId, ms) => this.client.extendLease(leaseId, ms),
+      progress: (leaseId, value) => this.client.reportProgress(leaseId, value),
+    };
     if (!Number.isInteger(this.concurrency) || this.concurrency < 1)
       throw new RangeError('concurrency: must be an integer of at least 1');
     if (!Number.isInteger(this.prefetch) || this.prefetch < 0)
@@ -133,7 +141,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     await this.connEnded;
     clearTimeout(cutoff);
     // Jobs that arrived before the stream ended run too; settles may start more tasks.
-    while (this.tasks.size > 0) await Promise.allSettled([...this.tasks]);
+    await this.tasks.idle();
     clearTimeout(abortTimer);
     this.state = 'closed';
   }
@@ -155,7 +163,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     let resolveEnded: () => void = () => undefined;
     this.connEnded = new Promise((resolve) => (resolveEnded = resolve));
     const conn: LeaseConnection = new LeaseConnection(connection.pick(), metadata, {
-      onJobs: (jobs) => jobs.forEach((j) => this.runJob(() => toLeasedJob(j))),
+      onJobs: (jobs) => {
+        for (const job of jobs) this.runJob(job);
+      },
       onSettleError: (result, sent) => this.onSettleError(result, sent),
       onCancelled: (leaseIds) => leaseIds.forEach((id) => this.cancelJob(id)),
       onEnd: (st, unconfirmed) => {
@@ -173,22 +183,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
     return Math.max(0, this.concurrency + this.prefetch - held);
   }
 
-  private runJob(decode: () => ReturnType<typeof toLeasedJob>): void {
+  private runJob(raw: LeasedJob__Output): void {
     let leased;
     try {
-      leased = decode();
+      leased = toLeasedJob(raw);
     } catch (err) {
       this.report(err instanceof Error ? err : new Error(String(err)));
       return;
     }
     this.counters.received++;
-    const job = new RunningJob(leased, {
-      handler: this.handler,
-      visibilityMs: this.visibilityMs,
-      extendEveryMs: this.extendEveryMs,
-      extend: (leaseId, ms) => this.client.extendLease(leaseId, ms),
-      progress: (leaseId, value) => this.client.reportProgress(leaseId, value),
-    });
+    const job = new RunningJob(leased, this.jobDeps);
     if (this.running.size < this.concurrency) this.begin(job);
     else {
       job.keepLease();
@@ -216,7 +220,16 @@ export class Worker extends EventEmitter<WorkerEvents> {
 
   private begin(job: RunningJob): void {
     this.running.set(job.leased.leaseId, job);
-    this.track(job.run().then((outcome) => this.finish(job, outcome)));
+    void this.runToEnd(job);
+  }
+
+  private async runToEnd(job: RunningJob): Promise<void> {
+    this.tasks.start();
+    try {
+      this.finish(job, await job.run());
+    } finally {
+      this.tasks.end();
+    }
   }
 
   private finish(job: RunningJob, outcome: Outcome): void {
@@ -342,8 +355,8 @@ export class Worker extends EventEmitter<WorkerEvents> {
   }
 
   private track(task: Promise<void>): void {
-    this.tasks.add(task);
-    void task.finally(() => this.tasks.delete(task));
+    this.tasks.start();
+    void task.finally(() => this.tasks.end());
   }
 
   private report(error: Error, job?: Job): void {
@@ -357,4 +370,27 @@ function isRefusedResult(sent: SentSettle, error: SchedulerClientError): boolean
   return (
     sent.settle.kind === 'ack' && error.code === status.INVALID_ARGUMENT && error.field === 'result'
   );
+}
+
+/** Counts tasks in flight (no per-task bookkeeping: one runs per job); idle() awaits none left. */
+class TaskCount {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  start(): void {
+    this.count++;
+  }
+
+  end(): void {
+    if (--this.count > 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0
+      ? Promise.resolve()
+      : new Promise((resolve) => this.waiters.push(resolve));
+  }
 }

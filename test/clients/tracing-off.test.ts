@@ -20,9 +20,9 @@ describe('tracing without an OpenTelemetry SDK', () => {
 
   it('runs the handler and passes on its result and its error', async () => {
     const job = { id: 'q/1', queue: 'q', headers: {} } as unknown as Job;
-    assert.equal(await processInSpan(job, 'link', () => 42), 42);
+    assert.equal(await processInSpan(job, 'link', () => 42, undefined), 42);
     await assert.rejects(
-      processInSpan(job, 'parent', () => Promise.reject(new Error('boom'))),
+      processInSpan(job, 'parent', () => Promise.reject(new Error('boom')), undefined),
       /boom/,
     );
   });
