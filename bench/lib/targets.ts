@@ -64,13 +64,14 @@ const scriptUs =
 
 /**
  * The server's own share of a delivery: our enqueue call minus a bare grpc-js unary call timed
- * with the same gaps, plus the time from the call's return to the handler. Percentiles do not
- * add exactly; this sums those of each part, which is what can be read from one run.
+ * with the same gaps (interleaved with ours in the latency scenario), plus the time from the
+ * call's return to the handler. Percentiles do not add exactly; this sums those of each part,
+ * which is what can be read from one run.
  */
 function serverShare(p: 'p50' | 'p99', goalMs: number): Check {
   return (sections) => {
     const call = findRow(sections, `latency.call.${p}`)?.ours?.value;
-    const bare = findRow(sections, `ceiling.echo.call.${p}`)?.ours?.value;
+    const bare = findRow(sections, `latency.bare.${p}`)?.ours?.value;
     const after = findRow(sections, `latency.after.${p}`)?.ours?.value;
     const m =
       call === undefined || bare === undefined || after === undefined

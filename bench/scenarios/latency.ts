@@ -4,26 +4,37 @@
  */
 import { bullData, bullPriority, bullQueue, startBullWorker } from '../lib/bull';
 import { queueName, type Ctx } from '../lib/context';
-import { enqueue } from '../lib/grpc';
+import { startStub } from '../lib/child';
+import { connect, enqueue, ready } from '../lib/grpc';
 import { LeaseWorker } from '../lib/lease-worker';
-import type { Section } from '../lib/model';
+import type { Row, Section } from '../lib/model';
 import type { BenchNats } from '../lib/nats';
 import { payload } from '../lib/ours';
 import { now, sampleGap, sleep, spread, within, type Spread } from '../lib/timing';
 
 const WORKER_CONCURRENCY = 10;
 const DELIVERY_TIMEOUT_MS = 5000;
+/** Untimed calls to the bare server first: a fresh process runs cold code at first. */
+const BARE_WARM_CALLS = 200;
 
-/** Sends `samples` jobs one by one: `send` enqueues one, `next` resolves when one arrives. */
+/**
+ * Sends `samples` jobs one by one: `send` enqueues one, `next` resolves when one arrives.
+ * `before`, if given, runs before each sample, followed by a gap of its own.
+ */
 async function sampleLoop(
   samples: number,
   send: () => Promise<unknown>,
   next: () => Promise<number>,
+  before?: () => Promise<void>,
 ): Promise<Latency> {
   const delivery: number[] = [];
   const call: number[] = [];
   const after: number[] = [];
   for (let i = 0; i < samples; i++) {
+    if (before) {
+      await before();
+      await sampleGap();
+    }
     const arrival = next();
     const t = now();
     await send();
@@ -44,6 +55,15 @@ interface Latency {
   after: Spread;
 }
 
+/**
+ * Our latency, and a bare grpc-js unary call (bench/stub/server.ts: answers at once) made before
+ * each of our samples with the same gaps: the transport's part of our enqueue call, measured in
+ * the same minutes, since an idle call's time moves between minutes by more than the server adds.
+ */
+interface OurLatency extends Latency {
+  bare: Spread;
+}
+
 /** A one-slot mailbox: `next()` resolves with the arrival time of the next job. */
 function mailbox(): { next: () => Promise<number>; put: (at: number) => void } {
   let resolve: ((at: number) => void) | undefined;
@@ -53,10 +73,12 @@ function mailbox(): { next: () => Promise<number>; put: (at: number) => void } {
   };
 }
 
-async function ours(ctx: Ctx): Promise<Latency> {
+async function ours(ctx: Ctx): Promise<OurLatency> {
   await ctx.redis.reset();
   const queue = queueName('lat');
   const box = mailbox();
+  const stub = await startStub(ctx.sizes.payloadBytes);
+  const bareClient = connect(stub.address);
   const worker = new LeaseWorker(ctx.workers, {
     queue,
     concurrency: WORKER_CONCURRENCY,
@@ -64,8 +86,12 @@ async function ours(ctx: Ctx): Promise<Latency> {
   });
   try {
     const body = payload(ctx.sizes.payloadBytes);
+    const bareReq = { queue: 'stub', tenantId: 't1', payload: body };
+    await ready(bareClient);
+    for (let i = 0; i < BARE_WARM_CALLS; i++) await enqueue(bareClient, bareReq);
     await sleep(200); // the stream is open and idle before the first sample
-    return await sampleLoop(
+    const bare: number[] = [];
+    const latency = await sampleLoop(
       ctx.sizes.latencySamples,
       () =>
         enqueue(ctx.producer, {
@@ -74,9 +100,17 @@ async function ours(ctx: Ctx): Promise<Latency> {
           payload: body,
         }),
       box.next,
+      async () => {
+        const t = now();
+        await enqueue(bareClient, bareReq);
+        bare.push(now() - t);
+      },
     );
+    return { ...latency, bare: spread(bare) };
   } finally {
     worker.cancel();
+    bareClient.close();
+    await stub.stop();
   }
 }
 
@@ -122,6 +156,17 @@ async function nats(ctx: Ctx, n: BenchNats): Promise<Latency> {
   }
 }
 
+/** A bare grpc-js unary call timed between our samples (ours only: it is the transport). */
+function bareRow(p: 'p50' | 'p99', value: number): Row {
+  return {
+    id: `latency.bare.${p}`,
+    label: `a bare grpc-js unary call between our samples, ${p}`,
+    unit: 'ms',
+    better: 'none',
+    ours: { value },
+  };
+}
+
 export async function latencyScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'>> {
   ctx.log(`latency: ${ctx.sizes.latencySamples} samples each`);
   const o = await ours(ctx);
@@ -146,7 +191,9 @@ export async function latencyScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'
       '(producer and worker live in the bench process, on separate connections). Ours: unary ' +
       'Enqueue, delivery on the Lease stream. BullMQ: `queue.add` with a priority, Worker. ' +
       'NATS JetStream: `js.publish` (acked by the stream), an idle pull consumer with ' +
-      '`max_messages` = the concurrency.',
+      '`max_messages` = the concurrency. Before each of our samples, after a gap of its own, one ' +
+      'unary call to a bare grpc-js server that answers at once (bench/stub/server.ts): the ' +
+      "transport's part of our enqueue call, timed in the same minutes.",
     rows: [
       row('latency.p50', 'enqueue -> handler, p50', 'p50', 'delivery'),
       row('latency.p99', 'enqueue -> handler, p99', 'p99', 'delivery'),
@@ -155,6 +202,8 @@ export async function latencyScenario(ctx: Ctx): Promise<Omit<Section, 'seconds'
       row('latency.call.p99', 'the enqueue call alone, p99', 'p99', 'call'),
       row('latency.after.p50', 'the call returned -> handler, p50', 'p50', 'after'),
       row('latency.after.p99', 'the call returned -> handler, p99', 'p99', 'after'),
+      bareRow('p50', o.bare.p50),
+      bareRow('p99', o.bare.p99),
     ],
     notes: [],
   };
