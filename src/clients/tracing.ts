@@ -61,9 +61,10 @@ export function withTraceContext(
 }
 
 /**
- * Runs `handler(job, context)` in a `process` span for `job`: ended when it settles, with an error status when
- * it throws. The handler runs with the span active, so its own spans are children of it. Without
- * an SDK the span does not record and the handler is called as it is.
+ * Runs `handler(job, context)` in a `process` span for `job`: ended when it settles, with an
+ * error status when it throws. The handler runs with the span active, so its own spans are
+ * children of it. Without an SDK the span does not record and the handler is called as it is.
+ * (The handler and its context come separately, not as a closure: this runs once per job.)
  */
 export function processInSpan<C, T>(
   job: Job,
