@@ -108,6 +108,33 @@ describe('Worker', () => {
     assert.equal((await env.client.getJob(id!)).state, 'succeeded');
   });
 
+  it("gives each handler its own context: the job's lease id, a signal and progress, destructured", async () => {
+    const queue = uniqueName();
+    const ids = await enqueue(queue, 3);
+    const seen = new Map<string, { leaseId: string; aborted: boolean }>();
+    const worker = new Worker(env.client, {
+      queue,
+      concurrency: 3,
+      handler: async (job, { leaseId, signal, progress }) => {
+        await progress({ at: job.id });
+        // The lease id is this job's: the server extends it for us, and only for this job.
+        const until = await env.client.extendLease(leaseId, 60_000);
+        assert.ok(until && until.getTime() > Date.now() + 30_000);
+        seen.set(job.id, { leaseId, aborted: signal.aborted });
+      },
+    }).start();
+    await waitFor('3 jobs', () => worker.stats.succeeded === 3);
+    await worker.close();
+    assert.deepEqual([...seen.keys()].sort(), [...ids].sort());
+    for (const [id, { leaseId, aborted }] of seen) {
+      assert.ok(leaseId.startsWith(`${id}/`), `${leaseId} is not a lease of ${id}`);
+      assert.equal(aborted, false);
+      const job = await env.client.getJob(id);
+      assert.deepEqual(JSON.parse(job.progress!.toString()), { at: id });
+    }
+    assert.equal(new Set([...seen.values()].map((s) => s.leaseId)).size, 3);
+  });
+
   it('aborts the handler through its signal when the lease is lost', async () => {
     const queue = uniqueName();
     const [id] = await enqueue(queue, 1);
