@@ -286,7 +286,10 @@ class LeaseStream {
     this.write({ cancelled: [event.leaseId] });
   }
 
-  /** Applies the settles of message number `message`; its settle errors go out before it counts as settled. */
+  /**
+   * Applies the settles of the worker's message number `message`; its settle errors are written
+   * before it counts as settled, so no settled_through goes out ahead of them.
+   */
   private settle(
     message: number,
     acks: string[],
