@@ -251,6 +251,33 @@ describe('Lease stream', () => {
     assert.equal((await worker.status).code, status.OK);
   });
 
+  it('confirms settles on the jobs it sends while busy, alone only once the stream goes quiet', async () => {
+    const queue = uniqueName();
+    const total = 2000;
+    await enqueueMany(queue, total);
+    // Acks each turn's jobs in one message that grants their credits again.
+    const worker = new TestWorker(t.client, { queue, credits: 50 }, { autoAck: true });
+    await worker.waitForJobs(total, 20_000);
+    const lastJobs = worker.messages.reduce((last, m, i) => (m.jobs.length > 0 ? i : last), -1);
+    // The last acks: nothing else to write, so their confirmation goes alone.
+    const after = await worker.waitForMessage('a confirmation after the last jobs', (m) => {
+      const at = worker.messages.indexOf(m);
+      return at > lastJobs && Number(m.settledThrough) > 0;
+    });
+    const withJobs = worker.messages.filter((m) => m.jobs.length > 0);
+    const riding = withJobs.filter((m) => Number(m.settledThrough) > 0);
+    const alone = worker.messages.filter((m) => m.jobs.length === 0);
+    assert.ok(after > lastJobs);
+    assert.ok(riding.length >= withJobs.length / 2, `${riding.length} of ${withJobs.length} rode`);
+    // One at the end; a loaded machine may leave a 50 ms gap mid-drain, but never one per cycle.
+    assert.ok(
+      alone.length <= 3,
+      `${alone.length} confirmations alone in ${withJobs.length} cycles`,
+    );
+    worker.end();
+    assert.equal((await worker.status).code, status.OK);
+  });
+
   it('takes released jobs back unstarted: ready again, no attempt counted; a stale release is a settle error', async () => {
     const queue = uniqueName();
     const [jobId] = await enqueueMany(queue, 1);
