@@ -1,11 +1,12 @@
 /**
  * One Lease stream of a Worker: opens it, counts credits, writes settles inline, and remembers the
- * inline settles whose lease is still running. Settles and credits of one event-loop turn go out
+ * inline settles the server has not confirmed. Settles and credits of one event-loop turn go out
  * as one message: jobs that finish together cost the server one ack call and one lease call.
- * The server sends no confirmation of a settle that succeeded, and a replica that is going away
- * drops messages it has not read, so when the stream ends other than cleanly those settles are
- * handed back to be resent by unary call (fencing makes the resend harmless if the first one
- * went through).
+ * A replica that is going away drops messages it has not read, so when the stream ends other
+ * than cleanly the unconfirmed settles are handed back to be resent by unary call (fencing makes
+ * the resend harmless if the first one went through). The server confirms by message number
+ * (`settled_through`: the messages whose settles are all applied); an older server confirms
+ * nothing, and then a settle is kept until its lease would have ended anyway.
  */
 import {
   status as Status,
@@ -25,6 +26,8 @@ import type { Settle } from './settle';
 export interface SentSettle {
   settle: Settle;
   expiresAt: number;
+  /** The number of the stream message that carries it (set by LeaseConnection.write; 0 before). */
+  message: number;
 }
 
 export interface LeaseConnectionEvents {
@@ -45,7 +48,10 @@ export class LeaseConnection {
   private halfClosed = false;
   private ended = false;
   private readonly call: ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
+  /** Inline settles not confirmed yet, by lease id, in the order written (so by message). */
   private readonly sent = new Map<string, SentSettle>();
+  /** Messages written on this stream, `open` included: the next one is number written + 1. */
+  private written = 0;
   /** What this turn wrote, sent as one message by flush() (scheduled with setImmediate). */
   private pending:
     | Required<Pick<LeaseRequest, 'credits' | 'acks' | 'nacks' | 'releases' | 'resultAcks'>>
@@ -61,6 +67,9 @@ export class LeaseConnection {
         this.sent.delete(result.leaseId);
         events.onSettleError(result, sent);
       }
+      // Decoded as a number (proto.ts), whatever the generated type says.
+      const settledThrough = Number(msg.settledThrough);
+      if (settledThrough > 0) this.confirm(settledThrough);
       if (msg.cancelled.length > 0) events.onCancelled(msg.cancelled);
       if (msg.jobs.length > 0) {
         this.outstanding = Math.max(0, this.outstanding - msg.jobs.length);
@@ -79,6 +88,11 @@ export class LeaseConnection {
     });
   }
 
+  /** How many inline settles are remembered, not confirmed yet (for tests). */
+  get unconfirmed(): number {
+    return this.sent.size;
+  }
+
   /** Whether settles and credits can still be written. */
   get writable(): boolean {
     return !this.halfClosed && !this.ended;
@@ -87,6 +101,7 @@ export class LeaseConnection {
   /** The first message: the queue, the visibility timeout and the first credits. */
   open(queue: string, visibilityMs: number, credits: number): void {
     this.outstanding += credits;
+    this.written++;
     this.call.write({ queue, visibilityTimeout: toDuration(visibilityMs), credits });
   }
 
@@ -102,6 +117,7 @@ export class LeaseConnection {
     this.outstanding += credits;
     if (!sent) return;
     this.prune();
+    sent.message = this.written + 1; // this turn's message, the next one written (flush)
     this.sent.set(sent.settle.leaseId, sent);
     const { settle } = sent;
     if (settle.kind === 'ack' && settle.result)
@@ -143,14 +159,27 @@ export class LeaseConnection {
   private flush(): void {
     const req = this.pending;
     this.pending = undefined;
-    if (req && this.writable) this.call.write(req);
+    if (!req || !this.writable) return;
+    this.written++;
+    this.call.write(req);
   }
 
   cancel(): void {
     this.call.cancel();
   }
 
-  /** Drops remembered settles whose lease is over, oldest first; bounds memory on busy streams. */
+  /** Drops the remembered settles of messages 1..`through`: the server has applied them. */
+  private confirm(through: number): void {
+    for (const [leaseId, sent] of this.sent) {
+      if (sent.message > through) return;
+      this.sent.delete(leaseId);
+    }
+  }
+
+  /**
+   * Drops remembered settles whose lease is over, oldest first: bounds memory on a stream to a
+   * server that confirms nothing (older than settled_through).
+   */
   private prune(): void {
     const now = Date.now();
     for (const [leaseId, sent] of this.sent) {

@@ -244,7 +244,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (credits > 0) conn?.write(credits);
       return;
     }
-    const sent = { settle, expiresAt: job.leaseDeadline };
+    const sent = { settle, expiresAt: job.leaseDeadline, message: 0 };
     if (conn?.writable) conn.write(credits, sent);
     else this.settleLater(sent, false, job.leased.job);
   }
@@ -302,6 +302,7 @@ export class Worker extends EventEmitter<WorkerEvents> {
     const nack: SentSettle = {
       settle: { leaseId, kind: 'nack', error: error.details, noRetry: true },
       expiresAt: sent.expiresAt,
+      message: 0,
     };
     if (this.conn?.writable) this.conn.write(0, nack);
     else this.settleLater(nack, false, job);

@@ -4,7 +4,9 @@
  * never hands a stream more than its credits, so a stream never has more un-acked jobs out than
  * it was granted. A failed inline settle is reported in `settle_errors`; the stream goes on.
  * When a job this stream delivered is cancelled (on any replica), the stream says so in
- * `cancelled`.
+ * `cancelled`. Responses say in `settled_through` how many of the worker's messages have had
+ * their settles applied, so the worker can forget them (it resends unconfirmed ones by unary call
+ * when a stream breaks).
  */
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import type { Logger } from 'pino';
@@ -36,6 +38,12 @@ export const DEFAULT_VISIBILITY_MS = 30_000;
 export const MAX_RESPONSE_BYTES = 3.5 * 1024 * 1024;
 /** Longest lease id a settle error echoes: a well-formed one is at most 210 (queue/seq/token). */
 const MAX_ECHOED_ID = 1024;
+/**
+ * How long a settle confirmation waits for a response to ride on before it goes alone. A busy
+ * stream writes jobs all the time and never sends one alone; a quiet one sends at most one per
+ * this interval, and only after settles completed.
+ */
+export const CONFIRM_DELAY_MS = 50;
 
 export interface LeaseDeps {
   scheduler: Pick<
@@ -108,6 +116,16 @@ class LeaseStream {
   private opened = false;
   /** Credits granted before then. */
   private early = 0;
+  /** Messages taken from the worker, the first included: the last one's number. */
+  private received = 0;
+  /** Numbers of the messages whose settles are still being applied, in ascending order. */
+  private readonly unsettled = new Set<number>();
+  /** The settled_through last written. */
+  private confirmed = 0;
+  /** A settle confirmation waits for a response to ride on (confirmSoon). */
+  private confirmTimer: NodeJS.Timeout | undefined;
+  /** Whether a response was written since confirmTimer was armed. */
+  private wrote = false;
 
   constructor(
     private readonly call: LeaseCall,
@@ -144,15 +162,50 @@ class LeaseStream {
   private deliver(jobs: LeasedJob[]): void {
     for (const { leaseId } of jobs) this.held.add(leaseId);
     for (const chunk of packBySize(jobs, MAX_RESPONSE_BYTES, leasedJobBytes)) {
-      const open = this.call.write({ jobs: chunk.map(toProtoLeasedJob) });
+      const open = this.write({ jobs: chunk.map(toProtoLeasedJob) });
       if (!open) this.consumer?.pause(); // resumed on 'drain'
     }
     this.deps.metrics.observeLeased(this.queue, jobs, this.visibilityMs);
     this.deps.tracing.received(this.queue, jobs);
   }
 
+  /** Writes a response, with settled_through when it has advanced since last written. */
+  private write(res: LeaseResponse): boolean {
+    const through = this.settledThrough();
+    if (through > this.confirmed) {
+      res.settledThrough = through;
+      this.confirmed = through;
+    }
+    this.wrote = true;
+    return this.call.write(res);
+  }
+
+  /** The highest k such that the settles of messages 1..k are all done. */
+  private settledThrough(): number {
+    if (this.unsettled.size === 0) return this.received;
+    for (const first of this.unsettled) return first - 1;
+    return this.received;
+  }
+
+  /**
+   * Settles completed: their confirmation rides on the next response, or goes alone after
+   * CONFIRM_DELAY_MS if the stream wrote nothing meanwhile (the worker acked its last jobs and
+   * the queue is empty). Never a message per settle on a busy stream.
+   */
+  private confirmSoon(): void {
+    if (this.closed || this.confirmTimer || this.settledThrough() <= this.confirmed) return;
+    this.wrote = false;
+    this.confirmTimer = setTimeout(() => {
+      this.confirmTimer = undefined;
+      if (this.ended || this.settledThrough() <= this.confirmed) return;
+      if (this.wrote) this.confirmSoon();
+      else this.write({});
+    }, CONFIRM_DELAY_MS);
+  }
+
   private onMessage(req: LeaseRequest__Output): void {
     if (this.closed) return;
+    const message = ++this.received;
     clearTimeout(this.openTimer);
     if (!this.opened && !this.open(req)) return;
     if (req.queue !== '' && req.queue !== this.queue) {
@@ -179,7 +232,7 @@ class LeaseStream {
     // reaches Redis ahead of them (and of the work of checking them): see RIDE_MAX.
     const ride = req.acks.length + req.resultAcks.length <= RIDE_MAX;
     const settle = (): void =>
-      this.settle(req.acks, req.nacks, req.releases, req.resultAcks, req.progress);
+      this.settle(message, req.acks, req.nacks, req.releases, req.resultAcks, req.progress);
     if (ride) settle();
     if (req.credits > 0 && this.consumer) this.consumer.grant(req.credits);
     else this.early += req.credits;
@@ -230,10 +283,15 @@ class LeaseStream {
   /** A job this stream holds was cancelled: tell the worker, once. */
   private onEvent(event: JobEvent): void {
     if (event.kind !== 'cancelled' || this.ended || !this.held.release(event.leaseId)) return;
-    this.call.write({ cancelled: [event.leaseId] });
+    this.write({ cancelled: [event.leaseId] });
   }
 
+  /**
+   * Applies the settles of the worker's message number `message`; its settle errors are written
+   * before it counts as settled, so no settled_through goes out ahead of them.
+   */
   private settle(
+    message: number,
     acks: string[],
     nacks: LeaseNack__Output[],
     releases: string[],
@@ -252,11 +310,14 @@ class LeaseStream {
       ...releases.map((id) => this.release(id)),
       ...progress.map((p) => this.progress(p)),
     ];
+    this.unsettled.add(message);
     const done = Promise.all(results).then((outcomes) => {
       const failed = outcomes.flat().filter((o): o is SettleResult => o !== undefined);
-      if (this.ended) return;
-      for (const settleErrors of packBySize(failed, MAX_RESPONSE_BYTES, settleResultBytes))
-        this.call.write({ settleErrors });
+      if (!this.ended)
+        for (const settleErrors of packBySize(failed, MAX_RESPONSE_BYTES, settleResultBytes))
+          this.write({ settleErrors });
+      this.unsettled.delete(message);
+      this.confirmSoon();
     });
     this.settling.add(done);
     void done.finally(() => this.settling.delete(done));
@@ -363,6 +424,7 @@ class LeaseStream {
   private close(code: string): void {
     this.closed = true;
     clearTimeout(this.openTimer);
+    clearTimeout(this.confirmTimer);
     if (this.consumer)
       this.deps.metrics.queueStreams.dec({ queue: this.deps.metrics.queue(this.queue) });
     this.consumer?.close();

@@ -40,6 +40,30 @@ describe('Worker', () => {
     });
   });
 
+  it('forgets its inline settles as the server confirms them, not when their leases end', async () => {
+    const queue = uniqueName();
+    const total = 300;
+    await enqueue(queue, total);
+    let held = 0;
+    const worker = new Worker(env.client, {
+      queue,
+      concurrency: 10,
+      // The default 30 s: settles kept until their leases end would all still be held.
+      handler: () => {
+        held = Math.max(held, worker['conn']?.unconfirmed ?? 0);
+      },
+    }).start();
+    try {
+      await waitFor(`${total} jobs`, () => worker.stats.succeeded === total);
+      // Once confirmed (alone, the queue being empty), nothing is held.
+      await waitFor('no settle held', () => worker['conn']?.unconfirmed === 0, 2000);
+    } finally {
+      await worker.close();
+    }
+    // A few cycles' worth at most while draining (30 jobs in flight a cycle), never all of them.
+    assert.ok(held < total / 2, `held ${held} settles at once`);
+  });
+
   it('nacks a job whose handler throws, and the retry arrives as attempt 2', async () => {
     const queue = uniqueName();
     const [id] = await enqueue(queue, 1);

@@ -162,6 +162,20 @@ export class TestWorker extends LeaseStream {
     return this.settleErrors;
   }
 
+  /** Waits until a message that `match`es has arrived; returns its index in `messages`. */
+  async waitForMessage(
+    what: string,
+    match: (msg: LeaseResponse__Output) => boolean,
+    timeoutMs = 5000,
+  ): Promise<number> {
+    await this.changed.until(
+      () => this.messages.some(match),
+      timeoutMs,
+      () => what,
+    );
+    return this.messages.findIndex(match);
+  }
+
   protected override onMessage(msg: LeaseResponse__Output): void {
     this.messages.push(msg);
     this.jobs.push(...msg.jobs);

@@ -6,6 +6,7 @@ import type { EnqueueBatchResponse__Output } from '../../src/generated/scheduler
 import type { EnqueueRequest } from '../../src/generated/scheduler/v1/EnqueueRequest';
 import type { GetJobResponse__Output } from '../../src/generated/scheduler/v1/GetJobResponse';
 import type { GetQueueStatsResponse__Output } from '../../src/generated/scheduler/v1/GetQueueStatsResponse';
+import type { LeaseResponse__Output } from '../../src/generated/scheduler/v1/LeaseResponse';
 import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
 import { uniqueName } from '../helpers/redis';
 import { waitFor } from '../clients/helpers';
@@ -217,6 +218,64 @@ describe('Lease stream', () => {
     assert.equal(again!.job!.attempt, 2);
     assert.equal(again!.job!.lastError, 'try later');
     worker.end();
+  });
+
+  it('confirms in settled_through the messages whose settles it applied, after their settle errors', async () => {
+    const queue = uniqueName();
+    const ids = await enqueueMany(queue, 2);
+    const worker = new TestWorker(t.client, { queue, credits: 2 }); // message 1
+    const [a, b] = (await worker.waitForJobs(2)).map((j) => j.leaseId) as [string, string];
+    const through = (n: number) => (msg: LeaseResponse__Output) => Number(msg.settledThrough) >= n;
+    worker.send({ acks: [a, b] }); // message 2: nothing else to write, so it is confirmed alone
+    await worker.waitForMessage('settled_through 2', through(2));
+    // Confirmed only once applied: the jobs are done by the time the confirmation is here.
+    for (const id of ids) assert.equal((await getJob(id)).job!.state, 'JOB_STATE_SUCCEEDED');
+    worker.send({ acks: [a] }); // message 3: already acked, a settle error
+    const covered = await worker.waitForMessage('settled_through 3', through(3));
+    const failed = worker.messages.findIndex((m) => m.settleErrors.some((e) => e.leaseId === a));
+    assert.ok(failed >= 0, 'the stale ack came back as a settle error');
+    assert.ok(failed <= covered, 'the settle error came no later than the confirmation');
+    assert.equal(worker.settleErrors[0]!.error!.code, status.FAILED_PRECONDITION);
+    const sent = worker.messages.map((m) => Number(m.settledThrough)).filter((n) => n > 0);
+    assert.deepEqual(
+      sent,
+      [...sent].sort((x, y) => x - y),
+      'settled_through only grows',
+    );
+    assert.ok(
+      sent.every((n) => n <= 3),
+      'never beyond the messages sent',
+    );
+    assert.equal(new Set(sent).size, sent.length, 'sent only when it advanced');
+    worker.end();
+    assert.equal((await worker.status).code, status.OK);
+  });
+
+  it('confirms settles on the jobs it sends while busy, alone only once the stream goes quiet', async () => {
+    const queue = uniqueName();
+    const total = 2000;
+    await enqueueMany(queue, total);
+    // Acks each turn's jobs in one message that grants their credits again.
+    const worker = new TestWorker(t.client, { queue, credits: 50 }, { autoAck: true });
+    await worker.waitForJobs(total, 20_000);
+    const lastJobs = worker.messages.reduce((last, m, i) => (m.jobs.length > 0 ? i : last), -1);
+    // The last acks: nothing else to write, so their confirmation goes alone.
+    const after = await worker.waitForMessage('a confirmation after the last jobs', (m) => {
+      const at = worker.messages.indexOf(m);
+      return at > lastJobs && Number(m.settledThrough) > 0;
+    });
+    const withJobs = worker.messages.filter((m) => m.jobs.length > 0);
+    const riding = withJobs.filter((m) => Number(m.settledThrough) > 0);
+    const alone = worker.messages.filter((m) => m.jobs.length === 0);
+    assert.ok(after > lastJobs);
+    assert.ok(riding.length >= withJobs.length / 2, `${riding.length} of ${withJobs.length} rode`);
+    // One at the end; a loaded machine may leave a 50 ms gap mid-drain, but never one per cycle.
+    assert.ok(
+      alone.length <= 3,
+      `${alone.length} confirmations alone in ${withJobs.length} cycles`,
+    );
+    worker.end();
+    assert.equal((await worker.status).code, status.OK);
   });
 
   it('takes released jobs back unstarted: ready again, no attempt counted; a stale release is a settle error', async () => {
