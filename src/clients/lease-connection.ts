@@ -26,7 +26,10 @@ import type { Settle } from './settle';
 export interface SentSettle {
   settle: Settle;
   expiresAt: number;
-  /** The number of the stream message that carries it (set by LeaseConnection.write; 0 before). */
+}
+
+/** An inline settle as the connection remembers it: with the number of the message carrying it. */
+interface Remembered extends SentSettle {
   message: number;
 }
 
@@ -49,7 +52,7 @@ export class LeaseConnection {
   private ended = false;
   private readonly call: ClientDuplexStream<LeaseRequest, LeaseResponse__Output>;
   /** Inline settles not confirmed yet, by lease id, in the order written (so by message). */
-  private readonly sent = new Map<string, SentSettle>();
+  private readonly sent = new Map<string, Remembered>();
   /** Messages written on this stream, `open` included: the next one is number written + 1. */
   private written = 0;
   /** What this turn wrote, sent as one message by flush() (scheduled with setImmediate). */
@@ -106,20 +109,20 @@ export class LeaseConnection {
   }
 
   /**
-   * Grants `credits` more jobs, with an inline settle when one is given; goes out with the rest of
-   * this turn's writes. A settle is remembered at once, so one the stream never carried is
-   * handed back at its end like any other unconfirmed settle.
+   * Grants `credits` more jobs, with an inline settle when one is given (its lease ends at
+   * `expiresAt`, after which resending it is pointless); goes out with the rest of this turn's
+   * writes. A settle is remembered at once, so one the stream never carried is handed back at its
+   * end like any other unconfirmed settle.
    */
-  write(credits: number, sent?: SentSettle): void {
+  write(credits: number, settle?: Settle, expiresAt = 0): void {
     if (!this.writable) return;
     this.pending ??= this.startTurn();
     this.pending.credits += credits;
     this.outstanding += credits;
-    if (!sent) return;
+    if (!settle) return;
     this.prune();
-    sent.message = this.written + 1; // this turn's message, the next one written (flush)
-    this.sent.set(sent.settle.leaseId, sent);
-    const { settle } = sent;
+    // This turn's message: the next one written (flush).
+    this.sent.set(settle.leaseId, { settle, expiresAt, message: this.written + 1 });
     if (settle.kind === 'ack' && settle.result)
       this.pending.resultAcks.push({ leaseId: settle.leaseId, result: settle.result });
     else if (settle.kind === 'ack') this.pending.acks.push(settle.leaseId);

@@ -244,9 +244,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
       if (credits > 0) conn?.write(credits);
       return;
     }
-    const sent = { settle, expiresAt: job.leaseDeadline, message: 0 };
-    if (conn?.writable) conn.write(credits, sent);
-    else this.settleLater(sent, false, job.leased.job);
+    const expiresAt = job.leaseDeadline;
+    if (conn?.writable) conn.write(credits, settle, expiresAt);
+    else this.settleLater({ settle, expiresAt }, false, job.leased.job);
   }
 
   /** Emits the job's event and says how to settle it (nothing for a lost or cancelled job). */
@@ -299,13 +299,9 @@ export class Worker extends EventEmitter<WorkerEvents> {
     this.counters.settleErrors++;
     this.report(error, job);
     const { leaseId } = sent.settle;
-    const nack: SentSettle = {
-      settle: { leaseId, kind: 'nack', error: error.details, noRetry: true },
-      expiresAt: sent.expiresAt,
-      message: 0,
-    };
-    if (this.conn?.writable) this.conn.write(0, nack);
-    else this.settleLater(nack, false, job);
+    const nack: Settle = { leaseId, kind: 'nack', error: error.details, noRetry: true };
+    if (this.conn?.writable) this.conn.write(0, nack, sent.expiresAt);
+    else this.settleLater({ settle: nack, expiresAt: sent.expiresAt }, false, job);
   }
 
   private onSettleError(result: SettleResult__Output, sent: SentSettle | undefined): void {

@@ -8,6 +8,7 @@ import type { StatusObject } from '@grpc/grpc-js';
 import { internalsOf } from '../../src/clients/client';
 import type { LeasedJob__Output } from '../../src/generated/scheduler/v1/LeasedJob';
 import { LeaseConnection, type SentSettle } from '../../src/clients/lease-connection';
+import type { Settle } from '../../src/clients/settle';
 import { uniqueName } from '../helpers/redis';
 import { useEnv, waitFor } from './helpers';
 
@@ -28,11 +29,8 @@ async function connect(queue: string, credits: number) {
   return { conn, jobs, ended: () => ended };
 }
 
-const ack = (job: LeasedJob__Output): SentSettle => ({
-  settle: { leaseId: job.leaseId, kind: 'ack' },
-  expiresAt: Date.now() + 30_000,
-  message: 0,
-});
+const ack = (job: LeasedJob__Output): Settle => ({ leaseId: job.leaseId, kind: 'ack' });
+const LEASE_END = Date.now() + 60_000;
 
 describe('LeaseConnection', () => {
   it('hands back at an unclean end the inline settles not confirmed, and only those', async () => {
@@ -40,9 +38,9 @@ describe('LeaseConnection', () => {
     await env.client.enqueueBatch([1, 2].map(() => ({ queue, tenantId: 't' })));
     const { conn, jobs, ended } = await connect(queue, 2);
     await waitFor('2 jobs', () => jobs.length === 2);
-    conn.write(0, ack(jobs[0]!));
+    conn.write(0, ack(jobs[0]!), LEASE_END);
     await waitFor('the first ack confirmed', () => conn.unconfirmed === 0, 2000);
-    conn.write(0, ack(jobs[1]!)); // cancelled in this turn: the stream never carries it
+    conn.write(0, ack(jobs[1]!), LEASE_END); // cancelled in this turn: the stream never carries it
     conn.cancel();
     await waitFor('the end', () => ended() !== undefined);
     assert.deepEqual(
