@@ -182,9 +182,8 @@ class LeaseStream {
 
   /** The highest k such that the settles of messages 1..k are all done. */
   private settledThrough(): number {
-    if (this.unsettled.size === 0) return this.received;
-    for (const first of this.unsettled) return first - 1;
-    return this.received;
+    const [first] = this.unsettled; // the oldest message still being settled
+    return first === undefined ? this.received : first - 1;
   }
 
   /**
