@@ -17,11 +17,6 @@ export interface RateLimiter {
   take(tenant: string, wanted: number): Promise<RateGrant>;
 }
 
-/** No limit: every request is admitted (the default, TENANT_RATE_LIMIT unset). */
-export const UNLIMITED: RateLimiter = {
-  take: (_tenant, wanted) => Promise.resolve({ granted: wanted, retryAfterMs: 0 }),
-};
-
 /** The error of a request over its tenant's rate. Not a bad field: the same request succeeds later. */
 export function rateLimited(tenant: string, retryAfterMs: number): SchedulerError {
   return new SchedulerError(

@@ -19,7 +19,7 @@ import type {
   NackResult,
   QueueStats,
 } from './job';
-import { UNLIMITED, rateLimited, type RateLimiter } from './rate-limit';
+import { rateLimited, type RateLimiter } from './rate-limit';
 import type { JobStore, ListableState, NewJob } from './store';
 import type { TierResolver } from './tiers/resolver';
 import {
@@ -67,15 +67,18 @@ export class Scheduler {
     private readonly store: JobStore,
     private readonly tiers: TierResolver,
     private readonly options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS,
-    private readonly limiter: RateLimiter = UNLIMITED,
+    /** Tenants' enqueue rates (TENANT_RATE_LIMIT); none: every request is admitted. */
+    private readonly limiter?: RateLimiter,
   ) {
     this.singles = new EnqueueCoalescer(store, options.maxBatchSize);
   }
 
   async enqueue(input: EnqueueInput): Promise<EnqueueResult> {
     checkEnqueue(input, this.options);
-    const { granted, retryAfterMs } = await this.limiter.take(input.tenantId, 1);
-    if (granted < 1) throw rateLimited(input.tenantId, retryAfterMs);
+    if (this.limiter) {
+      const { granted, retryAfterMs } = await this.limiter.take(input.tenantId, 1);
+      if (granted < 1) throw rateLimited(input.tenantId, retryAfterMs);
+    }
     const tier = await this.tiers.resolve(input.tenantId);
     return this.singles.enqueue(this.newJob(input, tier));
   }
@@ -309,11 +312,12 @@ export class Scheduler {
   ): Promise<number[]> {
     // No limit configured (the default): no grouping and no promise per tenant (a CPU profile of
     // the SDK's batched enqueues put ~3 % of the server's CPU in them).
-    if (this.limiter === UNLIMITED) return indexes;
+    const limiter = this.limiter;
+    if (!limiter) return indexes;
     const byTenant = groupBy(indexes, (i) => inputs[i]!.tenantId);
     const admitted = await Promise.all(
       [...byTenant].map(async ([tenant, items]) => {
-        const { granted, retryAfterMs } = await this.limiter.take(tenant, items.length);
+        const { granted, retryAfterMs } = await limiter.take(tenant, items.length);
         for (const i of items.slice(granted)) results[i] = rateLimited(tenant, retryAfterMs);
         return items.slice(0, granted);
       }),
