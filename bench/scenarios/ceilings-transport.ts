@@ -1,16 +1,17 @@
 /**
  * The transport half of the ceilings: a bare grpc-js server for our contract
  * (bench/stub/server.ts, a child process like the scheduler) driven by the same client code as
- * the scheduler scenarios, for unary calls, batches, the Lease stream and one-call latency.
+ * the scheduler scenarios, for unary calls, batches and the Lease stream. (Its one-call latency is
+ * timed between our samples in the latency scenario.)
  */
 import { startStub } from '../lib/child';
 import { measured, rateSample, type Ctx } from '../lib/context';
 import { CpuMeter } from '../lib/cpu';
-import { connect, enqueue, enqueueBatch, ready, type Client } from '../lib/grpc';
+import { connect, enqueue, enqueueBatch, ready } from '../lib/grpc';
 import { drain } from '../lib/lease-worker';
 import type { Row } from '../lib/model';
 import { BATCH_LANES, payload } from '../lib/ours';
-import { loadLoop, now, sampleGap, spread } from '../lib/timing';
+import { loadLoop } from '../lib/timing';
 
 /** Calls (and stream jobs) of the untimed warm-up. */
 const WARM_CALLS = 3000;
@@ -22,37 +23,11 @@ const rate = (id: string, label: string): Omit<Row, 'ours'> => ({
   better: 'none',
 });
 
-/**
- * One call at a time, with the same random gaps as the latency scenario (an idle process answers
- * slower than a busy one): the latency floor our Enqueue call is read against.
- */
-async function oneAtATime(client: Client, body: Buffer, samples: number): Promise<Row[]> {
-  const times: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    const t = now();
-    await enqueue(client, { queue: 'stub', tenantId: 't1', payload: body });
-    times.push(now() - t);
-    await sampleGap();
-  }
-  const s = spread(times);
-  const ms = (id: string, label: string, value: number): Row => ({
-    id,
-    label,
-    unit: 'ms',
-    better: 'none',
-    ours: { value },
-  });
-  return [
-    ms('ceiling.echo.call.p50', 'bare grpc-js unary call, one at a time, p50', s.p50),
-    ms('ceiling.echo.call.p99', 'bare grpc-js unary call, one at a time, p99', s.p99),
-  ];
-}
-
 export async function transportRows(ctx: Ctx): Promise<Row[]> {
   const stub = await startStub(ctx.sizes.payloadBytes);
   const client = connect(stub.address);
   const sctx: Ctx = { ...ctx, cpu: new CpuMeter(() => stub.pid, ctx.redis.pid) };
-  const { inFlight, loopMs, batchSize, latencySamples } = ctx.sizes;
+  const { inFlight, loopMs, batchSize } = ctx.sizes;
   const body = payload(ctx.sizes.payloadBytes);
   const unaryReq = { queue: 'stub', tenantId: 't1', payload: body };
   const requests = Array.from({ length: batchSize }, () => unaryReq);
@@ -86,7 +61,6 @@ export async function transportRows(ctx: Ctx): Promise<Row[]> {
         ours: rateSample(stream),
       });
     }
-    rows.push(...(await oneAtATime(client, body, latencySamples)));
   } finally {
     client.close();
     await stub.stop();
